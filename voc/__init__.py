@@ -1,0 +1,53 @@
+"""voc: Japanese voice-of-customer text → themes marketing can act on.
+
+Importing voc is cheap: the heavy parts (pandas, scikit-learn, BERTopic, UMAP) load when first
+used, so ``voc --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "Config",
+    "load_config",
+    "read_export",
+    "clean",
+    "Tokenizer",
+    "ThemeModel",
+    "run_report",
+    "fit_themes",
+    "VocError",
+    "InputError",
+    "ConfigError",
+]
+
+_LAZY = {
+    "Config": "voc.config",
+    "load_config": "voc.config",
+    "read_export": "voc.io",
+    "clean": "voc.clean",
+    "Tokenizer": "voc.tokenize",
+    "ThemeModel": "voc.themes",
+    "run_report": "voc.pipeline",
+    "fit_themes": "voc.pipeline",
+    "VocError": "voc.errors",
+    "InputError": "voc.errors",
+    "ConfigError": "voc.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'voc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,105 @@
+"""The ``voc`` command: a thin layer over :mod:`voc.pipeline`.
+
+Exit codes: 0 success, 2 bad input or configuration, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from voc import __version__
+
+__all__ = ["main", "cli"]
+
+log = logging.getLogger("voc")
+
+
+def _setup_logging(verbose: int, quiet: bool, log_file: str | None) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers, force=True
+    )
+    logging.getLogger("voc").setLevel(level)
+
+
+def _fail(exc: BaseException) -> None:
+    from voc.errors import VocError
+
+    if isinstance(exc, VocError):
+        click.echo(f"voc: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    log.exception("unexpected error")
+    click.echo(f"voc: unexpected error: {type(exc).__name__}: {exc}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voc")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log to this file.")
+def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
+    """voc: themes from Japanese sales notes and lost-deal reasons (失注理由).
+
+    \b
+    Example:
+      voc report corpus/sample_crm_export.csv --text-column lost_reason --out reports/latest
+    """
+    _setup_logging(verbose, quiet, log_file)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", required=False, type=click.Path(dir_okay=False))
+@click.option("--text-column", "text_columns", multiple=True, help="Text column (repeat to join several).")
+@click.option("--id-column", help="Column with the deal/record id, copied to assignments.csv.")
+@click.option("--n-themes", help="Number of themes, or 'auto' (default).")
+@click.option("--seed", type=int, help="Random seed (default 42): same input + seed = same themes.")
+@click.option("--embedding", help="Embedding backend: lsa (default) or lsa-char.")
+@click.option("--encoding", help="Input encoding (default: detected). E.g. utf-8, cp932, utf-16.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config file (see README).")
+@click.option("--no-mask-pii", is_flag=True, default=False, help="Do not mask e-mails, phone numbers, URLs.")
+def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, **options: Any) -> None:
+    """Find themes in INPUT (CSV, TSV, XLSX or Parquet) and write a report folder.
+
+    The folder gets index.html (Japanese overview), summary.md, themes.csv, assignments.csv,
+    rejected.csv and run.json. Options override the config file.
+
+    \b
+    Example:
+      voc report export.csv --text-column call_note --text-column lost_reason --id-column deal_id
+      voc report --config voc.toml
+    """
+    try:
+        from voc.config import Config, load_config
+        from voc.pipeline import run_report
+
+        config = load_config(config_path) if config_path else Config()
+        config = config.replace(path=input_path, mask_pii=False if no_mask_pii else None, **options)
+        result = run_report(config, progress=sys.stderr.isatty())
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+        return
+    rows = result.run["rows"]
+    click.echo(
+        f"{rows['read']:,} rows read, {rows['kept']:,} analysed, {rows['rejected']:,} rejected; "
+        f"{result.run['themes']['n_themes']} themes",
+        err=True,
+    )
+    click.echo(str(result.out_dir / "index.html"))
+
+
+def main() -> None:
+    """Entry point of the ``voc`` console script."""
+    cli(prog_name="voc")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

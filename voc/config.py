@@ -1,0 +1,146 @@
+"""Run configuration: one dataclass, read from TOML, overridable from the CLI.
+
+A config file mirrors the CLI options so that scheduled runs can say everything in one place::
+
+    [input]
+    path = "exports/crm.csv"          # relative paths are resolved against the config file
+    text_columns = ["call_note", "lost_reason"]
+    id_column = "deal_id"
+    date_column = "closed_date"
+    outcome_column = "outcome"
+    segment_columns = ["industry", "company_size", "region", "owner"]
+    encoding = "auto"                 # or utf-8, utf-8-sig, cp932, utf-16
+    sheet = 0                         # xlsx only: sheet name or index
+
+    [model]
+    n_themes = "auto"                 # or an integer
+    seed = 42
+    embedding = "lsa"
+
+    [clean]
+    mask_pii = true
+
+    [output]
+    dir = "reports/latest"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from voc.errors import ConfigError
+
+__all__ = ["Config", "load_config", "parse_n_themes"]
+
+NThemes = int | Literal["auto"]
+
+
+def parse_n_themes(value: Any) -> NThemes:
+    """Turn ``"auto"``, ``"12"`` or ``12`` into ``"auto"`` or an int ≥ 2."""
+    if value is None or value == "auto":
+        return "auto"
+    try:
+        k = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"n_themes must be 'auto' or an integer ≥ 2, got {value!r}") from None
+    if k < 2:
+        raise ConfigError(f"n_themes must be 'auto' or an integer ≥ 2, got {k}")
+    return k
+
+
+@dataclass
+class Config:
+    """Everything one run needs. Field names match the TOML keys (sections are flattened)."""
+
+    # [input]
+    path: str | None = None
+    text_columns: list[str] = field(default_factory=list)
+    id_column: str | None = None
+    date_column: str | None = None
+    outcome_column: str | None = None
+    segment_columns: list[str] = field(default_factory=list)
+    encoding: str = "auto"
+    sheet: str | int = 0
+    # [model]
+    n_themes: NThemes = "auto"
+    seed: int = 42
+    embedding: str = "lsa"
+    # [clean]
+    mask_pii: bool = True
+    # [output]
+    out_dir: str = "reports/latest"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable copy (used in ``run.json``)."""
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with the non-``None`` *changes* applied (CLI flags override the file)."""
+        changes = {k: v for k, v in changes.items() if v is not None and v != [] and v != ()}
+        if "n_themes" in changes:
+            changes["n_themes"] = parse_n_themes(changes["n_themes"])
+        return dataclasses.replace(self, **changes)
+
+
+_SECTIONS: dict[str, dict[str, str]] = {
+    "input": {
+        "path": "path",
+        "text_columns": "text_columns",
+        "id_column": "id_column",
+        "date_column": "date_column",
+        "outcome_column": "outcome_column",
+        "segment_columns": "segment_columns",
+        "encoding": "encoding",
+        "sheet": "sheet",
+    },
+    "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding"},
+    "clean": {"mask_pii": "mask_pii"},
+    "output": {"dir": "out_dir"},
+}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read a TOML config file into a :class:`Config`.
+
+    Relative ``input.path`` and ``output.dir`` are resolved against the directory of the file, so a
+    config works whatever the current directory of a cron job is.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    values: dict[str, Any] = {}
+    for section, body in raw.items():
+        if section not in _SECTIONS or not isinstance(body, dict):
+            raise ConfigError(
+                f"config file {path}: unknown section [{section}]; "
+                f"valid sections are {', '.join('[' + s + ']' for s in _SECTIONS)}"
+            )
+        for key, value in body.items():
+            if key not in _SECTIONS[section]:
+                raise ConfigError(
+                    f"config file {path}: unknown key {key!r} in [{section}]; "
+                    f"valid keys are {', '.join(_SECTIONS[section])}"
+                )
+            values[_SECTIONS[section][key]] = value
+    for key in ("text_columns", "segment_columns"):
+        if isinstance(values.get(key), str):
+            values[key] = [values[key]]
+    if "n_themes" in values:
+        values["n_themes"] = parse_n_themes(values["n_themes"])
+    base = path.parent
+    if values.get("path"):
+        values["path"] = str((base / values["path"]).resolve()) if not Path(values["path"]).is_absolute() else values["path"]
+    if values.get("out_dir"):
+        values["out_dir"] = str(base / values["out_dir"]) if not Path(values["out_dir"]).is_absolute() else values["out_dir"]
+    try:
+        return Config(**values)
+    except TypeError as exc:  # pragma: no cover - guarded by the key checks above
+        raise ConfigError(f"config file {path}: {exc}") from None

@@ -1,0 +1,60 @@
+"""Domain errors, in one place.
+
+Every error voc raises on purpose is a :class:`VocError`. The CLI maps them to exit codes:
+:class:`InputError` and :class:`ConfigError` exit with 2 (bad input or configuration, the message says
+which file, row or column and how to fix it), anything else exits with 1.
+"""
+
+from __future__ import annotations
+
+__all__ = ["VocError", "InputError", "ConfigError", "DependencyError", "NotFittedError"]
+
+
+class VocError(Exception):
+    """Base class of every error voc raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(VocError):
+    """The input export cannot be used as given (missing file or column, undecodable bytes...)."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path, self.row, self.column, self.hint = path, row, column, hint
+        where = []
+        if path is not None:
+            where.append(f"file {path}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        text = message if not where else f"{', '.join(where)}: {message}"
+        if hint:
+            text += f"\n  hint: {hint}"
+        super().__init__(text)
+
+
+class ConfigError(VocError):
+    """A configuration file or option is invalid."""
+
+    exit_code = 2
+
+
+class DependencyError(VocError, ModuleNotFoundError):
+    """An optional dependency is missing; the message names the install command."""
+
+    exit_code = 2
+
+
+class NotFittedError(VocError, ValueError):
+    """A model was used before ``fit``."""

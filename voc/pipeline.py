@@ -1,0 +1,177 @@
+"""The orchestrator: the only module that knows the order of the stages.
+
+read → clean → tokenize → embed → themes (UMAP + clustering + c-TF-IDF) → label → insights → render.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from voc.config import Config
+from voc.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from voc.themes import ThemeModel
+
+__all__ = ["ReportResult", "run_report", "fit_themes"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReportResult:
+    """What :func:`run_report` produced."""
+
+    out_dir: Path
+    run: dict[str, Any]
+    themes: pd.DataFrame
+    assignments: pd.DataFrame
+    rejected: pd.DataFrame
+    model: ThemeModel
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        log.info("stage %s …", name)
+        t0 = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - t0, 3)
+        log.info("stage %s done in %.1fs", name, self.timings[name])
+
+
+def fit_themes(
+    texts: list[str], config: Config, *, progress: bool = False, timer: _Timer | None = None
+) -> tuple[ThemeModel, list[list[str]], Any]:
+    """Tokenize once, embed and fit a :class:`~voc.themes.ThemeModel` on cleaned *texts*.
+
+    Returns the fitted model, the tokens and the embeddings (reused for labels and quotes).
+    """
+    from voc.embed import make_embedder
+    from voc.themes import ThemeModel
+    from voc.tokenize import Tokenizer
+
+    timer = timer or _Timer()
+    tokenizer = Tokenizer()
+    with timer.stage("tokenize"):
+        tokens = tokenizer.tokenize_many(texts, progress=progress)
+    with timer.stage("embed"):
+        embedder = make_embedder(config.embedding, random_state=config.seed)
+        embeddings = embedder.fit_transform(texts, tokens)
+    model = ThemeModel(
+        n_themes=config.n_themes, embedding=config.embedding, tokenizer=tokenizer, random_state=config.seed
+    )
+    with timer.stage("themes"):
+        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
+    timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
+    timer.timings["themes.cluster"] = round(model.timings_["cluster"], 3)
+    return model, tokens, embeddings
+
+
+def run_report(config: Config, *, progress: bool = False) -> ReportResult:
+    """Run the whole report for *config* and write it to ``config.out_dir``.
+
+    Every data row of the input ends up either in ``assignments.csv`` or in ``rejected.csv`` (and
+    counted in ``run.json``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from voc import __version__
+    from voc.clean import clean
+    from voc.insights import theme_sizes
+    from voc.io import read_export
+    from voc.label import distinct_keywords, label_from_keywords, representative_quotes
+    from voc.report import ReportModel, ThemeRow, write_report
+
+    if not config.path:
+        raise ConfigError("no input file: pass INPUT or set [input] path in the config")
+    if not config.text_columns:
+        raise ConfigError("no text column: pass --text-column COL or set [input] text_columns")
+    timer = _Timer()
+    required = [c for c in (config.id_column, config.date_column, config.outcome_column) if c]
+    required += list(config.segment_columns)
+    with timer.stage("read"):
+        export = read_export(
+            config.path,
+            text_columns=config.text_columns,
+            required_columns=required,
+            encoding=config.encoding,
+            sheet=config.sheet,
+        )
+    with timer.stage("clean"):
+        kept, rejected_clean = clean(export.frame, config.text_columns, mask=config.mask_pii)
+    texts = kept["text"].tolist()
+    model, tokens, embeddings = fit_themes(texts, config, progress=progress, timer=timer)
+    labels = model.labels_
+
+    with timer.stage("label"):
+        theme_label: dict[int, str] = {}
+        rows: list[ThemeRow] = []
+        assign = pd.DataFrame({"row": kept["row"].to_numpy(), "theme_id": labels})
+        sizes = theme_sizes(assign)
+        for theme_id, size, share in sizes.itertuples(index=False):
+            words = [w for w, _ in model.keywords_.get(int(theme_id), [])]
+            label = label_from_keywords(words)
+            theme_label[int(theme_id)] = label
+            members = np.flatnonzero(labels == theme_id)
+            member_texts = [texts[i] for i in members]
+            picks = representative_quotes(member_texts, embeddings[members], n=5)
+            rows.append(
+                ThemeRow(
+                    theme_id=int(theme_id),
+                    label=label,
+                    size=int(size),
+                    share=float(share),
+                    keywords=distinct_keywords(words, 8),
+                    quotes=[member_texts[i] for i in picks],
+                )
+            )
+    with timer.stage("render"):
+        id_cols = [config.id_column] if config.id_column else []
+        assignments = kept[["row", *id_cols]].copy()
+        assignments["theme_id"] = labels
+        assignments["theme_label"] = [theme_label.get(int(t), "未分類") for t in labels]
+        rejected = pd.concat([export.rejected, rejected_clean], ignore_index=True)
+        if id_cols and len(rejected):
+            ids = export.frame.set_index("row")[config.id_column]
+            rejected.insert(1, config.id_column, rejected["row"].map(ids).fillna(""))
+        rejected = rejected.sort_values("row", kind="stable").reset_index(drop=True)
+        by_reason = {str(k): int(v) for k, v in rejected["reason"].value_counts().sort_index().items()}
+        counts = {"read": export.n_read, "kept": len(kept), "rejected": len(rejected)}
+        assert counts["read"] == counts["kept"] + counts["rejected"], counts
+        n_unassigned = int((labels < 0).sum())
+        report_model = ReportModel(
+            title="voc テーマレポート",
+            input_name=Path(config.path).name,
+            themes=rows,
+            rows=counts,
+            rejected_by_reason=by_reason,
+            n_unassigned=n_unassigned,
+            options=config.to_dict(),
+            version=__version__,
+        )
+        run = {
+            "voc_version": __version__,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "options": config.to_dict(),
+            "input": {"path": export.path, "checksum": export.checksum, "encoding": export.encoding},
+            "rows": {**counts, "rejected_by_reason": by_reason},
+            "themes": {"n_themes": len(rows), "unassigned": n_unassigned},
+            "timings_s": timer.timings,
+        }
+        out = write_report(config.out_dir, report_model, assignments, rejected, run)
+    run["timings_s"] = timer.timings
+    themes = pd.DataFrame(report_model.theme_records())
+    log.info("report written to %s", out)
+    return ReportResult(out_dir=out, run=run, themes=themes, assignments=assignments, rejected=rejected, model=model)

@@ -1,0 +1,8 @@
+"""Reports: one table model (:mod:`voc.report.model`) rendered to CSV, Markdown and HTML."""
+
+from __future__ import annotations
+
+from voc.report.model import ReportModel, ThemeRow
+from voc.report.writer import write_report
+
+__all__ = ["ReportModel", "ThemeRow", "write_report"]

@@ -1,0 +1,301 @@
+"""Themes: a scikit-learn-style wrapper around BERTopic.
+
+The wrapper tokenizes each document once, embeds it with an offline backend (:mod:`voc.embed`),
+reduces with a seeded UMAP, clusters (k-means for a fixed or automatically chosen k), and lets
+BERTopic's c-TF-IDF find each theme's Japanese keywords from the same tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from voc.config import NThemes, parse_n_themes
+from voc.errors import DependencyError, InputError, NotFittedError
+from voc.tokenize import Tokenizer
+
+__all__ = ["ThemeModel", "MIN_DOCUMENTS"]
+
+log = logging.getLogger(__name__)
+
+#: Fewer documents than this cannot be clustered meaningfully.
+MIN_DOCUMENTS = 10
+
+
+def _split(doc: str) -> list[str]:
+    """Analyzer for BERTopic's CountVectorizer: documents reach it as space-joined tokens."""
+    return doc.split(" ")
+
+
+def _import_bertopic() -> Any:
+    try:
+        from bertopic import BERTopic
+    except ImportError as exc:
+        raise DependencyError(
+            f"BERTopic is not importable ({exc}). Install it without its torch dependency: "
+            "pip install -r requirements.lock && pip install --no-deps bertopic==0.17.4"
+        ) from exc
+    return BERTopic
+
+
+class ThemeModel(BaseEstimator):
+    """Find themes in Japanese texts.
+
+    Parameters
+    ----------
+    n_themes : int or "auto"
+        Number of themes. ``"auto"`` picks k by the silhouette of the reduced embeddings.
+    embedding : str
+        Embedding backend name (:func:`voc.embed.available_embedders`).
+    tokenizer : Tokenizer, optional
+        Defaults to ``Tokenizer()``.
+    n_neighbors, n_components : int
+        UMAP parameters (capped for small corpora).
+    top_n_words : int
+        Keywords kept per theme.
+    random_state : int
+        Seed for the SVD, UMAP and k-means: the same input and seed give the same themes.
+
+    Attributes
+    ----------
+    tokenizer_ : Tokenizer
+    embedder_ : voc.embed.Embedder
+    topic_model_ : bertopic.BERTopic
+    labels_ : ndarray of shape (n_documents,)
+        Theme of each training document, ``-1`` when it had nothing to embed.
+    n_themes_ : int
+    keywords_ : dict[int, list[tuple[str, float]]]
+        c-TF-IDF keywords per theme, best first.
+    timings_ : dict[str, float]
+        Seconds spent embedding, reducing and clustering in the last fit.
+    """
+
+    def __init__(
+        self,
+        n_themes: NThemes = "auto",
+        embedding: str = "lsa",
+        tokenizer: Tokenizer | None = None,
+        n_neighbors: int = 15,
+        n_components: int = 5,
+        top_n_words: int = 10,
+        random_state: int = 42,
+    ) -> None:
+        self.n_themes = n_themes
+        self.embedding = embedding
+        self.tokenizer = tokenizer
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.top_n_words = top_n_words
+        self.random_state = random_state
+
+    # -- stages ----------------------------------------------------------------------------------
+    def tokenize(self, texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
+        """Tokens of *texts* with this model's tokenizer (fitted or not)."""
+        tok = getattr(self, "tokenizer_", None) or self.tokenizer or Tokenizer()
+        return tok.tokenize_many(texts, progress=progress)
+
+    def embed(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """Embeddings of documents with the fitted backend."""
+        self._check_fitted()
+        return self.embedder_.transform(texts, tokens)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "topic_model_"):
+            raise NotFittedError("this ThemeModel is not fitted yet: call fit() first")
+
+    def _umap(self, n: int, seed: int) -> Any:
+        from umap import UMAP
+
+        return UMAP(
+            n_neighbors=max(2, min(self.n_neighbors, n - 1)),
+            n_components=max(2, min(self.n_components, n - 2)),
+            min_dist=0.0,
+            metric="cosine",
+            random_state=seed,
+            low_memory=True,
+        )
+
+    def _choose_k(self, reduced: np.ndarray, seed: int) -> int:
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        n = len(reduced)
+        k_max = max(2, min(30, int(np.sqrt(n / 2))))
+        rng = np.random.default_rng(seed)
+        sample = rng.choice(n, size=min(n, 3000), replace=False)
+        best_k, best_score = 2, -np.inf
+        for k in range(2, k_max + 1):
+            labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(reduced)
+            if len(set(labels[sample])) < 2:
+                continue
+            score = silhouette_score(reduced[sample], labels[sample])
+            log.debug("auto k: k=%d silhouette=%.3f", k, score)
+            if score > best_score + 1e-9:
+                best_k, best_score = k, score
+        log.info("auto k: chose %d themes (silhouette %.3f)", best_k, best_score)
+        return best_k
+
+    # -- scikit-learn API ------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        y: Any = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        embeddings: np.ndarray | None = None,
+        embedder: Any = None,
+    ) -> "ThemeModel":
+        """Fit themes on *texts* (cleaned strings).
+
+        *tokens*, a fitted *embedder* and its *embeddings* of *texts* may be passed when already
+        computed, so that nothing is done twice.
+        """
+        self.fit_transform(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
+        return self
+
+    def fit_transform(
+        self,
+        texts: Sequence[str],
+        y: Any = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        embeddings: np.ndarray | None = None,
+        embedder: Any = None,
+    ) -> np.ndarray:
+        """Fit and return the theme of each document (``-1``: nothing to embed)."""
+        from sklearn.cluster import KMeans
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        from voc.embed import make_embedder
+
+        BERTopic = _import_bertopic()
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        texts = list(texts)
+        n_themes = parse_n_themes(self.n_themes)
+        seed = int(self.random_state)
+        self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
+        if tokens is None:
+            tokens = self.tokenizer_.tokenize_many(texts)
+        if len(tokens) != len(texts):
+            raise ValueError(f"{len(tokens)} token lists for {len(texts)} texts")
+        t0 = time.perf_counter()
+        if embedder is not None:
+            self.embedder_ = embedder
+            if embeddings is None:
+                embeddings = embedder.transform(texts, tokens)
+        else:
+            self.embedder_ = make_embedder(self.embedding, random_state=seed)
+            if embeddings is None:
+                embeddings = self.embedder_.fit_transform(texts, tokens)
+            else:
+                self.embedder_.fit(texts, tokens)
+        self.timings_ = {"embed": time.perf_counter() - t0}
+        usable = np.flatnonzero(np.linalg.norm(embeddings, axis=1) > 0)
+        if len(usable) < MIN_DOCUMENTS:
+            raise InputError(
+                f"only {len(usable)} texts have content words; at least {MIN_DOCUMENTS} are needed to find themes",
+                hint="check the text column, or lower the filtering (stopwords)",
+            )
+        docs = [" ".join(tokens[i]) for i in usable]
+        emb = np.ascontiguousarray(embeddings[usable])
+        umap_model = self._umap(len(usable), seed)
+        with warnings.catch_warnings():
+            # UMAP warns that a fixed random_state disables parallelism: that is the point.
+            warnings.filterwarnings("ignore", message=".*n_jobs.*", category=UserWarning)
+            warnings.filterwarnings("ignore", message=".*random_state.*", category=UserWarning)
+            t0 = time.perf_counter()
+            reduced = umap_model.fit_transform(emb)
+            self.timings_["reduce"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            if n_themes == "auto":
+                k = self._choose_k(reduced, seed)
+            else:
+                k = min(n_themes, len(usable) - 1)
+            umap_model = _Precomputed(umap_model, reduced)
+            self.topic_model_ = BERTopic(
+                umap_model=umap_model,
+                hdbscan_model=KMeans(n_clusters=k, n_init=10, random_state=seed),
+                vectorizer_model=CountVectorizer(analyzer=_split, min_df=1),
+                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                top_n_words=self.top_n_words,
+                calculate_probabilities=False,
+                # Not "english": BERTopic then strips every non-ASCII character before c-TF-IDF.
+                language="japanese",
+                verbose=False,
+            )
+            topics, _ = self.topic_model_.fit_transform(docs, embeddings=emb)
+            self.timings_["cluster"] = time.perf_counter() - t0
+        if isinstance(self.topic_model_.umap_model, _Precomputed):
+            self.topic_model_.umap_model = self.topic_model_.umap_model.model
+        labels = np.full(len(texts), -1, dtype=int)
+        labels[usable] = np.asarray(topics, dtype=int)
+        self.labels_ = labels
+        self.n_themes_ = int(len(set(labels[labels >= 0])))
+        self.keywords_ = {
+            int(t): [(w, float(s)) for w, s in self.topic_model_.get_topic(t) if w]
+            for t in sorted(set(labels[labels >= 0]))
+        }
+        return labels
+
+    def transform(
+        self,
+        texts: Sequence[str],
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Theme of each new document (``-1``: nothing to embed)."""
+        self._check_fitted()
+        texts = list(texts)
+        if tokens is None:
+            tokens = self.tokenizer_.tokenize_many(texts)
+        if embeddings is None:
+            embeddings = self.embedder_.transform(texts, tokens)
+        usable = np.flatnonzero(np.linalg.norm(embeddings, axis=1) > 0)
+        labels = np.full(len(texts), -1, dtype=int)
+        if len(usable):
+            docs = [" ".join(tokens[i]) for i in usable]
+            topics, _ = self.topic_model_.transform(docs, embeddings=np.ascontiguousarray(embeddings[usable]))
+            labels[usable] = np.asarray(topics, dtype=int)
+        return labels
+
+    # -- persistence -----------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Pickle the fitted model (the tokenizer drops its MeCab tagger and recreates it on use)."""
+        self._check_fitted()
+        with open(path, "wb") as fh:
+            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ThemeModel":
+        """Load a model written by :meth:`save`. Only load files you trust (pickle)."""
+        with open(path, "rb") as fh:
+            model = pickle.load(fh)
+        if not isinstance(model, cls):
+            raise TypeError(f"{path} holds a {type(model).__name__}, not a ThemeModel")
+        return model
+
+
+class _Precomputed:
+    """A UMAP stand-in for BERTopic's fit: returns the reduction voc computed (and timed) itself
+    instead of computing UMAP twice; replaced by the real UMAP model once BERTopic is fitted."""
+
+    def __init__(self, model: Any, reduced: np.ndarray) -> None:
+        self.model = model
+        self.reduced = reduced
+
+    def fit(self, X: Any, y: Any = None) -> "_Precomputed":
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        if X.shape[0] == self.reduced.shape[0]:
+            return self.reduced
+        return self.model.transform(X)

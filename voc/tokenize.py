@@ -1,0 +1,189 @@
+"""Japanese tokenization with fugashi + UniDic (unidic-lite).
+
+:class:`Tokenizer` is a picklable callable, usable as ``CountVectorizer(tokenizer=Tokenizer(),
+token_pattern=None, lowercase=False)``. It keeps content words (nouns, verbs, adjectives, adjectival
+nouns), maps each to its dictionary form, drops stopwords, numbers and symbols, and can join
+compound nouns (導入 + 費用 → 導入費用).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Literal, Mapping, Sequence, get_args
+
+from voc.errors import ConfigError, DependencyError
+
+__all__ = ["Tokenizer", "load_wordlist"]
+
+log = logging.getLogger(__name__)
+
+Compounds = Literal["off", "join", "both"]
+
+_KEEP_POS = ("名詞", "動詞", "形容詞", "形状詞")
+#: Nouns of these sub-classes are never content words.
+_SKIP_NOUN_POS2 = {"数詞", "助動詞語幹"}
+_HONORIFIC_PREFIXES = {"御", "ご", "お", "貴"}
+_NOISE = re.compile(r"^(?:[\d.,%/:\-+]+|[\W_]+|[ぁ-ん]|[a-zA-Z])$")
+_ASCII_TAIL = re.compile(r"^(.+?)-[A-Za-z0-9 ._'\-]+$")
+
+
+def load_wordlist(name: str) -> frozenset[str]:
+    """Read a word list shipped in ``voc/data`` (``name.txt``): one word per line, ``#`` comments."""
+    return _load_wordlist(name)
+
+
+@lru_cache(maxsize=None)
+def _load_wordlist(name: str) -> frozenset[str]:
+    body = resources.files("voc.data").joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in body.splitlines() if (w := line.split("#", 1)[0].strip()))
+
+
+def _read_user_wordlist(path: str) -> frozenset[str]:
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(w for line in fh if (w := line.split("#", 1)[0].strip()))
+
+
+class Tokenizer:
+    """Turn a Japanese text into content-word tokens.
+
+    Parameters
+    ----------
+    pos : sequence of str
+        UniDic first-level parts of speech to keep.
+    stopwords : "default", None, or sequence of str / path
+        ``"default"`` uses the general list ``voc/data/stopwords_ja.txt`` plus the sales list
+        ``voc/data/stopwords_sales.txt``. A path names a UTF-8 file, one word per line.
+    compounds : {"off", "join", "both"}
+        Runs of nouns (with prefixes and noun-like suffixes) become one token (``"join"``), are
+        kept as parts (``"off"``), or both (``"both"``: the parts and the compound).
+    synonyms : mapping, optional
+        Token → canonical token, applied after lemmatization (見積 → 見積もり, 他社 → 競合).
+
+    Notes
+    -----
+    The fugashi ``Tagger`` is created on first use and dropped when pickled, so a Tokenizer can be
+    sent to worker processes and saved with a model.
+    """
+
+    def __init__(
+        self,
+        pos: Sequence[str] = _KEEP_POS,
+        stopwords: str | Sequence[str] | None = "default",
+        compounds: Compounds = "both",
+        synonyms: Mapping[str, str] | None = None,
+    ) -> None:
+        self.pos = pos
+        self.stopwords = stopwords
+        self.compounds = compounds
+        self.synonyms = synonyms
+
+    # -- pickling: never pickle the MeCab tagger -------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_tagger", None)
+        state.pop("_stop", None)
+        return state
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(pos={tuple(self.pos)!r}, compounds={self.compounds!r})"
+
+    def _setup(self) -> None:
+        if self.compounds not in get_args(Compounds):
+            raise ConfigError(f"compounds must be one of {get_args(Compounds)}, got {self.compounds!r}")
+        try:
+            import fugashi
+        except ImportError as exc:  # pragma: no cover - fugashi is a hard dependency
+            raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
+        try:
+            self._tagger = fugashi.Tagger()
+        except RuntimeError as exc:
+            raise DependencyError(
+                f"fugashi could not load a dictionary ({exc}); install one: pip install unidic-lite"
+            ) from exc
+        if self.stopwords == "default":
+            stop = load_wordlist("stopwords_ja") | load_wordlist("stopwords_sales")
+        elif self.stopwords is None:
+            stop = frozenset()
+        elif isinstance(self.stopwords, str):
+            stop = _read_user_wordlist(self.stopwords)
+        else:
+            stop = frozenset(self.stopwords)
+        self._stop = stop
+
+    @property
+    def tagger(self) -> Any:
+        """The fugashi Tagger (created on first use)."""
+        if "_tagger" not in self.__dict__:
+            self._setup()
+        return self._tagger
+
+    # -- tokenizing ------------------------------------------------------------------------------
+    def _form(self, surface: str, pos1: str, pos2: str, lemma: str | None) -> str:
+        if pos2 == "固有名詞" or not lemma or lemma == "*":
+            return surface
+        m = _ASCII_TAIL.match(lemma)
+        if m:  # カスタマイズ-customize → カスタマイズ
+            return m.group(1)
+        if "-" in lemma and pos1 == "名詞":  # 検-検察庁 (a gloss): keep the written form
+            return surface
+        return lemma
+
+    def __call__(self, text: str) -> list[str]:
+        """Tokens of one text (already normalized by :func:`voc.clean.normalize_text`)."""
+        tagger = self.tagger
+        stop = self._stop
+        syn = self.synonyms or {}
+        mode = self.compounds
+        out: list[str] = []
+        run: list[tuple[str, bool]] = []  # (form, is a content noun) of the current noun run
+
+        def ok(form: str) -> bool:
+            return form not in stop and not _NOISE.match(form)
+
+        def flush() -> None:
+            if not run:
+                return
+            if mode != "off" and 2 <= len(run) <= 4 and sum(c for _, c in run) >= 1:
+                compound = "".join(f for f, _ in run)
+                compound = syn.get(compound, compound)
+                if ok(compound):
+                    out.append(compound)
+            elif mode == "join":
+                out.extend(f for f, c in run if c)
+            run.clear()
+
+        for node in tagger(text):
+            feature = node.feature
+            pos1, pos2 = feature.pos1, feature.pos2
+            form = self._form(node.surface, pos1, pos2, feature.lemma)
+            form = syn.get(form, form)
+            if pos1 == "名詞" and pos2 not in _SKIP_NOUN_POS2:
+                content = pos1 in self.pos and ok(form)
+                if mode != "join" and content:
+                    out.append(form)
+                run.append((form, content))
+                continue
+            if (pos1 == "接頭辞" and form not in _HONORIFIC_PREFIXES) or (
+                pos1 == "接尾辞" and pos2 == "名詞的" and run and form not in stop
+            ):
+                run.append((form, False))
+                continue
+            flush()
+            if pos1 in self.pos and pos1 != "名詞" and pos2 != "非自立可能" and ok(form):
+                out.append(form)  # verbs, adjectives, adjectival nouns (not する, できる, ない …)
+        flush()
+        return out
+
+    def tokenize_many(self, texts: Iterable[str], *, progress: bool = False) -> list[list[str]]:
+        """Tokens of many texts, with a progress bar when *progress* and stderr is a terminal."""
+        texts = list(texts)
+        if progress:
+            from tqdm.auto import tqdm
+
+            texts_iter: Iterable[str] = tqdm(texts, desc="tokenize", unit="doc", leave=False)
+        else:
+            texts_iter = texts
+        return [self(t) for t in texts_iter]
