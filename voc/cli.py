@@ -62,6 +62,7 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 @click.option("--n-themes", help="Number of themes, or 'auto' (default).")
 @click.option("--seed", type=int, help="Random seed (default 42): same input + seed = same themes.")
 @click.option("--embedding", help="Embedding backend: lsa (default) or lsa-char.")
+@click.option("--reduction", type=click.Choice(["none", "umap"]), help="Reduce embeddings with UMAP first (default none).")
 @click.option("--encoding", help="Input encoding (default: detected). E.g. utf-8, cp932, utf-16.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config file (see README).")

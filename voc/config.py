@@ -16,6 +16,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     n_themes = "auto"                 # or an integer
     seed = 42
     embedding = "lsa"
+    reduction = "none"                # or "umap"
 
     [clean]
     mask_pii = true
@@ -69,6 +70,7 @@ class Config:
     n_themes: NThemes = "auto"
     seed: int = 42
     embedding: str = "lsa"
+    reduction: str = "none"
     # [clean]
     mask_pii: bool = True
     # [output]
@@ -97,7 +99,7 @@ _SECTIONS: dict[str, dict[str, str]] = {
         "encoding": "encoding",
         "sheet": "sheet",
     },
-    "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding"},
+    "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding", "reduction": "reduction"},
     "clean": {"mask_pii": "mask_pii"},
     "output": {"dir": "out_dir"},
 }

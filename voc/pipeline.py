@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from voc.config import Config
-from voc.errors import ConfigError
+from voc.errors import ConfigError, VocError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,7 +69,11 @@ def fit_themes(
         embedder = make_embedder(config.embedding, random_state=config.seed)
         embeddings = embedder.fit_transform(texts, tokens)
     model = ThemeModel(
-        n_themes=config.n_themes, embedding=config.embedding, tokenizer=tokenizer, random_state=config.seed
+        n_themes=config.n_themes,
+        embedding=config.embedding,
+        reduction=config.reduction,  # type: ignore[arg-type]
+        tokenizer=tokenizer,
+        random_state=config.seed,
     )
     with timer.stage("themes"):
         model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
@@ -149,7 +153,8 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
         rejected = rejected.sort_values("row", kind="stable").reset_index(drop=True)
         by_reason = {str(k): int(v) for k, v in rejected["reason"].value_counts().sort_index().items()}
         counts = {"read": export.n_read, "kept": len(kept), "rejected": len(rejected)}
-        assert counts["read"] == counts["kept"] + counts["rejected"], counts
+        if counts["read"] != counts["kept"] + counts["rejected"]:  # pragma: no cover - a bug if it happens
+            raise VocError(f"row accounting does not add up: {counts}; please report this")
         n_unassigned = int((labels < 0).sum())
         report_model = ReportModel(
             title="voc テーマレポート",

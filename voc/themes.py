@@ -12,16 +12,18 @@ import pickle
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence, get_args
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from voc.config import NThemes, parse_n_themes
-from voc.errors import DependencyError, InputError, NotFittedError
+from voc.errors import ConfigError, DependencyError, InputError, NotFittedError
 from voc.tokenize import Tokenizer
 
 __all__ = ["ThemeModel", "MIN_DOCUMENTS"]
+
+Reduction = Literal["none", "umap"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ class ThemeModel(BaseEstimator):
         Number of themes. ``"auto"`` picks k by the silhouette of the reduced embeddings.
     embedding : str
         Embedding backend name (:func:`voc.embed.available_embedders`).
+    reduction : {"none", "umap"}
+        Reduce the embeddings with a seeded UMAP before clustering, or cluster them as they are.
+        ``"none"`` is the default: on the corpora measured so far UMAP lowered NMI (see README) and
+        its JIT compilation costs ~45 s per process.
     tokenizer : Tokenizer, optional
         Defaults to ``Tokenizer()``.
     n_neighbors, n_components : int
@@ -81,6 +87,7 @@ class ThemeModel(BaseEstimator):
         self,
         n_themes: NThemes = "auto",
         embedding: str = "lsa",
+        reduction: Reduction = "none",
         tokenizer: Tokenizer | None = None,
         n_neighbors: int = 15,
         n_components: int = 5,
@@ -89,6 +96,7 @@ class ThemeModel(BaseEstimator):
     ) -> None:
         self.n_themes = n_themes
         self.embedding = embedding
+        self.reduction = reduction
         self.tokenizer = tokenizer
         self.n_neighbors = n_neighbors
         self.n_components = n_components
@@ -110,7 +118,11 @@ class ThemeModel(BaseEstimator):
         if not hasattr(self, "topic_model_"):
             raise NotFittedError("this ThemeModel is not fitted yet: call fit() first")
 
-    def _umap(self, n: int, seed: int) -> Any:
+    def _reducer(self, n: int, seed: int) -> Any:
+        if self.reduction not in get_args(Reduction):
+            raise ConfigError(f"reduction must be one of {get_args(Reduction)}, got {self.reduction!r}")
+        if self.reduction == "none":
+            return _Identity()
         from umap import UMAP
 
         return UMAP(
@@ -206,7 +218,7 @@ class ThemeModel(BaseEstimator):
             )
         docs = [" ".join(tokens[i]) for i in usable]
         emb = np.ascontiguousarray(embeddings[usable])
-        umap_model = self._umap(len(usable), seed)
+        umap_model = self._reducer(len(usable), seed)
         with warnings.catch_warnings():
             # UMAP warns that a fixed random_state disables parallelism: that is the point.
             warnings.filterwarnings("ignore", message=".*n_jobs.*", category=UserWarning)
@@ -282,6 +294,19 @@ class ThemeModel(BaseEstimator):
         if not isinstance(model, cls):
             raise TypeError(f"{path} holds a {type(model).__name__}, not a ThemeModel")
         return model
+
+
+class _Identity:
+    """No reduction: cluster the (L2-normalized) embeddings as they are."""
+
+    def fit(self, X: Any, y: Any = None) -> "_Identity":
+        return self
+
+    def fit_transform(self, X: Any, y: Any = None) -> Any:
+        return X
+
+    def transform(self, X: Any) -> Any:
+        return X
 
 
 class _Precomputed:

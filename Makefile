@@ -1,0 +1,53 @@
+# voc — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+BERTOPIC := bertopic==0.17.4
+OUT ?= reports/latest
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev system-deps report test lint bench lab clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Light install: everything pinned, then BERTopic without its torch/sentence-transformers deps.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps $(BERTOPIC)
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PIP) install -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install voc (no torch)
+
+install-dev: $(VENV)/.installed-dev system-deps ## install + test tools and system packages
+
+system-deps: ## Install the Debian packages listed in system-packages.txt (needs root; skipped if present)
+	@bash scripts/system-deps.sh system-packages.txt
+
+report: install ## Run voc on the bundled sample corpus; prints the report path
+	@$(VENV)/bin/voc report --config corpus/voc.toml --out $(OUT)
+
+test: install-dev ## Run the whole test suite (unit, CLI end to end, notebooks)
+	$(VENV)/bin/pytest
+
+lint: install-dev ## ruff
+	$(VENV)/bin/ruff check voc tests
+
+bench: install-dev ## Benchmarks (see bench/README.md)
+	$(PY) -m bench
+
+lab: install-dev ## Start JupyterLab on notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+clean: ## Remove the venv, reports and caches
+	rm -rf $(VENV) reports .pytest_cache
