@@ -1,16 +1,36 @@
-"""The table model behind every report format."""
+"""The table model behind every report format.
+
+The pipeline builds one :class:`ReportModel`; the CSV, Markdown and HTML renderers only read it.
+Fields added by later stages (insights, run history, taxonomy) have defaults, so a renderer must
+cope with them being empty.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ThemeRow", "ReportModel"]
+__all__ = ["Quote", "ThemeRow", "ReportModel"]
+
+
+@dataclass
+class Quote:
+    """A verbatim (PII-masked) text with its context, for quote lists."""
+
+    text: str
+    row: int
+    date: str = ""
+    outcome: str = ""
+    segments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class ThemeRow:
-    """One theme as reports show it."""
+    """One theme as reports show it.
+
+    ``theme_id`` is the stable id (kept across runs when the theme matches the previous run's).
+    Insight fields are empty when the matching columns (date, outcome, segments) are not configured.
+    """
 
     theme_id: int
     label: str
@@ -18,13 +38,25 @@ class ThemeRow:
     share: float
     keywords: list[str]
     quotes: list[str]
+    # -- stable ids / taxonomy ----------------------------------------------------------------------
+    status: str = ""  # "新規" (new this run), "" (matched a previous theme)
+    marketing: dict[str, str] = field(default_factory=dict)  # messaging, product_idea, owner, status, notes
+    # -- insights -----------------------------------------------------------------------------------
+    trend: list[tuple[str, int, float]] = field(default_factory=list)  # (month "YYYY-MM", count, share of month)
+    emerging: bool = False
+    winloss: dict[str, Any] = field(default_factory=dict)  # see voc.insights.win_loss
+    segments: list[dict[str, Any]] = field(default_factory=list)  # see voc.insights.segment_lift
+    competitors: list[tuple[str, int]] = field(default_factory=list)
+    quote_records: list[Quote] = field(default_factory=list)  # many quotes with context (theme pages)
 
 
 @dataclass
 class ReportModel:
     """Everything a report renders; built once by the pipeline, rendered by each format.
 
-    ``rows`` holds read/kept/rejected counts; ``rejected_by_reason`` maps a reason key to a count.
+    ``rows`` holds read/kept/rejected counts; ``rejected_by_reason`` maps a reason key to a count;
+    ``changes`` lists theme ids by kind of change since the previous run
+    (``new``, ``growing``, ``shrinking``, ``vanished``; vanished entries are dicts with id and label).
     """
 
     title: str
@@ -35,6 +67,10 @@ class ReportModel:
     n_unassigned: int
     options: dict[str, Any] = field(default_factory=dict)
     version: str = ""
+    months: list[str] = field(default_factory=list)
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    run_id: str = ""
+    previous_run_id: str = ""
 
     def theme_records(self) -> list[dict[str, Any]]:
         """Rows for ``themes.csv``: lists joined with ``、`` (keywords) and `` | `` (quotes)."""
