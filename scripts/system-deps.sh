@@ -4,7 +4,7 @@
 set -euo pipefail
 list=${1:-system-packages.txt}
 [ -f "$list" ] || exit 0
-mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^\s*$/d' "$list")
+mapfile -t pkgs < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$list")
 [ ${#pkgs[@]} -gt 0 ] || exit 0
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
