@@ -1,0 +1,137 @@
+"""The CLI contract, end to end on the sample corpus, through the installed `voc` script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from sklearn.metrics import adjusted_rand_score
+
+from voc.cli import cli
+
+from .conftest import SAMPLE_CSV, SAMPLE_TRUTH
+
+VOC = shutil.which("voc", path=str(Path(sys.executable).parent)) or "voc"
+PLANTED_K = 11  # themes planted by corpus/generate.py (see corpus/README.md)
+
+
+def run_voc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run([VOC, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output, f"`voc {name} --help` has no example"
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "voc" in result.output
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """The same planted-k report twice, in two processes."""
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path_factory.mktemp("cli") / name
+        proc = run_voc(
+            "-q", "report", str(SAMPLE_CSV), "--text-column", "lost_reason", "--id-column", "deal_id",
+            "--n-themes", str(PLANTED_K), "--seed", "42", "--out", str(out),
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip() == str(out / "index.html")
+        outs.append(out)
+    return outs
+
+
+def test_report_writes_every_file(two_runs):
+    out = two_runs[0]
+    for name in ("index.html", "summary.md", "themes.csv", "assignments.csv", "rejected.csv", "run.json"):
+        assert (out / name).is_file(), name
+    themes = pd.read_csv(out / "themes.csv")
+    assert list(themes.columns[:6]) == ["theme_id", "label", "size", "share", "keywords", "quotes"]
+    assert len(themes) == PLANTED_K
+    assert "テーマ" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_row_is_assigned_or_rejected_with_a_reason(two_runs):
+    out = two_runs[0]
+    n_rows = len(pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False))
+    assign = pd.read_csv(out / "assignments.csv", dtype={"deal_id": str})
+    rejected = pd.read_csv(out / "rejected.csv", dtype=str, keep_default_na=False)
+    assert list(assign.columns) == ["row", "deal_id", "theme_id", "theme_label"]
+    rows = sorted(assign["row"].tolist() + rejected["row"].astype(int).tolist())
+    assert rows == list(range(n_rows))
+    assert (rejected["reason"] != "").all()
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["rows"]["read"] == n_rows
+    assert run["rows"]["kept"] == len(assign)
+    assert run["rows"]["rejected"] == len(rejected) == sum(run["rows"]["rejected_by_reason"].values())
+    assert run["input"]["checksum"].startswith("sha256:")
+    assert {"read", "clean", "tokenize", "embed", "themes"} <= set(run["timings_s"])
+    # won and open deals have no 失注理由; non-answers such as 特になし are rejected as such
+    assert run["rows"]["rejected_by_reason"]["non_answer"] > 0
+
+
+def test_same_seed_gives_identical_outputs(two_runs):
+    a, b = two_runs
+    for name in ("assignments.csv", "themes.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_planted_themes_are_found(two_runs):
+    """ARI of the themes against the generator's ground truth, on lost reasons with one planted theme.
+
+    Floor measured with the current default pipeline (see README, 'Theme quality'); the Foundation
+    issue's target is 0.6.
+    """
+    assign = pd.read_csv(two_runs[0] / "assignments.csv")
+    truth = pd.read_csv(SAMPLE_TRUTH, dtype=str, keep_default_na=False).astype({"row": int})
+    merged = assign.merge(truth, on="row")
+    single = merged[(merged["lost_reason_theme2"] == "") & (merged["lost_reason_theme"] != "none")]
+    ari = adjusted_rand_score(single["lost_reason_theme"], single["theme_id"])
+    print(f"ARI vs planted themes: {ari:.3f}")
+    assert ari >= ARI_FLOOR
+
+
+ARI_FLOOR = 0.6
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["report", "missing.csv", "--text-column", "lost_reason"], "does not exist"),
+        (["report", str(SAMPLE_CSV), "--text-column", "lost_reasons"], "'lost_reason'"),
+        (["report", str(SAMPLE_CSV)], "no text column"),
+        (["report", str(SAMPLE_CSV), "--text-column", "lost_reason", "--n-themes", "one"], "n_themes"),
+        (["report", "--config", "nope.toml"], "does not exist"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(args, message, tmp_path):
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out")] if args[1] != "--config" else args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_unwritable_output_exits_1(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    texts = "\n".join(f"価格が高い{i}件目" if i % 2 else f"SSOに非対応のため見送り{i}" for i in range(40))
+    src = tmp_path / "in.csv"
+    src.write_text("text\n" + texts + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(src), "--text-column", "text", "--n-themes", "2",
+                                      "--out", str(blocker / "out")])
+    assert result.exit_code == 1, result.output
+    assert "cannot" in result.output
