@@ -1,0 +1,89 @@
+"""voc._tagger.FastTagger gives the fields fugashi's nodes give, from one MeCab call per text."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from voc._tagger import FastTagger
+
+TEXTS = [
+    "価格が高いので今回は見送りますとのこと。",
+    "ミエルクラウドはNovaCRMより導入費用が安い",  # unknown word (NovaCRM), glossed lemmas (クラウド-crowd)
+    "ｻﾎﾟｰﾄ体制に不安あり、ﾃﾞﾓは好評",  # half-width katakana
+    "ＡＰＩ連携　ＳＦＡ　１２０万円",  # full-width ASCII, full-width space
+    "決裁者がNG😀👍 稟議通らず…",  # emoji
+    "検討中です\n来期に再提案\t予定",  # newline and tab
+    "# ＃ , \"quoted\" 、「検」",  # the sentinel character, commas and quotes in features
+    "ｗｗｗ。。。？！",
+    " ",
+    "",
+]
+
+
+def _fugashi_fields(text: str) -> list[tuple[str, str, str, str]]:
+    import fugashi
+
+    def norm(v: str | None) -> str:
+        return "" if v in (None, "*") else v
+
+    return [
+        (n.surface, norm(n.feature.pos1), norm(n.feature.pos2), norm(n.feature.lemma))
+        for n in fugashi.Tagger()(text)
+    ]
+
+
+@pytest.fixture(scope="module")
+def fast() -> FastTagger:
+    return FastTagger()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_fields_as_fugashi_nodes(fast: FastTagger, text: str) -> None:
+    assert fast(text) == _fugashi_fields(text)
+
+
+def test_unknown_word_has_empty_lemma_and_real_pos(fast: FastTagger) -> None:
+    nova = [f for f in fast("NovaCRMに負けた") if f[0] == "NovaCRM"]
+    assert nova == [("NovaCRM", "名詞", "普通名詞", "")]
+
+
+def test_star_fields_are_empty(fast: FastTagger) -> None:
+    # 助動詞 have pos2 "*" in UniDic; MeCab's %f[1] prints it as "".
+    assert ("ます", "助動詞", "", "ます") in fast("見送ります")
+
+
+def test_flat_fields_and_lazy_iteration(fast: FastTagger) -> None:
+    text = "導入費用が予算を超えた"
+    flat = fast.fields(text)
+    assert len(flat) % 4 == 0
+    assert list(fast.iter_fields(text)) == fast(text)
+    assert fast.fields("") == [] and fast("") == []
+
+
+def test_pickles_without_the_mecab_tagger(fast: FastTagger) -> None:
+    fast("使い始め")
+    clone = pickle.loads(pickle.dumps(fast))
+    assert "_parse" not in clone.__dict__
+    assert clone("価格が高い") == fast("価格が高い")
+
+
+def test_bad_dictionary_dir_is_a_clear_error(tmp_path) -> None:
+    from voc.errors import DependencyError
+
+    with pytest.raises(DependencyError, match=str(tmp_path)):
+        FastTagger(dicdir=str(tmp_path))("価格")
+
+
+def test_same_fields_on_the_sample_corpus(fast: FastTagger) -> None:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "corpus" / "sample_crm_export.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:300]
+    texts = [r[c] for r in rows for c in ("call_note", "lost_reason") if r[c]]
+    assert len(texts) > 300
+    for text in texts:
+        assert fast(text) == _fugashi_fields(text), text
