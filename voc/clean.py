@@ -1,52 +1,84 @@
-"""Clean texts: Unicode normalization, whitespace, non-answers and PII masking.
+"""Clean texts: Unicode normalization, whitespace, non-answers, PII masking and length limits.
 
 Cleaning happens before anything is tokenized, embedded, stored or shown, so that a masked
 e-mail address never reaches a model, the run history or a report.
+
+PII masking (on by default) replaces, in this order, URLs, e-mail addresses, postal codes, phone
+numbers and person names with the placeholders in :data:`PII_PLACEHOLDERS`. The pattern kinds are
+regular expressions on NFKC-normalized text (full-width digits and ``＠`` are ASCII by then); names
+come from UniDic's 人名 (person name) tags, read with fugashi, plus honorific contexts (様, さん,
+部長 …). ``SECURITY.md`` says what is and is not masked.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["normalize_text", "is_non_answer", "mask_pii", "clean", "PII_PLACEHOLDERS"]
+__all__ = [
+    "normalize_text",
+    "is_non_answer",
+    "mask_pii",
+    "clean",
+    "PII_PLACEHOLDERS",
+    "PII_KINDS",
+    "DEFAULT_MAX_TEXT_CHARS",
+]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
 _PUNCT_ONLY = re.compile(r"[\s\W_ー－―‐]+")
 
-#: Placeholder that replaces each kind of personal data.
-PII_PLACEHOLDERS = {
-    "email": "［メール］",
-    "url": "［URL］",
-    "phone": "［電話］",
-    "postal": "［郵便番号］",
-}
+#: Default ``[clean] max_text_chars``: longer texts are cut to this length and counted as truncated.
+DEFAULT_MAX_TEXT_CHARS = 2000
 
-_PII_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")),
-    ("url", re.compile(r"(?:https?://|www\.)[^\s<>\"'、。）)]+")),
-    ("postal", re.compile(r"〒\s?\d{3}-?\d{4}|\b\d{3}-\d{4}\b(?!-)")),
-    (
-        "phone",
-        re.compile(
-            r"(?<![\d-])(?:\+81[-\s]?\(?0?\)?\d{1,4}|0\d{1,4}|\(0\d{1,4}\))[-\s()]?\d{1,4}[-\s()]?\d{3,4}(?![\d-])"
-        ),
-    ),
-]
+#: Placeholder that replaces each kind of personal data.
+PII_PLACEHOLDERS: dict[str, str] = {
+    "url": "［URL］",
+    "email": "［メール］",
+    "postal": "［郵便番号］",
+    "phone": "［電話］",
+    "name": "［氏名］",
+}
+#: Every kind :func:`mask_pii` knows, in the order it masks them.
+PII_KINDS: tuple[str, ...] = tuple(PII_PLACEHOLDERS)
+
+_DASH = "-‐‑‒–—−ー"
+_SEP = f"[{_DASH} ]?"
+_URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=_\-~%]", re.IGNORECASE)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_POSTAL_MARKED = re.compile(rf"(?:〒|郵便番号\s?:?)\s?\d{{3}}[{_DASH}]?\d{{4}}(?![0-9])")
+_POSTAL_BARE = re.compile(rf"(?<![0-9+{_DASH}])\d{{3}}-\d{{4}}(?![0-9{_DASH}])")
+_PHONE = re.compile(
+    rf"(?<![0-9+{_DASH}])(?:\+81{_SEP}(?:\(0\))?{_SEP}|\(0|0)\d{{1,4}}\)?{_SEP}\(?\d{{1,4}}\)?{_SEP}\d{{3,4}}(?![0-9])"
+)
+
+#: Words that, right after a token, mark it as a person's name (田中様, 佐藤部長).
+_HONORIFICS = frozenset(
+    "様 さま さん 氏 君 くん ちゃん 殿 先生 部長 課長 係長 社長 会長 専務 常務 次長 室長 所長 店長 主任 "
+    "取締役 支店長 本部長 副社長 部長様 課長様 社長様".split()
+)
+#: 人名-tagged UniDic entries that are mostly ordinary words in sales notes.
+_NAME_STOP = frozenset("リード ガント コール 金 忍 槙 森 林 東 南 北 西 光 進 誠 実 望 希 明 勝 正".split())
+#: Variant kanji that unidic-lite does not know, mapped one-to-one for tagging only.
+_ITAIJI = str.maketrans("髙﨑德濵邊邉齋齊櫻", "高崎徳濱辺辺斎斉桜")
+_KATAKANA = re.compile(r"^[ァ-ヴー・]+$")
+_LATIN = re.compile(r"^[A-Za-z0-9]+$")
 
 
 def normalize_text(text: str) -> str:
-    """NFKC-normalize, drop control characters and collapse whitespace.
+    """NFKC-normalize, drop control and bidi-override characters, collapse spaces.
 
     NFKC turns half-width katakana and full-width Latin letters and digits into their usual forms
     (ｶｽﾀﾏｲｽﾞ → カスタマイズ, ＡＰＩ → API, ０９０ → 090), which is what UniDic's entries use.
+    Runs of white space, line breaks included, become one space.
     """
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
@@ -70,52 +102,174 @@ def is_non_answer(text: str) -> bool:
     return not core or core in _non_answers()
 
 
-def mask_pii(text: str) -> str:
-    """Replace e-mail addresses, URLs, postal codes and phone numbers with placeholders.
+def _phone(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    if match.group().startswith("+81"):
+        digits = "0" + digits[2:].removeprefix("0")
+    return PII_PLACEHOLDERS["phone"] if 10 <= len(digits) <= 11 else match.group()
 
-    Runs on normalized text (full-width digits are already ASCII).
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    import fugashi
+
+    return fugashi.Tagger()
+
+
+def _name_spans(line: str) -> list[tuple[int, int]]:
+    """Character spans of person names in one line (UniDic 人名 tags and honorific contexts)."""
+    words = list(_tagger()(line.translate(_ITAIJI)))
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for w in words:
+        start = line.translate(_ITAIJI).find(w.surface, pos)
+        start = pos if start < 0 else start
+        spans.append((start, start + len(w.surface)))
+        pos = start + len(w.surface)
+    n = len(words)
+    flag = [False] * n
+    weak = [False] * n  # a 人名 tag that alone is not enough
+    for i, w in enumerate(words):
+        f = w.feature
+        s = w.surface
+        follows = words[i + 1].surface if i + 1 < n else ""
+        follows2 = follows + (words[i + 2].surface if i + 2 < n else "")
+        honorific = follows in _HONORIFICS or follows2 in _HONORIFICS
+        person = f.pos2 == "固有名詞" and f.pos3 == "人名"
+        if person and len(s) >= 2 and not _KATAKANA.match(s) and not _LATIN.match(s) and s not in _NAME_STOP:
+            flag[i] = True
+        elif honorific and (person or (f.pos2 == "固有名詞" and f.pos3 == "地名") or w.is_unk):
+            flag[i] = not _LATIN.match(s) or person
+        elif person:
+            weak[i] = True
+    # a weak 人名 token next to a name is part of it (佐々木 健, カトウ 花子)
+    for i in range(n):
+        if weak[i] and ((i > 0 and flag[i - 1]) or (i + 1 < n and flag[i + 1])):
+            flag[i] = True
+    out: list[tuple[int, int]] = []
+    for i in range(n):
+        if not flag[i]:
+            continue
+        a, b = spans[i]
+        if out and line[out[-1][1] : a].strip() == "":
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _mask_names(text: str) -> str:
+    placeholder = PII_PLACEHOLDERS["name"]
+    lines = []
+    for line in text.split("\n"):
+        for a, b in reversed(_name_spans(line)):
+            line = line[:a] + placeholder + line[b:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def mask_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> str:
+    """Replace personal data in *text* with placeholders (［メール］, ［電話］, ［氏名］ …).
+
+    Parameters
+    ----------
+    text
+        A normalized text (:func:`normalize_text`; full-width digits already ASCII).
+    kinds
+        Which of :data:`PII_KINDS` to mask (default: all).
+
+    Examples
+    --------
+    >>> mask_pii("田中様（tanaka@example.co.jp、090-1234-5678）")  # doctest: +SKIP
+    '［氏名］様（［メール］、［電話］）'
     """
-    for kind, pattern in _PII_PATTERNS:
-        text = pattern.sub(PII_PLACEHOLDERS[kind], text)
+    kinds = set(kinds)
+    unknown = kinds - set(PII_KINDS)
+    if unknown:
+        from voc.errors import ConfigError
+
+        raise ConfigError(f"unknown PII kind(s) {sorted(unknown)}; valid kinds are {', '.join(PII_KINDS)}")
+    if "url" in kinds:
+        text = _URL.sub(PII_PLACEHOLDERS["url"], text)
+    if "email" in kinds:
+        text = _EMAIL.sub(PII_PLACEHOLDERS["email"], text)
+    if "postal" in kinds:
+        text = _POSTAL_MARKED.sub(PII_PLACEHOLDERS["postal"], text)
+    if "phone" in kinds:
+        text = _PHONE.sub(_phone, text)
+    if "postal" in kinds:
+        text = _POSTAL_BARE.sub(PII_PLACEHOLDERS["postal"], text)
+    if "name" in kinds and text:
+        text = _mask_names(text)
     return text
 
 
+def _kinds(mask: bool | Sequence[str]) -> tuple[str, ...]:
+    if mask is True:
+        return PII_KINDS
+    if not mask:
+        return ()
+    return tuple(mask)
+
+
 def clean(
-    frame: pd.DataFrame, text_columns: Sequence[str], *, mask: bool = True
+    frame: pd.DataFrame,
+    text_columns: Sequence[str],
+    *,
+    mask: bool | Sequence[str] = True,
+    max_text_chars: int | None = DEFAULT_MAX_TEXT_CHARS,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the ``text`` column and reject rows with nothing to analyse.
 
-    Needs the *text_columns* (strings). Each is normalized; non-answers are dropped part by part, so
-    a call note with 失注理由 「特になし」 keeps the call note. Adds ``text`` (the remaining parts joined by
-    a newline, PII-masked when *mask*).
+    Needs ``row`` and the *text_columns* (strings). Each is normalized; non-answers are dropped part
+    by part, so a call note with 失注理由 「特になし」 keeps the call note. Adds ``text`` (the
+    remaining parts joined by a newline, PII-masked, cut to *max_text_chars*) and ``truncated``
+    (bool: the text was longer than *max_text_chars*).
+
+    Parameters
+    ----------
+    mask
+        ``True`` (default): mask every kind in :data:`PII_KINDS`; ``False``: none; or a list of kinds.
+    max_text_chars
+        Texts longer than this are cut (after masking) so one pasted 1 MB cell cannot dominate
+        memory or the embedding; ``None`` keeps them whole.
 
     Returns
     -------
     kept, rejected
-        *kept* is *frame* minus the rejected rows, with ``text`` added. *rejected* has ``row``,
-        ``reason`` (``empty_text`` or ``non_answer``) and ``detail``.
+        *kept* is *frame* minus the rejected rows, with ``text`` and ``truncated`` added. *rejected*
+        has ``row``, ``reason`` (``empty_text`` or ``non_answer``) and ``detail`` (PII-masked too).
     """
     import pandas as pd
 
+    kinds = _kinds(mask)
     texts: list[str] = []
+    truncated: list[bool] = []
     keep: list[bool] = []
     rejected: list[tuple[int, str, str]] = []
     columns = [frame[c].tolist() for c in text_columns]
-    for row, *parts in zip(frame["row"].tolist(), *columns):
-        normalized = [normalize_text(p) for p in parts]
+    for row, *parts in zip(frame["row"].tolist(), *columns, strict=True):
+        normalized = [normalize_text(p if isinstance(p, str) else "") for p in parts]
         present = [p for p in normalized if p]
         answers = [p for p in present if not is_non_answer(p)]
         if answers:
             text = "\n".join(answers)
-            texts.append(mask_pii(text) if mask else text)
+            if max_text_chars is not None and len(text) > max_text_chars * 4:
+                text = text[: max_text_chars * 4]  # bound the masking work on 1 MB cells
+            text = mask_pii(text, kinds) if kinds else text
+            cut = max_text_chars is not None and len(text) > max_text_chars
+            texts.append(text[:max_text_chars] if cut else text)
+            truncated.append(cut)
             keep.append(True)
             continue
         keep.append(False)
         if present:
-            rejected.append((row, "non_answer", " / ".join(present)[:80]))
+            detail = " / ".join(present)[:80]
+            rejected.append((row, "non_answer", mask_pii(detail, kinds) if kinds else detail))
         else:
             rejected.append((row, "empty_text", ", ".join(text_columns) + " empty"))
     mask_keep = pd.Series(keep, index=frame.index, dtype=bool)
     kept = frame.loc[mask_keep].copy()
     kept["text"] = texts
+    kept["truncated"] = pd.Series(truncated, index=kept.index, dtype=bool)
     return kept.reset_index(drop=True), pd.DataFrame(rejected, columns=["row", "reason", "detail"])

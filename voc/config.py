@@ -11,6 +11,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     segment_columns = ["industry", "company_size", "region", "owner"]
     encoding = "auto"                 # or utf-8, utf-8-sig, cp932, utf-16
     sheet = 0                         # xlsx only: sheet name or index
+    max_input_mb = 500                # refuse larger files (raise it if you have the memory)
 
     [model]
     n_themes = "auto"                 # or an integer
@@ -19,10 +20,27 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     reduction = "none"                # or "umap"
 
     [clean]
-    mask_pii = true
+    mask_pii = true                   # or a list: ["email", "phone", "url", "postal", "name"]
+    max_text_chars = 2000             # longer texts are cut for embedding (counted in run.json)
 
     [output]
     dir = "reports/latest"
+
+    [input] also takes ``competitor_column`` (competitors co-mentioned per theme) and ``since`` /
+    ``until`` (``YYYY-MM-DD``, on ``date_column``; rows outside are rejected as ``outside_window``).
+
+    [history]                         # run history (voc.store), used for stable theme ids
+    enabled = true
+    path = "reports/history.duckdb"   # default: history.duckdb beside the output folder
+    match_threshold = 0.35            # similarity needed to keep a theme's id (voc.matching)
+
+    [taxonomy]                        # theme names, merges, seed words, marketing fields
+    path = "taxonomy.toml"            # created by the first run when missing
+    update = true                     # add new themes to the file and refresh their keywords
+
+    [insights]
+    recent_months = 3                 # latest period for the emerging flag
+    min_count = 20                    # below this many deals win/loss says 件数が少なすぎます
 """
 
 from __future__ import annotations
@@ -66,15 +84,30 @@ class Config:
     segment_columns: list[str] = field(default_factory=list)
     encoding: str = "auto"
     sheet: str | int = 0
+    max_input_mb: float | None = 500.0
+    competitor_column: str | None = None
+    since: str | None = None
+    until: str | None = None
     # [model]
     n_themes: NThemes = "auto"
     seed: int = 42
     embedding: str = "lsa"
     reduction: str = "none"
     # [clean]
-    mask_pii: bool = True
+    mask_pii: bool | list[str] = True
+    max_text_chars: int | None = 2000
     # [output]
     out_dir: str = "reports/latest"
+    # [history]
+    history: bool = True
+    history_path: str | None = None
+    match_threshold: float = 0.35
+    # [taxonomy]
+    taxonomy_path: str | None = None
+    taxonomy_update: bool = True
+    # [insights]
+    recent_months: int = 3
+    min_count: int = 20
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable copy (used in ``run.json``)."""
@@ -98,10 +131,17 @@ _SECTIONS: dict[str, dict[str, str]] = {
         "segment_columns": "segment_columns",
         "encoding": "encoding",
         "sheet": "sheet",
+        "max_input_mb": "max_input_mb",
+        "competitor_column": "competitor_column",
+        "since": "since",
+        "until": "until",
     },
     "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding", "reduction": "reduction"},
-    "clean": {"mask_pii": "mask_pii"},
+    "clean": {"mask_pii": "mask_pii", "max_text_chars": "max_text_chars"},
     "output": {"dir": "out_dir"},
+    "history": {"enabled": "history", "path": "history_path", "match_threshold": "match_threshold"},
+    "taxonomy": {"path": "taxonomy_path", "update": "taxonomy_update"},
+    "insights": {"recent_months": "recent_months", "min_count": "min_count"},
 }
 
 
@@ -142,6 +182,12 @@ def load_config(path: str | Path) -> Config:
         values["path"] = str((base / values["path"]).resolve()) if not Path(values["path"]).is_absolute() else values["path"]
     if values.get("out_dir"):
         values["out_dir"] = str(base / values["out_dir"]) if not Path(values["out_dir"]).is_absolute() else values["out_dir"]
+    for key in ("history_path", "taxonomy_path"):
+        if values.get(key) and not Path(values[key]).is_absolute():
+            values[key] = str(base / values[key])
+    for key in ("since", "until"):
+        if values.get(key) is not None:
+            values[key] = str(values[key])  # TOML dates arrive as datetime.date
     try:
         return Config(**values)
     except TypeError as exc:  # pragma: no cover - guarded by the key checks above

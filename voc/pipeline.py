@@ -51,7 +51,12 @@ class _Timer:
 
 
 def fit_themes(
-    texts: list[str], config: Config, *, progress: bool = False, timer: _Timer | None = None
+    texts: list[str],
+    config: Config,
+    *,
+    progress: bool = False,
+    timer: _Timer | None = None,
+    seed_words: list[list[str]] | None = None,
 ) -> tuple[ThemeModel, list[list[str]], Any]:
     """Tokenize once, embed and fit a :class:`~voc.themes.ThemeModel` on cleaned *texts*.
 
@@ -74,6 +79,7 @@ def fit_themes(
         reduction=config.reduction,  # type: ignore[arg-type]
         tokenizer=tokenizer,
         random_state=config.seed,
+        seed_words=seed_words or None,
     )
     with timer.stage("themes"):
         model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
@@ -84,6 +90,18 @@ def fit_themes(
 
 def run_report(config: Config, *, progress: bool = False) -> ReportResult:
     """Run the whole report for *config* and write it to ``config.out_dir``.
+
+    Holds a lock on the output folder for the whole run (:mod:`voc._lock`): a second run on the
+    same output fails at once with :class:`~voc._lock.LockedError` instead of interleaving writes.
+    """
+    from voc._lock import run_lock
+
+    with run_lock(config.out_dir):
+        return _run_report(config, progress=progress)
+
+
+def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
+    """:func:`run_report` without the lock.
 
     Every data row of the input ends up either in ``assignments.csv`` or in ``rejected.csv`` (and
     counted in ``run.json``).
@@ -112,12 +130,32 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
             required_columns=required,
             encoding=config.encoding,
             sheet=config.sheet,
+            max_input_mb=config.max_input_mb,
         )
+    from voc.enrich import add_insights, filter_window, load_run_taxonomy, record_run, stable_theme_ids
+
+    in_window, rejected_window = filter_window(export.frame, config.date_column, config.since, config.until)
+    taxonomy = load_run_taxonomy(config)
     with timer.stage("clean"):
-        kept, rejected_clean = clean(export.frame, config.text_columns, mask=config.mask_pii)
+        kept, rejected_clean = clean(
+            in_window, config.text_columns, mask=config.mask_pii, max_text_chars=config.max_text_chars
+        )
+    if len(kept) == 0:
+        from voc.errors import InputError
+
+        reasons = pd.concat([export.rejected, rejected_clean])["reason"].value_counts().to_dict()
+        raise InputError(
+            f"no row left to analyse: {export.n_read} data rows read, rejected: {reasons or 'none'}",
+            path=export.path,
+            hint="check that the export has data rows and that --text-column names the free-text column",
+        )
     texts = kept["text"].tolist()
-    model, tokens, embeddings = fit_themes(texts, config, progress=progress, timer=timer)
-    labels = model.labels_
+    model, tokens, embeddings = fit_themes(
+        texts, config, progress=progress, timer=timer, seed_words=taxonomy.seed_topic_list()
+    )
+    with timer.stage("match"):
+        stable = stable_theme_ids(config, model.labels_, tokens, model.keywords_, taxonomy)
+    labels = stable.reported  # stable ids, after taxonomy merges
 
     with timer.stage("label"):
         theme_label: dict[int, str] = {}
@@ -125,8 +163,8 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
         assign = pd.DataFrame({"row": kept["row"].to_numpy(), "theme_id": labels})
         sizes = theme_sizes(assign)
         for theme_id, size, share in sizes.itertuples(index=False):
-            words = [w for w, _ in model.keywords_.get(int(theme_id), [])]
-            label = label_from_keywords(words)
+            words = stable.keywords.get(int(theme_id), [])
+            label = stable.label(int(theme_id), label_from_keywords(words))
             theme_label[int(theme_id)] = label
             members = np.flatnonzero(labels == theme_id)
             member_texts = [texts[i] for i in members]
@@ -141,12 +179,14 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
                     quotes=[member_texts[i] for i in picks],
                 )
             )
+    with timer.stage("insights"):
+        extra = add_insights(rows, kept, in_window, labels, embeddings, config, stable)
     with timer.stage("render"):
         id_cols = [config.id_column] if config.id_column else []
         assignments = kept[["row", *id_cols]].copy()
         assignments["theme_id"] = labels
         assignments["theme_label"] = [theme_label.get(int(t), "未分類") for t in labels]
-        rejected = pd.concat([export.rejected, rejected_clean], ignore_index=True)
+        rejected = pd.concat([export.rejected, rejected_window, rejected_clean], ignore_index=True)
         if id_cols and len(rejected):
             ids = export.frame.set_index("row")[config.id_column]
             rejected.insert(1, config.id_column, rejected["row"].map(ids).fillna(""))
@@ -165,17 +205,25 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
             n_unassigned=n_unassigned,
             options=config.to_dict(),
             version=__version__,
+            months=extra["months"],
+            changes=extra["changes"],
+            run_id=stable.run_id,
+            previous_run_id=stable.previous_run_id,
         )
         run = {
             "voc_version": __version__,
+            "run_id": stable.run_id,
+            "previous_run_id": stable.previous_run_id,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "options": config.to_dict(),
             "input": {"path": export.path, "checksum": export.checksum, "encoding": export.encoding},
-            "rows": {**counts, "rejected_by_reason": by_reason},
+            "rows": {**counts, "rejected_by_reason": by_reason, "truncated": int(kept["truncated"].sum())},
             "themes": {"n_themes": len(rows), "unassigned": n_unassigned},
             "timings_s": timer.timings,
         }
         out = write_report(config.out_dir, report_model, assignments, rejected, run)
+    with timer.stage("history"):
+        record_run(config, stable, run, rows, assignments)
     run["timings_s"] = timer.timings
     themes = pd.DataFrame(report_model.theme_records())
     log.info("report written to %s", out)

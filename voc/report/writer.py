@@ -1,17 +1,32 @@
 """Write a report folder: ``index.html``, ``summary.md``, ``themes.csv``, ``assignments.csv``,
 ``rejected.csv`` and ``run.json``.
 
-The folder is written under a temporary name beside the target and renamed into place only when
-every file is written, so a crashed run never leaves a half-written report where the last good
-one was.
+Crash safety. Every file is written into a temporary folder beside the target, flushed to disk, and
+the folder is renamed to its run-date name; only then is the ``latest`` link switched to it (one
+atomic ``rename`` of a symbolic link). A run that dies at any point, SIGKILL included, leaves the
+previous report where it was::
+
+    reports/
+      2026-11-27T060000Z/     one folder per successful run
+      2026-11-28T060000Z/
+      latest -> 2026-11-28T060000Z
+      .latest.lock            held by the running process (see voc._lock)
+
+When the output folder is not called ``latest`` (``--out /srv/voc/sales``), run folders are named
+``sales.<run-date>`` beside it and ``sales`` is the link. Leftover temporary folders of killed runs
+are removed by the next run. Where symbolic links are not available, the folder is replaced by
+renames instead (the old one is moved aside first, then removed).
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +38,104 @@ from voc.report.model import ReportModel
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["write_report", "REPORT_FILES"]
+__all__ = ["write_report", "run_folder_name", "REPORT_FILES"]
+
+log = logging.getLogger(__name__)
 
 REPORT_FILES = ("index.html", "summary.md", "themes.csv", "assignments.csv", "rejected.csv", "run.json")
+
+_FIXES = {
+    errno.ENOSPC: "the disk is full; free space or write the report elsewhere with --out",
+    errno.EDQUOT: "the disk quota is exceeded; free space or write the report elsewhere with --out",
+    errno.EACCES: "permission denied; check the owner and permissions of the folder or choose --out",
+    errno.EPERM: "operation not permitted; check the owner and permissions of the folder or choose --out",
+    errno.EROFS: "the file system is read-only; choose a writable folder with --out",
+}
+
+
+def _error(what: str, path: Path, exc: OSError) -> VocError:
+    fix = _FIXES.get(exc.errno or -1, exc.strerror or str(exc))
+    return VocError(f"cannot {what} {path}: {fix} ({exc.strerror or exc}); the previous report is unchanged")
+
+
+def run_folder_name(out: Path, stamp: str) -> str:
+    """``<stamp>`` when *out* is called ``latest``, else ``<out.name>.<stamp>``."""
+    return stamp if out.name == "latest" else f"{out.name}.{stamp}"
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    mode = "wb" if isinstance(data, bytes) else "w"
+    kwargs = {} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""}
+    with open(path, mode, **kwargs) as fh:  # type: ignore[call-overload]
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: dict[str, Any]) -> dict:
+    import pandas as pd
+
+    html = render_html(model)
+    files: dict[str, str | bytes] = dict(html) if isinstance(html, dict) else {"index.html": html}
+    files["summary.md"] = render_markdown(model)
+    themes = pd.DataFrame(model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"])
+    files["themes.csv"] = themes.to_csv(index=False, lineterminator="\n")
+    files["assignments.csv"] = assignments.to_csv(index=False, lineterminator="\n")
+    files["rejected.csv"] = rejected.to_csv(index=False, lineterminator="\n")
+    files["run.json"] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
+    return files
+
+
+def _remove_leftovers(root: Path, name: str) -> None:
+    """Temporary folders and links of killed runs (the caller holds the lock)."""
+    for p in root.glob(f".{name}.tmp-*"):
+        log.info("removing %s left by an interrupted run", p)
+        if p.is_symlink() or p.is_file():
+            p.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _switch(out: Path, target_name: str) -> None:
+    """Point the link *out* at the sibling *target_name*, atomically."""
+    root = out.parent
+    if out.exists() and not out.is_symlink():
+        if not out.is_dir():
+            raise VocError(f"cannot write the report to {out}: it is a file; choose another --out")
+        aside = root / run_folder_name(out, "previous-" + time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()))
+        log.warning("moving the report folder %s to %s to replace it by a link", out, aside)
+        os.replace(out, aside)
+    link = root / f".{out.name}.tmp-link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(target_name, link, target_is_directory=True)
+    os.replace(link, out)
+    _fsync_dir(root)
+
+
+def _replace_folder(out: Path, folder: Path) -> None:  # pragma: no cover - only without symlinks
+    copy = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    shutil.rmtree(copy)
+    shutil.copytree(folder, copy)
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
+        os.replace(out, old)
+    os.replace(copy, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_report(
@@ -34,34 +144,64 @@ def write_report(
     assignments: pd.DataFrame,
     rejected: pd.DataFrame,
     run: dict[str, Any],
+    *,
+    stamp: str | None = None,
 ) -> Path:
-    """Write every report file into *out_dir* (replaced as a whole); returns its path."""
-    import pandas as pd
+    """Write every report file into a new run folder and point *out_dir* at it; returns *out_dir*.
 
+    Parameters
+    ----------
+    out_dir
+        The path at which the latest report is read (``reports/latest``). It becomes a symbolic
+        link to the run folder ``<run-date>`` beside it (see the module docstring).
+    assignments, rejected
+        Written as CSV as they are (UTF-8, ``\\n`` line ends).
+    run
+        Written as ``run.json``; ``run["output"]`` is set to the run folder name.
+    stamp
+        Run-date name of the folder (default: the current UTC time, ``2026-11-28T060000Z``).
+
+    Raises
+    ------
+    VocError
+        Exit code 1, with the path and the fix, when the disk is full, permission is denied or the
+        file system is read-only. The previous report is left as it was.
+    """
     out = Path(out_dir)
+    root = out.parent
+    stamp = stamp or time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
+    name = run_folder_name(out, stamp)
+    k = 1
+    while (root / name).exists() and (root / name).resolve() != out.resolve():
+        k += 1
+        name = run_folder_name(out, f"{stamp}-{k}")
+    if (root / name).exists():  # pragma: no cover - the same second, same link: keep both
+        name = run_folder_name(out, f"{stamp}-{os.getpid()}")
+    run["output"] = {"folder": name, "link": out.name}
+    files = _files(model, assignments, rejected, run)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        root.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(root, out.name)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=root))
     except OSError as exc:
-        raise VocError(f"cannot create the output folder {out}: {exc.strerror}") from exc
+        raise _error("create the output folder", root, exc) from exc
     try:
-        (tmp / "index.html").write_text(render_html(model), encoding="utf-8")
-        (tmp / "summary.md").write_text(render_markdown(model), encoding="utf-8")
-        pd.DataFrame(
-            model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"]
-        ).to_csv(tmp / "themes.csv", index=False, lineterminator="\n")
-        assignments.to_csv(tmp / "assignments.csv", index=False, lineterminator="\n")
-        rejected.to_csv(tmp / "rejected.csv", index=False, lineterminator="\n")
-        (tmp / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for rel, data in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write(path, data)
         os.chmod(tmp, 0o755)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        _fsync_dir(tmp)
+        os.replace(tmp, root / name)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise VocError(f"cannot write the report to {out}: {exc.strerror or exc}") from exc
+        raise _error("write the report to", root / name, exc) from exc
+    try:
+        try:
+            _switch(out, name)
+        except (NotImplementedError, AttributeError):  # pragma: no cover - no symlinks here
+            _replace_folder(out, root / name)
+    except OSError as exc:
+        raise _error("switch the report link", out, exc) from exc
+    log.info("report folder %s, %s → %s", root / name, out, name)
     return out

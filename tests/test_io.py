@@ -1,0 +1,184 @@
+"""Readers that survive real exports: encodings, xlsx sheets, ragged and odd rows, renamed columns."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from voc.errors import InputError
+from voc.io import REJECT_REASONS, detect_encoding, read_export
+
+ROWS = [
+    ["D-1", "予算が付かなかったため見送り。"],
+    ["D-2", "ｶｽﾀﾏｲｽﾞ不可、価格は￥１２，０００／月で＼マーク入りのパス C:＼Users も可"],
+    ["D-3", "①②髙﨑様の件、㈱ミエル～対応"],
+    ["D-4", "競合に決定 🙇‍♂️ 😭"],
+]
+
+
+def _csv(rows, header=("deal_id", "lost_reason"), sep=","):
+    lines = [sep.join(header)] + [sep.join(r) for r in rows]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _check_accounting(export):
+    assert export.n_read == len(export.frame) + len(export.rejected)
+    rows = sorted(export.frame["row"].tolist() + export.rejected["row"].tolist())
+    assert rows == list(range(export.n_read))
+    assert set(export.rejected["reason"]) <= set(REJECT_REASONS)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "expected"),
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
+        ("cp932", b"", "cp932"),
+        ("shift_jis", b"", "cp932"),
+        ("euc_jp", b"", "euc_jp"),
+    ],
+)
+def test_encodings_are_detected(tmp_path: Path, encoding: str, bom: bytes, expected: str) -> None:
+    rows = ROWS[:1] if encoding in ("shift_jis", "euc_jp") else ROWS  # ①, ㈱, 髙 exist in CP932 only
+    if encoding == "euc_jp":
+        rows = ROWS[:1]
+    text = _csv([r for r in rows if encoding.startswith("utf") or "🙇" not in r[1]])
+    p = tmp_path / "export.csv"
+    p.write_bytes(bom + text.encode(encoding))
+    export = read_export(p, text_columns=["lost_reason"], required_columns=["deal_id"])
+    assert export.encoding == expected
+    assert export.frame["lost_reason"].iloc[0] == "予算が付かなかったため見送り。"
+    if encoding == "cp932":
+        assert "①②髙﨑様の件、㈱ミエル～対応" in export.frame["lost_reason"].tolist()
+        assert any("＼" in t and "￥" in t for t in export.frame["lost_reason"])
+    _check_accounting(export)
+
+
+def test_short_cp932_is_not_mistaken_for_chinese(tmp_path: Path) -> None:
+    p = tmp_path / "short.csv"
+    p.write_bytes("id,text\n1,価格\n".encode("cp932"))
+    assert detect_encoding(p.read_bytes()) == "cp932"
+    assert read_export(p, text_columns=["text"]).frame["text"].tolist() == ["価格"]
+
+
+def test_utf16_tab_separated_excel_unicode_text(tmp_path: Path) -> None:
+    p = tmp_path / "excel.txt"
+    p.write_bytes(_csv(ROWS, sep="\t").encode("utf-16"))  # Excel "Unicode text": UTF-16LE + BOM, tabs
+    export = read_export(p, text_columns=["lost_reason"])
+    assert export.encoding == "utf-16"
+    assert export.frame["lost_reason"].tolist() == [r[1] for r in ROWS]
+
+
+def test_encoding_override_and_clear_decode_error(tmp_path: Path) -> None:
+    p = tmp_path / "export.csv"
+    p.write_bytes(_csv(ROWS[:2]).encode("cp932"))
+    assert read_export(p, text_columns=["lost_reason"], encoding="cp932").encoding == "cp932"
+    with pytest.raises(InputError) as err:
+        read_export(p, text_columns=["lost_reason"], encoding="utf-8")
+    msg = str(err.value)
+    assert "line 2" in msg and "utf-8" in msg and "--encoding cp932" in msg and str(p) in msg
+    with pytest.raises(InputError, match="unknown encoding"):
+        read_export(p, text_columns=["lost_reason"], encoding="klingon")
+
+
+def test_quoted_newlines_control_chars_html_and_big_cells(tmp_path: Path) -> None:
+    big = "長い" * 500_000  # 1 MB of text in one cell
+    text = (
+        'deal_id,lost_reason\n"D-1","一行目\n二行目, カンマ入り ""引用"""\n'
+        'D-2,"<script>alert(1)</script><b onmouseover=x>太字</b>"\n'
+        f'D-3,"制御\x00文字\x07と\x1bエスケープ"\nD-4,{big}\n'
+        "D-5,Le client a choisi un concurrent. 客户选择了竞争对手。 고객이 경쟁사를 선택했습니다\n"
+    )
+    p = tmp_path / "odd.csv"
+    p.write_text(text, encoding="utf-8")
+    export = read_export(p, text_columns=["lost_reason"])
+    got = export.frame["lost_reason"].tolist()
+    assert got[0] == '一行目\n二行目, カンマ入り "引用"'
+    assert got[1].startswith("<script>")
+    assert "\x00" in got[2] and "\x1b" in got[2]
+    assert len(got[3]) == 1_000_000
+    assert "경쟁사" in got[4]
+    _check_accounting(export)
+
+
+def test_ragged_rows_and_blank_lines_are_rejected_with_row_and_reason(tmp_path: Path) -> None:
+    text = "deal_id,lost_reason,owner\nD-1,高い,鈴木\nD-2,安い\n\nD-4,遅い,佐藤,余分\nD-5,機能不足,田中,,\n"
+    p = tmp_path / "ragged.csv"
+    p.write_text(text, encoding="utf-8")
+    export = read_export(p, text_columns=["lost_reason"])
+    _check_accounting(export)
+    assert export.n_read == 5
+    rej = export.rejected.set_index("row")
+    assert rej.loc[1, "reason"] == "ragged_row" and "2 fields" in rej.loc[1, "detail"]
+    assert rej.loc[2, "reason"] == "empty_text"
+    assert rej.loc[3, "reason"] == "ragged_row"
+    # trailing empty cells (Excel pads rows) are not a reason to lose the row
+    assert export.frame.set_index("row").loc[4, "lost_reason"] == "機能不足"
+
+
+def test_header_only_and_empty_files(tmp_path: Path) -> None:
+    p = tmp_path / "header.csv"
+    p.write_text("deal_id,lost_reason\n", encoding="utf-8")
+    export = read_export(p, text_columns=["lost_reason"])
+    assert export.n_read == 0 and export.frame.empty and export.rejected.empty
+    for content in (b"", b"\n\n  \n", codecs.BOM_UTF8):
+        e = tmp_path / "empty.csv"
+        e.write_bytes(content)
+        with pytest.raises(InputError, match="empty"):
+            read_export(e, text_columns=["lost_reason"])
+
+
+def test_duplicate_and_blank_column_names(tmp_path: Path) -> None:
+    p = tmp_path / "dup.csv"
+    p.write_text("deal_id,備考,備考,,lost_reason\nD-1,a,b,c,高い\n", encoding="utf-8")
+    export = read_export(p, text_columns=["lost_reason", "備考.1"])
+    assert export.columns == ["deal_id", "備考", "備考.1", "column_4", "lost_reason"]
+    assert export.frame.loc[0, "備考.1"] == "b"
+
+
+def test_renamed_column_lists_available_and_closest(tmp_path: Path) -> None:
+    p = tmp_path / "renamed.csv"
+    p.write_text("deal_id,失注理由(詳細),担当者\nD-1,高い,鈴木\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_export(p, text_columns=["失注理由"], required_columns=["deal_id"])
+    msg = str(err.value)
+    assert "'失注理由'" in msg and "closest is '失注理由(詳細)'" in msg
+    assert "'deal_id', '失注理由(詳細)', '担当者'" in msg and "renamed" in msg
+    with pytest.raises(InputError, match="closest is 'deal_id'"):
+        read_export(p, text_columns=["失注理由(詳細)"], required_columns=["Deal ID"])
+
+
+def test_xlsx_with_several_sheets(tmp_path: Path) -> None:
+    p = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(p, engine="openpyxl") as xw:
+        pd.DataFrame({"メモ": ["表紙"]}).to_excel(xw, sheet_name="README", index=False)
+        pd.DataFrame(
+            {"deal_id": ["D-1", "D-2"], "lost_reason": ["価格が高い", "導入時期が合わない\n（来期再検討）"]}
+        ).to_excel(xw, sheet_name="失注一覧", index=False)
+    export = read_export(p, text_columns=["lost_reason"], sheet="失注一覧")
+    assert export.frame["lost_reason"].tolist() == ["価格が高い", "導入時期が合わない\n（来期再検討）"]
+    assert export.sheet == "失注一覧" and export.encoding == "xlsx"
+    assert read_export(p, text_columns=["lost_reason"], sheet=1).n_read == 2
+    with pytest.raises(InputError, match="sheet '失注一覧' has every needed column"):
+        read_export(p, text_columns=["lost_reason"])  # default: first sheet
+    with pytest.raises(InputError, match="no sheet 'Sheet9'"):
+        read_export(p, text_columns=["lost_reason"], sheet="Sheet9")
+
+
+def test_size_limit_names_the_setting(tmp_path: Path) -> None:
+    p = tmp_path / "big.csv"
+    p.write_text("deal_id,lost_reason\n" + "D-1,高い\n" * 200_000, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_export(p, text_columns=["lost_reason"], max_input_mb=1)
+    assert "max_input_mb" in str(err.value) and "limit of 1 MB" in str(err.value)
+    assert read_export(p, text_columns=["lost_reason"], max_input_mb=None).n_read == 200_000
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        read_export(tmp_path / "nope.csv", text_columns=["x"])
+    with pytest.raises(InputError, match="directory"):
+        read_export(tmp_path, text_columns=["x"])
