@@ -1,0 +1,60 @@
+"""voc.parallel: the same tokens, in the same order, with one or two worker processes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from voc.parallel import resolve_n_jobs, tokenize_parallel
+from voc.tokenize import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    from voc.clean import normalize_text
+
+    path = Path(__file__).resolve().parents[1] / "corpus" / "sample_crm_export.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:700]
+    out = [normalize_text(r[c]) for r in rows for c in ("lost_reason", "call_note") if r[c]]
+    return out + ["", "価格が高い", "ｻﾎﾟｰﾄ体制に不安😀"]
+
+
+def test_two_workers_give_the_same_tokens_in_order(texts: list[str]) -> None:
+    tok = Tokenizer()
+    one = tokenize_parallel(tok, texts, n_jobs=1)
+    two = tokenize_parallel(tok, texts, n_jobs=2, min_texts_per_job=1, chunk_size=97)
+    assert one == [tok(t) for t in texts]
+    assert two == one
+    assert any(one) and len(two) == len(texts)
+
+
+def test_spawned_workers_rebuild_the_tagger(texts: list[str]) -> None:
+    tok = Tokenizer()
+    tok("使い始めた")  # the parent already has a MeCab tagger; it must not be pickled
+    sample = texts[:60]
+    got = tokenize_parallel(tok, sample, n_jobs=2, min_texts_per_job=1, chunk_size=16, start_method="spawn")
+    assert got == [tok(t) for t in sample]
+
+
+def test_small_inputs_stay_in_process() -> None:
+    calls: list[str] = []
+
+    def tok(text: str) -> list[str]:  # a local function cannot be pickled: proves no pool was used
+        calls.append(text)
+        return text.split()
+
+    assert tokenize_parallel(tok, ["a b", "c"], n_jobs=2) == [["a", "b"], ["c"]]
+    assert calls == ["a b", "c"]
+
+
+@pytest.mark.parametrize(("n_jobs", "expected"), [(None, 1), (0, 1), (1, 1), (3, 3)])
+def test_resolve_n_jobs(n_jobs: int | None, expected: int) -> None:
+    assert resolve_n_jobs(n_jobs) == expected
+
+
+def test_negative_n_jobs_counts_from_the_cores() -> None:
+    assert resolve_n_jobs(-1) >= 1
+    assert resolve_n_jobs(-1) - resolve_n_jobs(-2) in (0, 1)
