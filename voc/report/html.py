@@ -1,26 +1,408 @@
-"""Render a :class:`~voc.report.model.ReportModel` as a self-contained Japanese HTML page."""
+"""Render a :class:`~voc.report.model.ReportModel` as the pages of the theme browser.
+
+The browser is a static site (see :mod:`voc.report.site`): ``index.html`` (theme table, charts,
+changes since the last run) and one ``themes/<id>.html`` per theme (marketing fields, keywords,
+trend, win/loss, segments, competitors, searchable quotes). Pages are rendered with Jinja2 with
+autoescape on; data for scripts goes in ``<script type="application/json">`` islands through Jinja's
+``tojson`` (which escapes ``<``, ``>``, ``&`` and ``'``), and no data is ever marked safe. Charts
+are plotly figure dicts drawn by ``assets/voc.js`` with the bundled ``assets/plotly.min.js``.
+"""
 
 from __future__ import annotations
 
-from voc.report.model import ReportModel
+import math
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["render_html"]
+from voc.report.model import Quote, ReportModel, ThemeRow
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+__all__ = ["render_html", "render_index", "render_theme_page", "quotes_for_page", "MAX_QUOTES_PER_PAGE"]
+
+#: Quotes embedded in one theme page (newest first); the page says how many there were in all.
+MAX_QUOTES_PER_PAGE = 1000
 
 REASONS_JA = {
     "ragged_row": "列数が合わない行",
     "empty_text": "テキストが空",
     "non_answer": "「特になし」などの無回答",
 }
+MARKETING_FIELDS = (
+    ("messaging", "訴求メッセージ案"),
+    ("product_idea", "製品アイデア"),
+    ("owner", "担当"),
+    ("status", "対応状況"),
+    ("notes", "メモ"),
+)
+CHANGE_KINDS = (("new", "新規"), ("growing", "増加"), ("shrinking", "減少"), ("vanished", "消滅"))
+OUTCOME_CLASS = {"受注": "won", "失注": "lost"}
+_FONT = 'system-ui, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "BIZ UDPGothic", "Yu Gothic UI", Meiryo, "Noto Sans CJK JP", sans-serif'
+_COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#4b5563", "#9333ea"]
 
 
-def render_html(model: ReportModel) -> str:
-    """``index.html``: theme table with size, share, keywords and quotes (no script, no network)."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+def _env() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
         loader=PackageLoader("voc.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        undefined=StrictUndefined,
     )
-    return env.get_template("index.html.j2").render(m=model, reasons=REASONS_JA)
+    # tojson escapes <, >, & and ' for HTML; keep Japanese as UTF-8 (half the bytes of \\uXXXX)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "allow_nan": False}
+    env.filters["num"] = lambda v: f"{int(v):,}"
+    env.filters["pct"] = _pct
+    env.filters["pt"] = _pt
+    env.filters["q"] = lambda q: "<0.001" if _finite(q) and q < 0.001 else (f"{q:.3f}" if _finite(q) else "—")
+    return env
+
+
+# -- small formatting helpers ------------------------------------------------------------------------
+def _finite(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _pct(v: Any, digits: int = 1) -> str:
+    return f"{v * 100:.{digits}f}%" if _finite(v) else "—"
+
+
+def _pt(v: Any) -> str:
+    """A difference of two rates in percentage points, with a real minus sign."""
+    if not _finite(v):
+        return "—"
+    return f"{'+' if v >= 0 else '−'}{abs(v) * 100:.1f}pt"
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe copy: NaN/inf become None, tuples lists, numpy scalars Python numbers."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, str):  # numpy scalar
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+# -- per-theme views ---------------------------------------------------------------------------------
+def _winloss_view(t: ThemeRow) -> dict[str, Any]:
+    """What the table and the theme page show about win/loss; empty when not computed."""
+    w = t.winloss
+    if not w:
+        return {}
+    enough = bool(w.get("enough", False)) and _finite(w.get("effect"))
+    q = w.get("q_value")
+    return {
+        "enough": enough,
+        "note": w.get("note", "") or ("件数不足" if not enough else ""),
+        "effect": w.get("effect") if enough else None,
+        "effect_text": _pt(w.get("effect")) if enough else "件数不足",
+        "significant": enough and _finite(q) and q < 0.05,
+        "q": q if _finite(q) else None,
+        "n_won": int(w.get("n_won", 0)),
+        "n_lost": int(w.get("n_lost", 0)),
+        "n_with": int(w.get("n_with", 0)),
+        "n_without": int(w.get("n_without", 0)),
+        "with": (w.get("win_rate_with"), w.get("win_rate_with_low"), w.get("win_rate_with_high")),
+        "without": (w.get("win_rate_without"), w.get("win_rate_without_low"), w.get("win_rate_without_high")),
+        "share_won": (w.get("share_won"), w.get("share_won_low"), w.get("share_won_high")),
+        "share_lost": (w.get("share_lost"), w.get("share_lost_low"), w.get("share_lost_high")),
+    }
+
+
+def _sparkline(trend: list[tuple[str, int, float]], width: int = 120, height: int = 28) -> dict[str, Any]:
+    """Points of an SVG polyline for the monthly share (scaled to the theme's own maximum)."""
+    if len(trend) < 2:
+        return {}
+    shares = [float(s) if _finite(s) else 0.0 for _, _, s in trend]
+    top = max(shares) or 1.0
+    step = (width - 4) / (len(shares) - 1)
+    pts = [(2 + i * step, height - 3 - (s / top) * (height - 6)) for i, s in enumerate(shares)]
+    first, last = trend[0], trend[-1]
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
+        "last": pts[-1],
+        "title": f"{first[0]} {_pct(first[2])} → {last[0]} {_pct(last[2])}（月ごとの割合）",
+    }
+
+
+def _segments_view(t: ThemeRow, limit: int = 12) -> dict[str, Any]:
+    rows = [s for s in t.segments if s.get("value") not in (None, "")]
+    rows.sort(
+        key=lambda s: (
+            not s.get("significant"),
+            s.get("q_value") if _finite(s.get("q_value")) else 1.0,
+            -(s.get("lift") or 0),
+        )
+    )
+    top = max((s.get("share") or 0 for s in rows), default=0) or 1
+    view = [
+        {
+            "column": str(s.get("column", "")),
+            "value": str(s.get("value", "")),
+            "n": int(s.get("n", 0)),
+            "count": int(s.get("count", 0)),
+            "share": s.get("share"),
+            "share_overall": s.get("share_overall"),
+            "lift": s.get("lift"),
+            "q": s.get("q_value"),
+            "significant": bool(s.get("significant")),
+            "bar": round(100 * (s.get("share") or 0) / top, 1),
+        }
+        for s in rows
+    ]
+    return {"top": view[:limit], "rest": view[limit:], "n_significant": sum(r["significant"] for r in view)}
+
+
+def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> tuple[list[dict[str, Any]], int]:
+    """The quotes embedded in a theme page (newest first, at most *cap*) and how many there are.
+
+    Uses ``quote_records`` (text with date, outcome and segments); falls back to ``quotes``.
+    """
+    records = t.quote_records or [Quote(text=q, row=-1) for q in t.quotes]
+    ordered = (
+        sorted(records, key=lambda q: (q.date or "", -q.row), reverse=True) if any(q.date for q in records) else records
+    )
+    out = [
+        {
+            "t": q.text,
+            "d": q.date,
+            "o": q.outcome,
+            "s": " / ".join(str(v) for v in q.segments.values() if v),
+            "r": q.row,
+        }
+        for q in ordered[:cap]
+    ]
+    return out, len(records)
+
+
+# -- figures (plotly dicts) --------------------------------------------------------------------------
+def _layout(**kw: Any) -> dict[str, Any]:
+    base = {
+        "font": {"family": _FONT, "size": 12},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hoverlabel": {"font": {"family": _FONT}},
+    }
+    base.update(kw)
+    for key, axis in base.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis.setdefault("automargin", True)
+    return base
+
+
+def _short(label: str, n: int = 18) -> str:
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def _index_figures(model: ReportModel) -> dict[str, Any]:
+    themes = model.themes
+    figs: dict[str, Any] = {}
+    if not themes:
+        return figs
+    names = [f"{t.theme_id}. {_short(t.label)}" for t in themes]
+    figs["chart-share"] = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names[::-1],
+                "x": [round(t.share * 100, 2) for t in themes][::-1],
+                "customdata": [t.size for t in themes][::-1],
+                "marker": {"color": ["#dc2626" if t.emerging else "#2563eb" for t in themes][::-1]},
+                "hovertemplate": "%{y}<br>%{x:.1f}%（%{customdata:,} 件）<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            height=max(220, 26 * len(themes) + 60),
+            xaxis={"title": {"text": "割合（%）"}, "ticksuffix": "%", "gridcolor": "#e5e7eb"},
+            yaxis={"automargin": True},
+        ),
+    }
+    months = model.months or sorted({m for t in themes for m, _, _ in t.trend})
+    if len(months) >= 2 and any(t.trend for t in themes):
+        data = []
+        for i, t in enumerate(t for t in themes if t.trend):
+            by_month = {m: s for m, _, s in t.trend}
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{t.theme_id}. {_short(t.label, 14)}",
+                    "x": months,
+                    "y": [round(100 * by_month[m], 2) if _finite(by_month.get(m)) else None for m in months],
+                    "line": {"width": 3 if t.emerging else 1.5, "color": _COLORS[i % len(_COLORS)]},
+                    "visible": True if (i < 6 or t.emerging) else "legendonly",
+                    "hovertemplate": "%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>",
+                }
+            )
+        figs["chart-trend"] = {
+            "data": data,
+            "layout": _layout(
+                height=360,
+                xaxis={"type": "category", "gridcolor": "#e5e7eb"},
+                yaxis={
+                    "title": {"text": "月ごとの割合（%）"},
+                    "ticksuffix": "%",
+                    "gridcolor": "#e5e7eb",
+                    "rangemode": "tozero",
+                },
+                legend={"orientation": "h", "y": -0.2},
+                margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            ),
+        }
+    wl = [(t, _winloss_view(t)) for t in themes]
+    wl = [(t, v) for t, v in wl if v.get("enough")]
+    if wl:
+        wl.sort(key=lambda tv: tv[1]["effect"])
+        ys = [f"{t.theme_id}. {_short(t.label)}{' ＊' if v['significant'] else ''}" for t, v in wl]
+
+        def trace(key: str, name: str, color: str, symbol: str) -> dict[str, Any]:
+            mid = [100 * v[key][0] for _, v in wl]
+            return {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "y": ys,
+                "x": [round(x, 2) for x in mid],
+                "marker": {"color": color, "size": 9, "symbol": symbol},
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [round(100 * v[key][2] - m, 2) for (_, v), m in zip(wl, mid, strict=True)],
+                    "arrayminus": [round(m - 100 * v[key][1], 2) for (_, v), m in zip(wl, mid, strict=True)],
+                    "color": color,
+                    "thickness": 1.2,
+                },
+                "hovertemplate": "%{y}<br>" + name + ": %{x:.1f}%<extra></extra>",
+            }
+
+        figs["chart-winloss"] = {
+            "data": [
+                trace("with", "このテーマに言及した商談", "#dc2626", "circle"),
+                trace("without", "言及しなかった商談", "#9ca3af", "diamond"),
+            ],
+            "layout": _layout(
+                height=max(240, 28 * len(wl) + 90),
+                xaxis={"title": {"text": "受注率（%、95%信頼区間）"}, "ticksuffix": "%", "gridcolor": "#e5e7eb"},
+                yaxis={"automargin": True},
+                legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+                margin={"l": 10, "r": 10, "t": 30, "b": 40},
+            ),
+        }
+    return figs
+
+
+def _theme_figures(model: ReportModel, t: ThemeRow) -> dict[str, Any]:
+    if len(t.trend) < 2:
+        return {}
+    months = [m for m, _, _ in t.trend]
+    return {
+        "chart-theme-trend": {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": "件数",
+                    "x": months,
+                    "y": [int(c) for _, c, _ in t.trend],
+                    "marker": {"color": "#bfdbfe"},
+                    "hovertemplate": "%{x}: %{y:,} 件<extra></extra>",
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": "割合",
+                    "x": months,
+                    "y": [round(100 * s, 2) if _finite(s) else None for _, _, s in t.trend],
+                    "yaxis": "y2",
+                    "line": {"color": "#dc2626" if t.emerging else "#2563eb", "width": 2},
+                    "hovertemplate": "%{x}: %{y:.1f}%<extra></extra>",
+                },
+            ],
+            "layout": _layout(
+                height=300,
+                xaxis={"type": "category"},
+                yaxis={"title": {"text": "件数"}, "gridcolor": "#e5e7eb", "rangemode": "tozero"},
+                yaxis2={
+                    "title": {"text": "割合（%）"},
+                    "overlaying": "y",
+                    "side": "right",
+                    "ticksuffix": "%",
+                    "rangemode": "tozero",
+                },
+                legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+                margin={"l": 10, "r": 10, "t": 30, "b": 40},
+            ),
+        }
+    }
+
+
+# -- pages -------------------------------------------------------------------------------------------
+def _theme_view(t: ThemeRow) -> dict[str, Any]:
+    return {"t": t, "wl": _winloss_view(t), "spark": _sparkline(t.trend)}
+
+
+def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
+    """``index.html``: the sortable, filterable theme table, charts and changes since the last run."""
+    env = env or _env()
+    by_id = {t.theme_id: t for t in model.themes}
+    changes = {
+        kind: [
+            {"id": c["id"], "label": c.get("label", ""), "link": False}
+            if isinstance(c, dict)
+            else {"id": c, "label": by_id[c].label if c in by_id else "", "link": c in by_id}
+            for c in model.changes.get(kind, [])
+        ]
+        for kind, _ in CHANGE_KINDS
+    }
+    data = {"figures": _clean(_index_figures(model))}
+    return env.get_template("index.html.j2").render(
+        m=model,
+        rows=[_theme_view(t) for t in model.themes],
+        has_trend=any(len(t.trend) >= 2 for t in model.themes),
+        has_winloss=any(t.winloss for t in model.themes),
+        changes=changes,
+        change_kinds=CHANGE_KINDS,
+        reasons=REASONS_JA,
+        data=data,
+        root="",
+    )
+
+
+def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment | None = None) -> str:
+    """``themes/<id>.html``: everything about one theme, with a searchable, paginated quote list."""
+    env = env or _env()
+    quotes, n_quotes = quotes_for_page(theme)
+    outcomes = sorted({q["o"] for q in quotes if q["o"]})
+    data = {"figures": _clean(_theme_figures(model, theme)), "quotes": _clean(quotes)}
+    return env.get_template("theme.html.j2").render(
+        m=model,
+        v=_theme_view(theme),
+        marketing=[(label, str(theme.marketing.get(key) or "")) for key, label in MARKETING_FIELDS],
+        marketing_filled=any(theme.marketing.get(key) for key, _ in MARKETING_FIELDS),
+        segments=_segments_view(theme),
+        n_quotes=n_quotes,
+        n_embedded=len(quotes),
+        outcomes=outcomes,
+        outcome_class=OUTCOME_CLASS,
+        data=data,
+        root="../",
+    )
+
+
+def render_html(model: ReportModel) -> dict[str, str | bytes]:
+    """The whole theme browser as ``{relative path: content}`` (see :func:`voc.report.site.site_files`).
+
+    ``index.html`` alone is :func:`render_index`.
+    """
+    from voc.report.site import site_files
+
+    return site_files(model)

@@ -1,41 +1,196 @@
-"""Render a :class:`~voc.report.model.ReportModel` as Markdown (``summary.md``)."""
+"""Render a :class:`~voc.report.model.ReportModel` as Markdown (``summary.md``).
+
+The summary is meant to be pasted into a chat or a wiki: the counts, what changed since the last
+run, one table of themes, the themes that relate to winning or losing, notable segments and three
+quotes per leading theme. Text from the data is escaped so that it cannot turn into Markdown or
+HTML markup (``<script>``, links, tables) where it is pasted.
+"""
 
 from __future__ import annotations
 
-from voc.report.model import ReportModel
+import math
+import re
+from typing import Any
 
-__all__ = ["render_markdown"]
+from voc.report.model import ReportModel, ThemeRow
+
+__all__ = ["render_markdown", "MAX_THEME_SECTIONS"]
+
+#: Themes that get a section with quotes (largest first; emerging and new themes always do).
+MAX_THEME_SECTIONS = 10
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+CHANGE_KINDS = (("new", "新規"), ("growing", "増加"), ("shrinking", "減少"), ("vanished", "消滅"))
+REASONS_JA = {
+    "ragged_row": "列数が合わない行",
+    "empty_text": "テキストが空",
+    "non_answer": "「特になし」などの無回答",
+}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md(text: Any) -> str:
+    """Data text as inert Markdown: one line, punctuation that means markup backslash-escaped."""
+    one_line = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return "\\" + one_line if one_line.startswith("#") else one_line
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _pct(v: Any) -> str:
+    return f"{v * 100:.1f}%" if _finite(v) else "—"
+
+
+def _pt(v: Any) -> str:
+    return f"{'+' if v >= 0 else '−'}{abs(v) * 100:.1f}pt" if _finite(v) else "—"
+
+
+def _q(q: Any) -> str:
+    return "q<0.001" if q < 0.001 else f"q={q:.3f}"
+
+
+def _significant(t: ThemeRow) -> bool:
+    w = t.winloss
+    return bool(w.get("enough")) and _finite(w.get("effect")) and _finite(w.get("q_value")) and w["q_value"] < 0.05
+
+
+def _name(t: ThemeRow) -> str:
+    badges = ("【急増】" if t.emerging else "") + ("【新規】" if t.status == "新規" else "")
+    return f"{t.theme_id}. {_md(t.label)}{badges}"
+
+
+def _effect_cell(t: ThemeRow) -> str:
+    w = t.winloss
+    if not w:
+        return "—"
+    if not w.get("enough") or not _finite(w.get("effect")):
+        return "件数不足"
+    return _pt(w["effect"]) + ("＊" if _significant(t) else "")
+
+
+def _trend_cell(t: ThemeRow) -> str:
+    if len(t.trend) < 2:
+        return "—"
+    return f"{_pct(t.trend[0][2])}→{_pct(t.trend[-1][2])}"
+
+
+def _changes(model: ReportModel) -> list[str]:
+    lines = ["## 前回からの変化", ""]
+    if not (model.changes or model.previous_run_id):
+        return [*lines, "前回の実行がないため、比較はありません。", ""]
+    if model.previous_run_id:
+        lines += [f"前回の実行 {_md(model.previous_run_id)} との比較。", ""]
+    by_id = {t.theme_id: t for t in model.themes}
+    for kind, label in CHANGE_KINDS:
+        items = []
+        for c in model.changes.get(kind, []):
+            if isinstance(c, dict):
+                items.append(f"{c.get('id')}. {_md(c.get('label', ''))}")
+            else:
+                items.append(f"{c}. {_md(by_id[c].label)}" if c in by_id else str(c))
+        lines.append(f"- {label}: {'、'.join(items) if items else 'なし'}")
+    return [*lines, ""]
+
+
+def _table(model: ReportModel) -> list[str]:
+    has_trend = any(len(t.trend) >= 2 for t in model.themes)
+    has_wl = any(t.winloss for t in model.themes)
+    head = ["ID", "テーマ", "件数", "割合"] + (["推移（最初→最後の月）"] if has_trend else [])
+    head += (["受注率への影響"] if has_wl else []) + ["キーワード"]
+    align = ["---:", "---", "---:", "---:"] + (["---"] if has_trend else []) + (["---:"] if has_wl else []) + ["---"]
+    lines = ["## テーマ一覧", "", "| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
+    for t in model.themes:
+        badges = ("【急増】" if t.emerging else "") + ("【新規】" if t.status == "新規" else "")
+        cells = [str(t.theme_id), _md(t.label) + badges, f"{t.size:,}", _pct(t.share)]
+        cells += [_trend_cell(t)] if has_trend else []
+        cells += [_effect_cell(t)] if has_wl else []
+        cells.append("、".join(_md(k) for k in t.keywords[:6]))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    if has_wl:
+        lines += [
+            "受注率への影響 = そのテーマに言及した商談の受注率 − 言及しなかった商談の受注率。＊ = 多重比較補正後 q<0.05。",
+            "",
+        ]
+    return lines
+
+
+def _winloss(model: ReportModel) -> list[str]:
+    if not any(t.winloss for t in model.themes):
+        return []
+    lines = ["## 受注・失注との関係", ""]
+    sig = sorted((t for t in model.themes if _significant(t)), key=lambda t: t.winloss["effect"])
+    if not sig:
+        return [*lines, "受注率に統計的に有意な差のあるテーマはありません。", ""]
+    for t in sig:
+        w = t.winloss
+        lines.append(
+            f"- **{_name(t)}**: 言及あり {_pct(w['win_rate_with'])}（n={w['n_with']:,}）vs なし "
+            f"{_pct(w['win_rate_without'])}（n={w['n_without']:,}）、{_pt(w['effect'])}（{_q(w['q_value'])}）"
+        )
+    return [*lines, ""]
+
+
+def _segments(model: ReportModel, per_theme: int = 3) -> list[str]:
+    if not any(t.segments for t in model.themes):
+        return []
+    lines = ["## 目立つセグメント", ""]
+    found = False
+    for t in model.themes:
+        sig = [s for s in t.segments if s.get("significant")]
+        sig.sort(key=lambda s: (s.get("q_value", 1.0), -(s.get("lift") or 0)))
+        if not sig:
+            continue
+        found = True
+        parts = [
+            f"{_md(s['column'])}＝{_md(s['value'])} {_pct(s.get('share'))}（全体 {_pct(s.get('share_overall'))}、"
+            f"リフト {s.get('lift', math.nan):.2f}）"
+            for s in sig[:per_theme]
+        ]
+        lines.append(f"- **{_name(t)}**: " + "、".join(parts))
+    if not found:
+        lines.append("有意に多く出るセグメントはありません（Benjamini–Hochberg 補正後 q<0.05）。")
+    return [*lines, ""]
+
+
+def _sections(model: ReportModel) -> list[str]:
+    chosen = [t for i, t in enumerate(model.themes) if i < MAX_THEME_SECTIONS or t.emerging or t.status == "新規"]
+    lines = ["## テーマ別の声", ""]
+    for t in chosen:
+        lines += [f"### {_name(t)}（{t.size:,} 件、{_pct(t.share)}）", ""]
+        if t.keywords:
+            lines += [f"キーワード: {'、'.join(_md(k) for k in t.keywords[:8])}", ""]
+        for q in t.quotes[:3]:
+            lines += [f"> {_md(q)}", ""]
+    rest = len(model.themes) - len(chosen)
+    if rest > 0:
+        lines += [f"ほか {rest} テーマの声は index.html のテーマページにあります。", ""]
+    return lines
 
 
 def render_markdown(model: ReportModel) -> str:
-    """A summary fit to paste into a chat or wiki: counts, a theme table and quotes per theme."""
+    """``summary.md``: counts, changes, the theme table, win/loss, segments and quotes."""
     rows = model.rows
-    lines = [
-        f"# {model.title}",
-        "",
-        f"入力: `{model.input_name}` — 読み込み {rows['read']:,} 行、分析対象 {rows['kept']:,} 行、"
+    head = (
+        f"入力: `{model.input_name.replace('`', '')}` — 読み込み {rows['read']:,} 行、分析対象 {rows['kept']:,} 行、"
         f"除外 {rows['rejected']:,} 行、テーマ {len(model.themes)} 件"
-        + (f"、未分類 {model.n_unassigned:,} 件" if model.n_unassigned else ""),
-        "",
-        "| ID | テーマ | 件数 | 割合 | キーワード |",
-        "|---:|---|---:|---:|---|",
-    ]
-    for t in model.themes:
-        lines.append(
-            f"| {t.theme_id} | {_cell(t.label)} | {t.size:,} | {t.share:.1%} | {_cell('、'.join(t.keywords[:6]))} |"
-        )
-    lines.append("")
-    for t in model.themes:
-        lines.append(f"## {t.theme_id}. {_cell(t.label)}（{t.size:,} 件、{t.share:.1%}）")
-        lines.append("")
-        lines.extend(f"> {_cell(q)}" + "\n" for q in t.quotes[:3])
+        + (f"、未分類 {model.n_unassigned:,} 件" if model.n_unassigned else "")
+    )
+    meta = []
+    if model.months:
+        meta.append(f"期間 {model.months[0]} 〜 {model.months[-1]}")
+    if model.run_id:
+        meta.append(f"実行 {_md(model.run_id)}")
+    if model.version:
+        meta.append(f"voc {model.version}")
+    lines = [f"# {_md(model.title)}", "", head, ""] + (["／".join(meta), ""] if meta else [])
+    lines += _changes(model) + _table(model) + _winloss(model) + _segments(model) + _sections(model)
     if model.rejected_by_reason:
-        lines.append("## 除外した行")
-        lines.append("")
-        lines.extend(f"- {reason}: {count:,} 行" for reason, count in sorted(model.rejected_by_reason.items()))
+        lines += ["## 除外した行", ""]
+        lines += [
+            f"- {REASONS_JA.get(reason, reason)}: {count:,} 行"
+            for reason, count in sorted(model.rejected_by_reason.items())
+        ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,125 @@
+"""A small hand-built ReportModel with every insight field filled (for renderer tests)."""
+
+from __future__ import annotations
+
+import math
+
+from voc.report.model import Quote, ReportModel, ThemeRow
+
+MONTHS = ["2026-05", "2026-06", "2026-07", "2026-08"]
+
+
+def _winloss(n_won: int, n_lost: int, wr_with: float, wr_without: float, q: float, enough: bool = True) -> dict:
+    nan = math.nan
+    return {
+        "n_won": n_won,
+        "n_lost": n_lost,
+        "share_won": n_won / 400,
+        "share_won_low": n_won / 400 - 0.02,
+        "share_won_high": n_won / 400 + 0.02,
+        "share_lost": n_lost / 600,
+        "share_lost_low": n_lost / 600 - 0.02,
+        "share_lost_high": n_lost / 600 + 0.02,
+        "n_with": n_won + n_lost,
+        "win_rate_with": wr_with if enough else nan,
+        "win_rate_with_low": wr_with - 0.05 if enough else nan,
+        "win_rate_with_high": wr_with + 0.05 if enough else nan,
+        "n_without": 1000 - n_won - n_lost,
+        "win_rate_without": wr_without if enough else nan,
+        "win_rate_without_low": wr_without - 0.03 if enough else nan,
+        "win_rate_without_high": wr_without + 0.03 if enough else nan,
+        "effect": wr_with - wr_without if enough else nan,
+        "p_value": q / 2 if enough else nan,
+        "q_value": q if enough else nan,
+        "enough": enough,
+        "note": "" if enough else "件数が少なすぎます (n=12 < 20)",
+    }
+
+
+def hand_model() -> ReportModel:
+    """Three themes: a big stable one, an emerging new one and a tiny one; one vanished theme."""
+    price = ThemeRow(
+        theme_id=1,
+        label="価格・費用",
+        size=420,
+        share=0.42,
+        keywords=["価格", "高い", "予算", "費用", "値引き"],
+        quotes=["価格が高いとのこと。", "他社より月額が2割高い。", "値引きがないと難しい。", "四件目の声。"],
+        marketing={
+            "messaging": "ROI 試算で総コストを見せる",
+            "product_idea": "年額プランの割引",
+            "owner": "田中",
+            "status": "対応中",
+        },
+        trend=[("2026-05", 110, 0.44), ("2026-06", 100, 0.41), ("2026-07", 105, 0.42), ("2026-08", 105, 0.41)],
+        winloss=_winloss(80, 260, 0.235, 0.48, 0.0004),
+        segments=[
+            {
+                "column": "industry",
+                "value": "製造業",
+                "n": 200,
+                "count": 120,
+                "share": 0.6,
+                "share_overall": 0.42,
+                "lift": 1.43,
+                "p_value": 0.0001,
+                "q_value": 0.001,
+                "significant": True,
+            },
+            {
+                "column": "region",
+                "value": "関西",
+                "n": 100,
+                "count": 45,
+                "share": 0.45,
+                "share_overall": 0.42,
+                "lift": 1.07,
+                "p_value": 0.3,
+                "q_value": 0.6,
+                "significant": False,
+            },
+        ],
+        competitors=[("サクセスナビ", 30), ("DealPilot", 12)],
+        quote_records=[
+            Quote("価格が高いとのこと。", 3, "2026-08-20", "失注", {"industry": "製造業", "region": "関東"}),
+            Quote("他社より月額が2割高い。", 9, "2026-07-02", "失注", {"industry": "小売・流通", "region": "関西"}),
+            Quote("値引きがないと難しい。", 14, "2026-05-11", "受注", {"industry": "製造業", "region": "九州"}),
+        ],
+    )
+    nova = ThemeRow(
+        theme_id=7,
+        label="競合 NovaCRM | 乗り換え",
+        size=150,
+        share=0.15,
+        keywords=["NovaCRM", "乗り換え", "競合"],
+        quotes=["NovaCRM に決まった。", "NovaCRM の方が安い。", "三件目 <b>太字</b>"],
+        status="新規",
+        trend=[("2026-05", 5, 0.02), ("2026-06", 20, 0.08), ("2026-07", 50, 0.2), ("2026-08", 75, 0.3)],
+        emerging=True,
+        winloss=_winloss(20, 110, 0.15, 0.42, 0.01),
+        competitors=[("NovaCRM", 120)],
+        quote_records=[Quote("NovaCRM に決まった。", 21, "2026-08-30", "失注", {"industry": "IT・通信"})],
+    )
+    tiny = ThemeRow(
+        theme_id=12,
+        label="セキュリティ審査",
+        size=12,
+        share=0.012,
+        keywords=["セキュリティ", "審査"],
+        quotes=["セキュリティチェックシートが通らない。"],
+        trend=[("2026-05", 3, 0.012), ("2026-06", 3, 0.012), ("2026-07", 3, 0.012), ("2026-08", 3, 0.012)],
+        winloss=_winloss(2, 10, 0.0, 0.0, 1.0, enough=False),
+    )
+    return ReportModel(
+        title="voc テーマレポート",
+        input_name="crm_export.csv",
+        themes=[price, nova, tiny],
+        rows={"read": 1010, "kept": 1000, "rejected": 10},
+        rejected_by_reason={"empty_text": 7, "non_answer": 3},
+        n_unassigned=418,
+        version="0.1.0",
+        months=MONTHS,
+        changes={"new": [7], "growing": [], "shrinking": [1], "vanished": [{"id": 4, "label": "導入サポート"}]},
+        run_id="2026-09-01T060000Z",
+        previous_run_id="2026-08-01T060000Z",
+    )

@@ -1,0 +1,90 @@
+"""summary.md: golden file for a hand-built model, escaping, and models without insights."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests._models import hand_model
+from voc.report.markdown import MAX_THEME_SECTIONS, render_markdown
+from voc.report.model import ReportModel, ThemeRow
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("VOC_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} missing: run VOC_UPDATE_GOLDEN=1 pytest tests/test_markdown.py and review the file"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_summary_matches_golden_file():
+    _check_golden("summary_hand.md", render_markdown(hand_model()))
+
+
+def test_summary_sections_follow_the_model():
+    text = render_markdown(hand_model())
+    # changes: new, shrinking and vanished are named; nothing grew
+    assert "- 新規: 7. 競合 NovaCRM \\| 乗り換え" in text
+    assert "- 増加: なし" in text
+    assert "- 消滅: 4. 導入サポート" in text
+    # win/loss: significant themes listed by effect (most negative first), the too-few one is not
+    wl = text.split("## 受注・失注との関係")[1].split("##")[0]
+    assert wl.index("7. 競合") < wl.index("1. 価格")
+    assert "セキュリティ" not in wl
+    assert "| 12 | セキュリティ審査 | 12 | 1.2% | 1.2%→1.2% | 件数不足 |" in text
+    # notable segments: only the significant one
+    assert "industry＝製造業 60.0%（全体 42.0%、リフト 1.43）" in text
+    assert "関西" not in text
+    # three quotes per theme at most
+    assert "四件目の声" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "must_not_contain", "must_contain"),
+    [
+        ("<script>alert(1)</script>", "<script>", "\\<script\\>"),
+        ("[クリック](javascript:alert(1))", "[クリック](", "\\[クリック\\]"),
+        ("価格|高い", "価格|高い", "価格\\|高い"),
+        ("# 見出しにしない", "\n# 見出し", "\\# 見出しにしない"),
+        ("一行目\n| 表 |", "\n| 表", "一行目 \\| 表 \\|"),
+    ],
+)
+def test_data_text_cannot_become_markup(text, must_not_contain, must_contain):
+    model = hand_model()
+    model.themes[0].label = text
+    model.themes[0].quotes = [text]
+    out = render_markdown(model)
+    assert must_not_contain not in out
+    assert must_contain in out
+
+
+def test_model_without_insights_renders_plainly():
+    model = ReportModel(
+        title="voc テーマレポート",
+        input_name="notes.csv",
+        themes=[ThemeRow(1, "操作性", 30, 0.6, ["操作", "画面"], ["画面が分かりにくい。"])],
+        rows={"read": 50, "kept": 50, "rejected": 0},
+        rejected_by_reason={},
+        n_unassigned=20,
+    )
+    out = render_markdown(model)
+    assert "前回の実行がないため、比較はありません。" in out
+    assert "| 1 | 操作性 | 30 | 60.0% | 操作、画面 |" in out
+    for absent in ("受注", "推移", "セグメント", "除外した行"):
+        assert absent not in out
+
+
+def test_quote_sections_are_capped_but_keep_emerging_themes():
+    themes = [ThemeRow(i, f"テーマ{i}", 100 - i, (100 - i) / 2000, ["語"], [f"声{i}"]) for i in range(1, 16)]
+    themes[-1].emerging = True
+    model = ReportModel("voc", "x.csv", themes, {"read": 1, "kept": 1, "rejected": 0}, {}, 0)
+    out = render_markdown(model)
+    sections = [line for line in out.splitlines() if line.startswith("### ")]
+    assert len(sections) == MAX_THEME_SECTIONS + 1
+    assert sections[-1].startswith("### 15. テーマ15【急増】")
+    assert "ほか 4 テーマの声は" in out
