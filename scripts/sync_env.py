@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PIP_ONLY = {"unidic-lite", "nbmake", "playwright", "nest-asyncio2", "jupyter-builder"}  # not on conda-forge at these versions
+PIP_ONLY = {"unidic-lite", "nbmake", "playwright", "nest-asyncio2", "jupyter-builder", "lazy-importer"}  # not on conda-forge at these versions
 
 
 def read_lock(path: Path) -> list[tuple[str, str]]:
