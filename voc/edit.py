@@ -1,0 +1,347 @@
+"""Inspect and edit fitted themes in a notebook; edits are written to the taxonomy file.
+
+:class:`ThemeEditor` wraps a fitted :class:`~voc.themes.ThemeModel` and its texts. It shows the
+themes as a rich table (``_repr_html_``), a theme's keywords, quotes and the KWIC of its top terms
+(:meth:`ThemeEditor.show`), and renames, merges, splits (re-fits one theme's documents into *n*
+sub-themes) and seeds themes. Every edit goes into a :class:`~voc.taxonomy.Taxonomy`;
+:meth:`ThemeEditor.save` writes it to the TOML file that batch runs (``voc report``) re-apply:
+names are shown instead of automatic labels, ``merge_into`` folds a theme into another, and seed
+words guide the next fit (a split writes each sub-theme's keywords as its seed words).
+
+Theme ids are the model's theme ids; new sub-themes get ids above every id in use.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voc.errors import ConfigError, NotFittedError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from voc.taxonomy import Taxonomy
+    from voc.themes import ThemeModel
+
+__all__ = ["ThemeEditor", "ThemeCard", "model_html", "theme_table_html", "class_keywords"]
+
+_CSS = (
+    "<style>.voc-t{border-collapse:collapse;font-size:13px}.voc-t td,.voc-t th{padding:3px 8px;"
+    "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.voc-bar{background:#4c72b0;height:9px}"
+    ".voc-kw{display:inline-block;background:#eef2f8;border-radius:3px;padding:0 4px;margin:1px}</style>"
+)
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 10) -> dict[int, list[str]]:
+    """c-TF-IDF keywords of each class, as BERTopic computes them (``reduce_frequent_words``).
+
+    The weight of word *w* in class *c* is √(tf(w, c) / words in c) · log(1 + A / f(w)), where *A*
+    is the mean number of words per class and *f(w)* the frequency of *w* in all classes. Labels
+    below 0 are ignored. Returns ``{class: [word, …]}`` best first (ties by word).
+    """
+    import math
+
+    counts: dict[int, Counter[str]] = {}
+    for lab, doc in zip(labels, tokens, strict=True):
+        if int(lab) >= 0:
+            counts.setdefault(int(lab), Counter()).update(doc)
+    total: Counter[str] = Counter()
+    for c in counts.values():
+        total.update(c)
+    if not counts:
+        return {}
+    avg = sum(total.values()) / len(counts)
+    out = {}
+    for lab, c in counts.items():
+        n = sum(c.values()) or 1
+        score = {w: math.sqrt(k / n) * math.log(1 + avg / total[w]) for w, k in c.items()}
+        out[lab] = [w for w, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]]
+    return out
+
+
+def theme_table_html(table: pd.DataFrame, *, caption: str = "") -> str:
+    """HTML for a theme table (columns ``theme_id``, ``name``, ``size``, ``share``, ``keywords``, and
+    optionally ``note``): a size bar per theme and keywords as chips."""
+    biggest = max(1, int(table["size"].max())) if len(table) else 1
+    rows = []
+    for r in table.itertuples(index=False):
+        kws = r.keywords if isinstance(r.keywords, (list, tuple)) else str(r.keywords).split("、")
+        chips = "".join(f'<span class="voc-kw">{_e(k)}</span>' for k in kws if k)
+        bar = f'<div class="voc-bar" style="width:{100 * r.size / biggest:.0f}px"></div>'
+        note = _e(getattr(r, "note", "") or "")
+        rows.append(
+            f"<tr><td>{r.theme_id}</td><td><b>{_e(r.name)}</b></td><td>{r.size:,}</td>"
+            f"<td>{r.share:.1%}{bar}</td><td>{chips}</td><td>{note}</td></tr>"
+        )
+    cap = f"<caption style='text-align:left'>{_e(caption)}</caption>" if caption else ""
+    head = "<tr><th>ID</th><th>テーマ</th><th>件数</th><th>割合</th><th>キーワード</th><th>メモ</th></tr>"
+    return f'{_CSS}<table class="voc-t">{cap}<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _model_table(model: ThemeModel) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    from voc.label import distinct_keywords, label_from_keywords
+
+    labels = np.asarray(model.labels_)
+    rows = []
+    for t, words in model.keywords_.items():
+        kw = [w for w, _ in words]
+        size = int((labels == t).sum())
+        rows.append((t, label_from_keywords(kw), size, size / max(1, len(labels)), distinct_keywords(kw, 8)))
+    table = pd.DataFrame(rows, columns=["theme_id", "name", "size", "share", "keywords"])
+    return table.sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def model_html(model: ThemeModel) -> str:
+    """Rich HTML of a :class:`~voc.themes.ThemeModel`: its parameters and, once fitted, a table of
+    its themes (size, share, keywords). Used by ``ThemeModel._repr_html_``."""
+    params = ", ".join(f"{k}={v!r}" for k, v in model.get_params(deep=False).items() if k != "tokenizer")
+    if not hasattr(model, "keywords_"):
+        return f"<p><b>ThemeModel</b> (not fitted) <code>{_e(params)}</code></p>"
+    import numpy as np
+
+    n_un = int((np.asarray(model.labels_) < 0).sum())
+    head = (
+        f"<p><b>ThemeModel</b>: {model.n_themes_} themes over {len(model.labels_):,} texts"
+        f" ({n_un:,} unassigned) <code>{_e(params)}</code></p>"
+    )
+    return head + theme_table_html(_model_table(model))
+
+
+class ThemeCard:
+    """One theme at a glance: keywords, representative quotes, and the KWIC of its top terms."""
+
+    def __init__(
+        self, theme_id: int, name: str, size: int, keywords: list[str], quotes: list[str], kwic: dict[str, Any]
+    ):
+        self.theme_id, self.name, self.size = theme_id, name, size
+        self.keywords, self.quotes, self.kwic = keywords, quotes, kwic
+
+    def __repr__(self) -> str:
+        lines = [f"テーマ {self.theme_id}: {self.name} ({self.size:,} 件)", "キーワード: " + "、".join(self.keywords)]
+        lines += [f"  「{q}」" for q in self.quotes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from voc.explore import style_kwic
+
+        chips = "".join(f'<span class="voc-kw">{_e(k)}</span>' for k in self.keywords)
+        quotes = "".join(f"<li>{_e(q)}</li>" for q in self.quotes)
+        parts = [
+            _CSS,
+            f"<h4>テーマ {self.theme_id}: {_e(self.name)} <small>({self.size:,} 件)</small></h4>",
+            f"<p>{chips}</p><p><b>代表的な発言</b></p><ul>{quotes}</ul>",
+        ]
+        for term, table in self.kwic.items():
+            body = style_kwic(table).to_html() if len(table) else "<p>(該当なし)</p>"
+            parts.append(f"<p><b>KWIC: {_e(term)}</b></p>{body}")
+        return "".join(parts)
+
+
+class ThemeEditor:
+    """Inspect and edit the themes of a fitted :class:`~voc.themes.ThemeModel`.
+
+    Parameters
+    ----------
+    model : fitted ThemeModel
+    texts : the cleaned texts the model was fitted on (same order as ``model.labels_``)
+    taxonomy : path of the taxonomy TOML file (created on :meth:`save` when missing) or a Taxonomy
+    tokens, embeddings : the model's tokens and embeddings of *texts*, when already computed
+    random_state : seed of the k-means that :meth:`split` runs
+
+    Attributes
+    ----------
+    labels : ndarray of shape (n_texts,)
+        Theme of each text after the edits made so far (``-1``: unassigned).
+    keywords : dict[int, list[str]]
+        Keywords of each theme (the model's; recomputed for merged and split themes).
+    taxonomy : Taxonomy
+    """
+
+    def __init__(
+        self,
+        model: ThemeModel,
+        texts: Sequence[str],
+        *,
+        taxonomy: str | Path | Taxonomy = "taxonomy.toml",
+        tokens: Sequence[Sequence[str]] | None = None,
+        embeddings: np.ndarray | None = None,
+        random_state: int = 42,
+    ) -> None:
+        import numpy as np
+
+        from voc.taxonomy import Taxonomy, load_taxonomy
+
+        if not hasattr(model, "labels_"):
+            raise NotFittedError("ThemeEditor needs a fitted ThemeModel: call fit() first")
+        if len(texts) != len(model.labels_):
+            raise ValueError(f"{len(texts)} texts for a model fitted on {len(model.labels_)}: pass the same texts")
+        self.model = model
+        self.texts = list(texts)
+        self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy, missing_ok=True)
+        self._tokens = list(tokens) if tokens is not None else None
+        self._embeddings = embeddings
+        self.random_state = random_state
+        self.labels = np.asarray(model.labels_, dtype=int).copy()
+        self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
+
+    # -- lazily computed inputs -------------------------------------------------------------------
+    @property
+    def tokens(self) -> list[list[str]]:
+        if self._tokens is None:
+            self._tokens = self.model.tokenize(self.texts)
+        return self._tokens
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        if self._embeddings is None:
+            self._embeddings = self.model.embed(self.texts, self.tokens)
+        return self._embeddings
+
+    # -- looking ----------------------------------------------------------------------------------
+    def _check(self, theme_id: int) -> int:
+        theme_id = int(theme_id)
+        if theme_id not in self.keywords:
+            raise ConfigError(f"no theme {theme_id}; themes are {sorted(self.keywords)}")
+        return theme_id
+
+    def name(self, theme_id: int) -> str:
+        """Display name: the taxonomy's name, else a label from the keywords."""
+        from voc.label import label_from_keywords
+
+        return self.taxonomy.name_of(theme_id, label_from_keywords(self.keywords.get(theme_id, [])))
+
+    def table(self) -> pd.DataFrame:
+        """Current themes: ``theme_id, name, size, share, keywords, note`` (largest first)."""
+        import pandas as pd
+
+        from voc.label import distinct_keywords
+
+        rows = []
+        for t in self.keywords:
+            size = int((self.labels == t).sum())
+            entry = self.taxonomy.get(t)
+            note = f"シード語: {'、'.join(entry.seed_words)}" if entry is not None and entry.seed_words else ""
+            rows.append(
+                (t, self.name(t), size, size / max(1, len(self.labels)), distinct_keywords(self.keywords[t], 8), note)
+            )
+        table = pd.DataFrame(rows, columns=["theme_id", "name", "size", "share", "keywords", "note"])
+        return table.sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+    def _repr_html_(self) -> str:
+        n_un = int((self.labels < 0).sum())
+        where = self.taxonomy.path or "(not saved)"
+        return theme_table_html(
+            self.table(), caption=f"{len(self.keywords)} テーマ・未分類 {n_un:,} 件・タクソノミー: {where}"
+        )
+
+    def assignments(self) -> pd.DataFrame:
+        """``theme_id`` and ``theme_name`` of every text after the edits (``未分類`` for -1)."""
+        import pandas as pd
+
+        names = {t: self.name(t) for t in self.keywords}
+        return pd.DataFrame({"theme_id": self.labels, "theme_name": [names.get(int(t), "未分類") for t in self.labels]})
+
+    def members(self, theme_id: int) -> list[int]:
+        """Indices of the texts in *theme_id*."""
+        import numpy as np
+
+        return np.flatnonzero(self.labels == self._check(theme_id)).tolist()
+
+    def show(
+        self, theme_id: int, *, n_quotes: int = 5, n_terms: int = 3, width: int = 20, kwic_rows: int = 5
+    ) -> ThemeCard:
+        """A :class:`ThemeCard`: keywords, *n_quotes* representative quotes, and the KWIC (up to
+        *kwic_rows* lines, within the theme's texts) of its *n_terms* top keywords."""
+        import numpy as np
+
+        from voc.explore import kwic
+        from voc.label import distinct_keywords, representative_quotes
+
+        idx = self.members(theme_id)
+        member_texts = [self.texts[i] for i in idx]
+        picks = (
+            representative_quotes(member_texts, self.embeddings[np.asarray(idx, dtype=int)], n=n_quotes) if idx else []
+        )
+        tables = {}
+        for term in distinct_keywords(self.keywords[theme_id], n_terms):
+            table = kwic(member_texts, term, width=width, max_rows=kwic_rows)
+            if not len(table) and len(term) >= 2 and term[-1] in "いうくぐすつぬぶむる":
+                term = term[:-1]  # a dictionary form (高い, 見送る) appears inflected (高く, 見送っ)
+                table = kwic(member_texts, term, width=width, max_rows=kwic_rows)
+            tables[term] = table
+        kws = distinct_keywords(self.keywords[theme_id], 10)
+        return ThemeCard(theme_id, self.name(theme_id), len(idx), kws, [member_texts[i] for i in picks], tables)
+
+    # -- editing ----------------------------------------------------------------------------------
+    def rename(self, theme_id: int, name: str) -> ThemeEditor:
+        """Show *theme_id* as *name* (in this editor, reports and later runs)."""
+        self.taxonomy.rename(self._check(theme_id), name)
+        return self
+
+    def seed(self, theme_id: int, words: Sequence[str]) -> ThemeEditor:
+        """Seed words that guide the next fit toward *theme_id* (BERTopic guided topics)."""
+        self.taxonomy.set_seed_words(self._check(theme_id), list(words))
+        return self
+
+    def merge(self, source_id: int, into: int) -> ThemeEditor:
+        """Fold theme *source_id* into *into*: its texts move, keywords are recomputed, and the
+        taxonomy records ``merge_into`` so later runs report it as part of *into*."""
+        source_id, into = self._check(source_id), self._check(into)
+        self.taxonomy.merge(source_id, into)
+        self.labels[self.labels == source_id] = into
+        del self.keywords[source_id]
+        self._refresh_keywords([into])
+        return self
+
+    def split(self, theme_id: int, n: int = 2, *, n_seed_words: int = 5) -> list[int]:
+        """Re-fit the texts of *theme_id* into *n* sub-themes (seeded k-means on their embeddings).
+
+        The largest sub-theme keeps *theme_id*; the others get new ids above every id in use. Each
+        sub-theme's top *n_seed_words* keywords become its seed words in the taxonomy, so that the
+        next batch run finds the split again. Returns the ids, largest sub-theme first.
+        """
+        import numpy as np
+        from sklearn.cluster import KMeans
+
+        idx = np.asarray(self.members(theme_id), dtype=int)
+        if n < 2 or n > len(idx):
+            raise ValueError(f"split needs 2 ≤ n ≤ {len(idx)} (the theme's size), got {n}")
+        sub = KMeans(n_clusters=n, n_init=10, random_state=self.random_state).fit_predict(self.embeddings[idx])
+        order = sorted(range(n), key=lambda k: (-(sub == k).sum(), k))
+        next_id = max([*self.keywords, *self.taxonomy.ids(), int(self.labels.max())]) + 1
+        ids = [int(theme_id)] + list(range(next_id, next_id + n - 1))
+        for new_id, k in zip(ids, order, strict=True):
+            self.labels[idx[sub == k]] = new_id
+        self._refresh_keywords(ids)
+        for new_id in ids:
+            self.taxonomy.ensure(new_id, status="新規" if new_id != theme_id else "")
+            self.taxonomy.set_seed_words(new_id, self.keywords[new_id][:n_seed_words])
+        return ids
+
+    def _refresh_keywords(self, ids: Sequence[int]) -> None:
+        fresh = class_keywords(self.tokens, self.labels, top_n=self.model.top_n_words)
+        for t in ids:
+            self.keywords[int(t)] = fresh.get(int(t), [])
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the taxonomy (names, merges, seeds, and each theme's current keywords for reference)."""
+        from voc.taxonomy import save_taxonomy
+
+        for t, words in self.keywords.items():
+            self.taxonomy.ensure(t, keywords=words[:10])
+        target = path if path is not None else self.taxonomy.path
+        if target is None:
+            raise ConfigError("no taxonomy path: pass save(path=...) or ThemeEditor(taxonomy='taxonomy.toml')")
+        return save_taxonomy(self.taxonomy, target)
