@@ -195,6 +195,27 @@ class ThemeEditor:
         self.random_state = random_state
         self.labels = np.asarray(model.labels_, dtype=int).copy()
         self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
+        if any(e.keywords or e.seed_words for e in self.taxonomy.themes):
+            self._apply_taxonomy()
+
+    def _apply_taxonomy(self) -> None:
+        """Give the fitted themes the ids of the taxonomy's entries they match (by keywords, as a batch
+        run does without history), new ids to the others, then fold merged themes into their targets."""
+        import numpy as np
+
+        from voc.matching import match_themes, theme_signatures
+
+        sig = theme_signatures(self.labels, self.tokens, self.model.keywords_)
+        sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        mapping, _ = match_themes(sig, None, next_id=max([0, *self.taxonomy.ids()]) + 1, taxonomy=self.taxonomy)
+        to_id = {int(c): int(t) for c, t in zip(mapping["cluster"], mapping["theme_id"], strict=True)}
+        reported = {c: self.taxonomy.resolve(t) for c, t in to_id.items()}
+        self.labels = np.asarray([reported.get(int(c), -1) if c >= 0 else -1 for c in self.labels], dtype=int)
+        merged = {reported[c] for c in reported if reported[c] != to_id[c]}
+        self.keywords = {reported[c]: self.keywords[c] for c in sorted(reported) if reported[c] == to_id[c]}
+        for t in merged:
+            self.keywords.setdefault(t, [])
+        self._refresh_keywords(sorted(merged))
 
     # -- lazily computed inputs -------------------------------------------------------------------
     @property
@@ -258,6 +279,37 @@ class ThemeEditor:
         import numpy as np
 
         return np.flatnonzero(self.labels == self._check(theme_id)).tolist()
+
+    def find(self, word: str) -> list[int]:
+        """Themes whose keywords contain *word* (as a keyword or inside one), best-ranked use first."""
+        hits = []
+        for t, kws in self.keywords.items():
+            ranks = [i for i, k in enumerate(kws) if word in k]
+            if ranks:
+                hits.append((ranks[0], -int((self.labels == t).sum()), t))
+        return [t for _, _, t in sorted(hits)]
+
+    def similar_pairs(self, top: int = 10) -> pd.DataFrame:
+        """The most similar pairs of themes (cosine of their mean embeddings): merge candidates.
+
+        Returns ``theme_a, name_a, theme_b, name_b, similarity`` (``theme_a`` the larger), most similar first.
+        """
+        import numpy as np
+        import pandas as pd
+
+        ids = sorted(self.keywords, key=lambda t: (-int((self.labels == t).sum()), t))
+        ids = [t for t in ids if (self.labels == t).any()]
+        cent = np.vstack([self.embeddings[self.labels == t].mean(axis=0) for t in ids]) if ids else np.zeros((0, 1))
+        norm = np.linalg.norm(cent, axis=1, keepdims=True)
+        cent = np.divide(cent, norm, out=np.zeros_like(cent), where=norm > 0)
+        sim = cent @ cent.T
+        rows = [
+            (ids[i], self.name(ids[i]), ids[j], self.name(ids[j]), float(sim[i, j]))
+            for i in range(len(ids))
+            for j in range(i + 1, len(ids))
+        ]
+        out = pd.DataFrame(rows, columns=["theme_a", "name_a", "theme_b", "name_b", "similarity"])
+        return out.sort_values("similarity", ascending=False, kind="stable").head(top).reset_index(drop=True)
 
     def show(
         self, theme_id: int, *, n_quotes: int = 5, n_terms: int = 3, width: int = 20, kwic_rows: int = 5

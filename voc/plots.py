@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["use_japanese_font", "theme_sizes", "theme_trend", "win_loss_effect", "documents_map"]
+__all__ = [
+    "use_japanese_font",
+    "theme_sizes",
+    "theme_trend",
+    "win_loss_effect",
+    "documents_map",
+    "distinguishing_words",
+]
 
 log = logging.getLogger(__name__)
 
@@ -261,4 +268,38 @@ def documents_map(
         ax.annotate(name(t), (cx, cy), ha="center", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
     ax.set_title(title)
     ax.set_axis_off()
+    return fig
+
+
+def distinguishing_words(
+    table: pd.DataFrame,
+    *,
+    n: int = 15,
+    word: str = "word",
+    z: str = "z",
+    title: str = "失注と受注を分ける語 (log-odds z)",
+) -> Figure:
+    """Bars of the *n* words most typical of each side of :func:`voc.explore.distinguishing_words`
+    (positive *z*: the compared group, e.g. 失注; negative: the other, e.g. 受注).
+
+    Needs columns *word* and *z* (and ``favours`` for the legend, when present).
+    """
+    import pandas as pd
+
+    _need(table, [word, z], "distinguishing_words")
+    neg = table[table[z] < 0].sort_values(z, kind="stable").head(n)
+    pos = table[table[z] > 0].sort_values(z, ascending=False, kind="stable").head(n)
+    both = pd.concat([neg, pos.iloc[::-1]])  # bottom to top: most negative … most positive
+    fig, ax = _figure(8, 0.6 + 0.3 * len(both))
+    colors = ["#c44e52" if v > 0 else "#55a868" for v in both[z]]
+    ax.barh(range(len(both)), both[z], color=colors)
+    ax.set_yticks(range(len(both)), both[word].astype(str))
+    ax.axvline(0, color="#333333", lw=0.8)
+    if "favours" in both.columns and len(both):
+        sides = both.drop_duplicates("favours").set_index("favours")[z]
+        ax.set_xlabel("z  (" + " / ".join(f"{k}: {'+' if v > 0 else '−'}" for k, v in sides.items()) + ")")
+    else:
+        ax.set_xlabel("z")
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
     return fig
