@@ -145,7 +145,11 @@ def _dedupe(names: list[str]) -> list[str]:
 
 def _split_records(text: str, path: str) -> tuple[list[str], list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    tabs, commas = first.count("\t"), first.count(",")
+    if tabs == commas:  # one column in the header: let the first data lines decide
+        sample = text[:65536]
+        tabs, commas = sample.count("\t"), sample.count(",")
+    delimiter = "\t" if tabs > commas else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
