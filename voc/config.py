@@ -32,7 +32,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     [history]                         # run history (voc.store), used for stable theme ids
     enabled = true
     path = "reports/history.duckdb"   # default: history.duckdb beside the output folder
-    match_threshold = 0.35            # similarity needed to keep a theme's id (voc.matching)
+    match_threshold = 0.5             # similarity needed to keep a theme's id (voc.matching)
 
     [taxonomy]                        # theme names, merges, seed words, marketing fields
     path = "taxonomy.toml"            # created by the first run when missing
@@ -101,7 +101,7 @@ class Config:
     # [history]
     history: bool = True
     history_path: str | None = None
-    match_threshold: float = 0.35
+    match_threshold: float = 0.5
     # [taxonomy]
     taxonomy_path: str | None = None
     taxonomy_update: bool = True

@@ -68,6 +68,11 @@ class ThemeModel(BaseEstimator):
         Keywords kept per theme.
     random_state : int
         Seed for the SVD, UMAP and k-means: the same input and seed give the same themes.
+    seed_words : list of list of str, optional
+        Guided topics (BERTopic's ``seed_topic_list``): one word list per seeded theme, e.g. from
+        :meth:`voc.taxonomy.Taxonomy.seed_topic_list`. Documents nearest a list's embedding are
+        nudged towards it before clustering (:func:`voc.taxonomy.guide_embeddings`) and the words'
+        c-TF-IDF weight is doubled.
 
     Attributes
     ----------
@@ -93,6 +98,7 @@ class ThemeModel(BaseEstimator):
         n_components: int = 5,
         top_n_words: int = 10,
         random_state: int = 42,
+        seed_words: list[list[str]] | None = None,
     ) -> None:
         self.n_themes = n_themes
         self.embedding = embedding
@@ -102,6 +108,7 @@ class ThemeModel(BaseEstimator):
         self.n_components = n_components
         self.top_n_words = top_n_words
         self.random_state = random_state
+        self.seed_words = seed_words
 
     # -- stages ----------------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
@@ -218,6 +225,14 @@ class ThemeModel(BaseEstimator):
             )
         docs = [" ".join(tokens[i]) for i in usable]
         emb = np.ascontiguousarray(embeddings[usable])
+        seed_terms: list[str] | None = None
+        if self.seed_words:
+            from voc.taxonomy import guide_embeddings
+
+            seed_texts = [" ".join(words) for words in self.seed_words]
+            seed_tokens = self.tokenizer_.tokenize_many(seed_texts)
+            emb = np.ascontiguousarray(guide_embeddings(emb, self.embedder_.transform(seed_texts, seed_tokens))[0])
+            seed_terms = sorted({t for toks in seed_tokens for t in toks}) or None
         umap_model = self._reducer(len(usable), seed)
         with warnings.catch_warnings():
             # UMAP warns that a fixed random_state disables parallelism: that is the point.
@@ -236,7 +251,7 @@ class ThemeModel(BaseEstimator):
                 umap_model=umap_model,
                 hdbscan_model=KMeans(n_clusters=k, n_init=10, random_state=seed),
                 vectorizer_model=CountVectorizer(analyzer=_split, min_df=1),
-                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True, seed_words=seed_terms),
                 top_n_words=self.top_n_words,
                 calculate_probabilities=False,
                 # Not "english": BERTopic then strips every non-ASCII character before c-TF-IDF.

@@ -1,0 +1,274 @@
+"""Run history in an embedded DuckDB file (default ``reports/history.duckdb``, ``[history] path``).
+
+Every successful ``voc report`` adds one run. voc creates the schema on first use and migrates
+older files forward itself (the ``schema_version`` table records each step); never edit the tables
+by hand. Schema (version 2)::
+
+    schema_version(version INTEGER, applied_at TIMESTAMP)        -- one row per applied migration
+    runs(run_id VARCHAR PRIMARY KEY,    -- e.g. "20261128T010203Z-3f2a1c"
+         created_at TIMESTAMP,          -- UTC
+         input_path VARCHAR, input_checksum VARCHAR,             -- "sha256:…"
+         config VARCHAR,                -- the run's options as JSON
+         n_read INTEGER, n_kept INTEGER, n_rejected INTEGER, n_themes INTEGER, n_unassigned INTEGER,
+         voc_version VARCHAR,
+         since DATE, until DATE,        -- v2: the --since/--until window (NULL = open)
+         previous_run_id VARCHAR)       -- v2: the run whose ids this one matched against
+    themes(run_id VARCHAR, theme_id INTEGER,   -- the stable id (before taxonomy merges)
+           reported_as INTEGER,         -- the id it is reported under after merges
+           label VARCHAR, size INTEGER, share DOUBLE,
+           keywords VARCHAR[], keyword_weights DOUBLE[],   -- c-TF-IDF keywords, best first
+           status VARCHAR,              -- v2: "新規" or ""
+           centroid_terms VARCHAR[], centroid_weights DOUBLE[],  -- v2: term centroid (voc.matching)
+           PRIMARY KEY (run_id, theme_id))
+    assignments(run_id VARCHAR, "row" INTEGER, record_id VARCHAR, theme_id INTEGER)
+           -- theme_id: the reported id (after merges), -1 = unassigned; "row" as in assignments.csv
+
+Version 1 (voc before run matching) had no ``since``/``until``/``previous_run_id``, ``status`` or
+centroid columns; opening such a file adds them.
+
+DuckDB lets one process write a file at a time: a second concurrent writer gets a clear
+:class:`~voc.errors.VocError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voc.errors import VocError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RunStore", "SCHEMA_VERSION", "DEFAULT_HISTORY_PATH"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HISTORY_PATH = "reports/history.duckdb"
+
+_MIGRATIONS: list[list[str]] = [
+    [  # 1: runs, themes, assignments
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)",
+        """CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY, created_at TIMESTAMP NOT NULL,
+            input_path VARCHAR, input_checksum VARCHAR, config VARCHAR,
+            n_read INTEGER, n_kept INTEGER, n_rejected INTEGER, n_themes INTEGER, n_unassigned INTEGER,
+            voc_version VARCHAR)""",
+        """CREATE TABLE themes (
+            run_id VARCHAR NOT NULL, theme_id INTEGER NOT NULL, reported_as INTEGER,
+            label VARCHAR, size INTEGER, share DOUBLE, keywords VARCHAR[], keyword_weights DOUBLE[],
+            PRIMARY KEY (run_id, theme_id))""",
+        'CREATE TABLE assignments (run_id VARCHAR NOT NULL, "row" INTEGER, record_id VARCHAR, theme_id INTEGER)',
+    ],
+    [  # 2: run windows and matching
+        "ALTER TABLE runs ADD COLUMN since DATE",
+        "ALTER TABLE runs ADD COLUMN until DATE",
+        "ALTER TABLE runs ADD COLUMN previous_run_id VARCHAR",
+        "ALTER TABLE themes ADD COLUMN status VARCHAR DEFAULT ''",
+        "ALTER TABLE themes ADD COLUMN centroid_terms VARCHAR[]",
+        "ALTER TABLE themes ADD COLUMN centroid_weights DOUBLE[]",
+    ],
+]
+
+#: The schema version this voc writes.
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+_THEME_COLUMNS = [
+    "theme_id", "reported_as", "label", "size", "share", "keywords", "keyword_weights", "status",
+    "centroid_terms", "centroid_weights",
+]
+
+
+def _utc_naive(value: Any) -> Any:
+    import pandas as pd
+
+    ts = pd.Timestamp(value)
+    return (ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts).to_pydatetime()
+
+
+class RunStore:
+    """The run history file. Use as a context manager, or call :meth:`close`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The DuckDB file; created (with its folder) when missing.
+    read_only : bool
+        Open without creating or migrating (``voc history``); a missing file is an error then.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._con: Any = None
+
+    # -- connection ------------------------------------------------------------------------------
+    def __enter__(self) -> RunStore:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self, *, target_version: int = SCHEMA_VERSION) -> RunStore:
+        """Open the file, creating and migrating the schema up to *target_version*."""
+        import duckdb
+
+        if self._con is not None:
+            return self
+        if self.read_only and not self.path.exists():
+            raise VocError(f"no run history at {self.path}: run `voc report` first, or pass --history PATH")
+        try:
+            if not self.read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(self.path), read_only=self.read_only)
+        except duckdb.IOException as exc:
+            raise VocError(
+                f"cannot open the run history {self.path}: {exc}. If another voc run is writing it, "
+                "wait for it to finish; otherwise set [history] path to a writable file"
+            ) from exc
+        except (duckdb.Error, OSError) as exc:
+            raise VocError(f"cannot open the run history {self.path}: {exc}") from exc
+        if not self.read_only:
+            self._migrate(target_version)
+        elif self.schema_version() > SCHEMA_VERSION:
+            raise VocError(f"run history {self.path} has schema version {self.schema_version()}, newer than this voc")
+        return self
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    @property
+    def con(self) -> Any:
+        if self._con is None:
+            self.open()
+        return self._con
+
+    def schema_version(self) -> int:
+        """The schema version of the file (0 when empty)."""
+        has = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not has:
+            return 0
+        value = self._con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        return int(value or 0)
+
+    def _migrate(self, target: int) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise VocError(
+                f"run history {self.path} has schema version {current}, newer than this voc ({SCHEMA_VERSION}); "
+                "upgrade voc or point [history] path to another file"
+            )
+        for version in range(current + 1, target + 1):
+            log.info("run history %s: migrating schema to version %d", self.path, version)
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                for statement in _MIGRATIONS[version - 1]:
+                    self._con.execute(statement)
+                self._con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [version])
+                self._con.execute("COMMIT")
+            except Exception:
+                self._con.execute("ROLLBACK")
+                raise
+
+    # -- writing ---------------------------------------------------------------------------------
+    def record_run(self, run: dict[str, Any], themes: pd.DataFrame, assignments: pd.DataFrame) -> None:
+        """Add one run, its themes and its assignments in a single transaction.
+
+        *run* needs ``run_id``, ``created_at`` (ISO text or datetime), ``input_path``,
+        ``input_checksum``, ``config`` (dict), ``n_read``, ``n_kept``, ``n_rejected``, ``n_themes``,
+        ``n_unassigned``, ``voc_version`` and may have ``since``, ``until``, ``previous_run_id``.
+        *themes* needs the columns of :meth:`themes` (missing optional ones are filled);
+        *assignments* needs ``row``, ``theme_id`` and optionally ``record_id``.
+        """
+        import pandas as pd
+
+        con = self.con
+        values = [
+            run["run_id"], _utc_naive(run["created_at"]),
+            run.get("input_path"), run.get("input_checksum"), json.dumps(run.get("config", {}), ensure_ascii=False),
+            run.get("n_read"), run.get("n_kept"), run.get("n_rejected"), run.get("n_themes"), run.get("n_unassigned"),
+            run.get("voc_version"), run.get("since") or None, run.get("until") or None, run.get("previous_run_id") or None,
+        ]
+        th = themes.copy()
+        th.insert(0, "run_id", run["run_id"])
+        for col, default in (("reported_as", None), ("status", ""), ("keyword_weights", None),
+                             ("centroid_terms", None), ("centroid_weights", None)):
+            if col not in th:
+                th[col] = th["theme_id"] if col == "reported_as" else default
+        th = th[["run_id", *_THEME_COLUMNS]]
+        asg = pd.DataFrame({
+            "run_id": run["run_id"],
+            "row": assignments["row"].astype("int64").to_numpy(),
+            "record_id": assignments["record_id"].astype(str).to_numpy() if "record_id" in assignments else None,
+            "theme_id": assignments["theme_id"].astype("int64").to_numpy(),
+        })
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "INSERT INTO runs (run_id, created_at, input_path, input_checksum, config, n_read, n_kept, n_rejected, "
+                "n_themes, n_unassigned, voc_version, since, until, previous_run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            con.register("_voc_themes", th)
+            con.execute(f"INSERT INTO themes (run_id, {', '.join(_THEME_COLUMNS)}) SELECT * FROM _voc_themes")
+            con.register("_voc_assign", asg)
+            con.execute('INSERT INTO assignments (run_id, "row", record_id, theme_id) SELECT * FROM _voc_assign')
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise VocError(f"cannot record run {run['run_id']} in {self.path}: {exc}") from exc
+        finally:
+            for name in ("_voc_themes", "_voc_assign"):
+                try:
+                    con.unregister(name)
+                except Exception:  # noqa: BLE001 - not registered when the insert failed early
+                    pass
+
+    # -- reading ---------------------------------------------------------------------------------
+    def runs(self) -> pd.DataFrame:
+        """All runs, oldest first (every column of ``runs``; ``config`` as JSON text)."""
+        return self.con.execute("SELECT * FROM runs ORDER BY created_at, run_id").df()
+
+    def latest_run(self) -> dict[str, Any] | None:
+        """The most recent run as a dict, or ``None`` when the history is empty."""
+        df = self.con.execute("SELECT * FROM runs ORDER BY created_at DESC, run_id DESC LIMIT 1").df()
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def themes(self, run_id: str) -> pd.DataFrame:
+        """Themes of *run_id*: ``theme_id``, ``reported_as``, ``label``, ``size``, ``share``,
+        ``keywords``, ``keyword_weights``, ``status``, ``centroid_terms``, ``centroid_weights``."""
+        cols = ", ".join(_THEME_COLUMNS)
+        df = self.con.execute(f"SELECT {cols} FROM themes WHERE run_id = ? ORDER BY theme_id", [run_id]).df()
+        for col in ("keywords", "keyword_weights", "centroid_terms", "centroid_weights"):
+            df[col] = [list(v) if v is not None else [] for v in df[col]]
+        return df
+
+    def assignments(self, run_id: str) -> pd.DataFrame:
+        """Assignments of *run_id*: ``row``, ``record_id``, ``theme_id``."""
+        return self.con.execute(
+            'SELECT "row", record_id, theme_id FROM assignments WHERE run_id = ? ORDER BY "row"', [run_id]
+        ).df()
+
+    def max_theme_id(self) -> int:
+        """The largest theme id ever used (0 when none): new themes get ids above it."""
+        value = self.con.execute("SELECT max(greatest(theme_id, coalesce(reported_as, 0))) FROM themes").fetchone()[0]
+        return int(value or 0)
+
+    def theme_shares(self) -> pd.DataFrame:
+        """Reported size and share of every theme in every run, for trends across runs:
+        ``run_id``, ``created_at``, ``theme_id`` (reported id), ``label``, ``size``, ``share``."""
+        return self.con.execute(
+            """SELECT t.run_id, r.created_at, t.reported_as AS theme_id,
+                      arg_max(t.label, t.size) AS label, sum(t.size)::INTEGER AS size, sum(t.share) AS share
+               FROM themes t JOIN runs r USING (run_id)
+               GROUP BY t.run_id, r.created_at, t.reported_as
+               ORDER BY r.created_at, t.run_id, theme_id"""
+        ).df()
