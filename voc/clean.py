@@ -50,7 +50,7 @@ PII_PLACEHOLDERS: dict[str, str] = {
 #: Every kind :func:`mask_pii` knows, in the order it masks them.
 PII_KINDS: tuple[str, ...] = tuple(PII_PLACEHOLDERS)
 
-_DASH = "-‐‑‒–—−ー"
+_DASH = "\\-‐‑‒–—−ー"  # for use inside [...]: the ASCII hyphen escaped
 _SEP = f"[{_DASH} ]?"
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=_\-~%]", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
@@ -60,10 +60,17 @@ _PHONE = re.compile(
     rf"(?<![0-9+{_DASH}])(?:\+81{_SEP}(?:\(0\))?{_SEP}|\(0|0)\d{{1,4}}\)?{_SEP}\(?\d{{1,4}}\)?{_SEP}\d{{3,4}}(?![0-9])"
 )
 
-#: Words that, right after a token, mark it as a person's name (田中様, 佐藤部長).
-_HONORIFICS = frozenset(
-    "様 さま さん 氏 君 くん ちゃん 殿 先生 部長 課長 係長 社長 会長 専務 常務 次長 室長 所長 店長 主任 "
-    "取締役 支店長 本部長 副社長 部長様 課長様 社長様".split()
+#: Words that, right after a token, mark it as a person's name (佐藤部長, ヤマダ課長). Company names get
+#: 様 and さん too (トヨタ様, トヨタさん), so those mark only tokens UniDic already calls a person or place.
+_TITLES = frozenset(
+    "氏 君 くん ちゃん 殿 先生 部長 課長 係長 社長 会長 専務 常務 次長 室長 所長 店長 主任 取締役 支店長 本部長 "
+    "副社長 部長様 課長様 社長様 課長代理 部長代理 マネージャー マネジャー".split()
+)
+_HONORIFICS = frozenset("様 さま さん".split()) | _TITLES
+#: A surname right before one of these is a company (小林製薬, 鈴木自動車, 山田電機).
+_COMPANY_WORDS = frozenset(
+    "製薬 通商 自動車 電機 電器 電気 工業 商事 商店 物産 産業 建設 工務店 製作所 化学 銀行 証券 生命 保険 "
+    "不動産 運輸 急便 食品 製菓 薬品 興業 鉄工 精機 重工 技研 ホールディングス グループ 株式会社 社".split()
 )
 #: 人名-tagged UniDic entries that are mostly ordinary words in sales notes.
 _NAME_STOP = frozenset("リード ガント コール 金 忍 槙 森 林 東 南 北 西 光 進 誠 実 望 希 明 勝 正".split())
@@ -135,10 +142,16 @@ def _name_spans(line: str) -> list[tuple[int, int]]:
         follows = words[i + 1].surface if i + 1 < n else ""
         follows2 = follows + (words[i + 2].surface if i + 2 < n else "")
         honorific = follows in _HONORIFICS or follows2 in _HONORIFICS
-        person = f.pos2 == "固有名詞" and f.pos3 == "人名"
+        title = follows in _TITLES or follows2 in _TITLES
+        proper = f.pos2 == "固有名詞"
+        person = proper and f.pos3 == "人名"
+        if follows in _COMPANY_WORDS or follows2 in _COMPANY_WORDS:
+            continue
         if person and len(s) >= 2 and not _KATAKANA.match(s) and not _LATIN.match(s) and s not in _NAME_STOP:
             flag[i] = True
-        elif honorific and (person or (f.pos2 == "固有名詞" and f.pos3 == "地名") or w.is_unk):
+        elif title and (proper or w.is_unk):
+            flag[i] = True
+        elif honorific and (person or (proper and f.pos3 == "地名") or w.is_unk):
             flag[i] = not _LATIN.match(s) or person
         elif person:
             weak[i] = True

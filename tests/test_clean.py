@@ -1,0 +1,92 @@
+"""Normalization, non-answers, PII in every output column, and the length guard."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from voc.clean import clean, is_non_answer, normalize_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ｶｽﾀﾏｲｽﾞ不可", "カスタマイズ不可"),
+        ("ＡＰＩ連携　が弱い", "API連携 が弱い"),
+        ("価格\x00が\x07高い\u200b", "価格 が 高い"),
+        ("  一行目\r\n\n二行目\t ", "一行目 二行目"),
+        ("C:＼Users と ￥12,000", "C:\\Users と ¥12,000"),
+        ("\u202egnp.exe", "gnp.exe"),  # bidi override removed: no spoofed file names in reports
+        ("競合に決定 😭", "競合に決定 😭"),
+    ],
+)
+def test_normalize_text(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("特になし。", True),
+        ("・特に無し", True),
+        ("-", True),
+        ("", True),
+        ("特になし、ただ価格が高い", False),
+        ("なしのつぶて", False),
+    ],
+)
+def test_is_non_answer(text: str, expected: bool) -> None:
+    assert is_non_answer(text) is expected
+
+
+def _frame(*pairs: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"row": range(len(pairs)), "call_note": [a for a, _ in pairs], "lost_reason": [b for _, b in pairs]}
+    )
+
+
+def test_clean_keeps_parts_rejects_rows_and_masks_everywhere() -> None:
+    frame = _frame(
+        ("田中様に訪問", "特になし"),
+        ("", ""),
+        ("特になし", "なし"),
+        ("", "佐藤部長 090-1234-5678 から失注連絡"),
+        ("特になし 鈴木様 suzuki@example.com", "-"),
+    )
+    kept, rejected = clean(frame, ["call_note", "lost_reason"])
+    assert kept["row"].tolist() == [0, 3, 4]
+    assert kept["text"].tolist() == [
+        "［氏名］様に訪問",
+        "［氏名］部長 ［電話］ から失注連絡",
+        "特になし ［氏名］様 ［メール］",
+    ]
+    assert rejected.set_index("row")["reason"].to_dict() == {1: "empty_text", 2: "non_answer"}
+    assert not kept["truncated"].any()
+
+
+def test_rejected_details_are_masked_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("voc.clean.is_non_answer", lambda text: True)  # every text a non-answer
+    _, rejected = clean(_frame(("山田様 yamada@example.jp", "")), ["call_note", "lost_reason"])
+    assert rejected.loc[0, "detail"] == "［氏名］様 ［メール］"
+
+
+def test_masking_can_be_turned_off_or_limited() -> None:
+    frame = _frame(("田中様 090-1234-5678", ""))
+    assert clean(frame, ["call_note"], mask=False)[0].loc[0, "text"] == "田中様 090-1234-5678"
+    assert clean(frame, ["call_note"], mask=["phone"])[0].loc[0, "text"] == "田中様 ［電話］"
+
+
+def test_long_texts_are_truncated_and_counted() -> None:
+    frame = _frame(("価格が高い" * 1000, ""), ("短い", ""), ("連絡先 " + "a" * 3000 + "@example.com", ""))
+    kept, _ = clean(frame, ["call_note"], max_text_chars=100)
+    assert kept["text"].str.len().tolist() == [100, 2, 100]
+    assert kept["truncated"].tolist() == [True, False, True]
+    assert "@example.com" not in "".join(kept["text"])
+    whole, _ = clean(frame, ["call_note"], max_text_chars=None)
+    assert whole["text"].str.len().iloc[0] == 5000 and not whole["truncated"].any()
+
+
+def test_a_one_megabyte_cell_is_cleaned_quickly_enough_to_finish() -> None:
+    frame = _frame(("田中様の件。" * 170_000, ""))  # ~1 MB
+    kept, _ = clean(frame, ["call_note"])
+    assert kept.loc[0, "truncated"] and kept.loc[0, "text"].startswith("［氏名］様の件。")
