@@ -1,0 +1,274 @@
+"""The theme browser: static checks of the written site, then a real headless chromium.
+
+The browser tests drive Debian's ``/usr/bin/chromium`` with Playwright (no browser is downloaded)
+and open the pages from ``file://``: they sort and filter the theme table, search and page through
+quotes, and fail on any console error (CSP violations included) or any request that leaves
+``file://``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests._models import hand_model
+from voc.report.html import MAX_QUOTES_PER_PAGE, render_index, render_theme_page
+from voc.report.model import Quote, ReportModel, ThemeRow
+from voc.report.site import plotly_js_path, site_files, write_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ISLAND = re.compile(r'<script type="application/json" id="voc-data">(.*?)</script>', re.S)
+
+
+def _island(html: str) -> dict:
+    found = ISLAND.findall(html)
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+def _many_quotes_model(n: int) -> ReportModel:
+    model = hand_model()
+    outcomes = ["受注", "失注", "進行中"]
+    model.themes[0].quote_records = [
+        Quote(
+            f"声その{i}: {'価格が高い' if i % 3 == 0 else '操作が難しい'}",
+            i,
+            f"2026-{5 + i % 4:02d}-{1 + i % 28:02d}",
+            outcomes[i % 3],
+            {"industry": "製造業" if i % 2 else "物流", "region": "関東"},
+        )
+        for i in range(n)
+    ]
+    return model
+
+
+# -- static checks -----------------------------------------------------------------------------------
+def test_site_has_index_a_page_per_theme_and_bundled_assets(tmp_path):
+    model = hand_model()
+    written = write_site(tmp_path, model)
+    rel = [p.relative_to(tmp_path).as_posix() for p in written]
+    assert rel[0] == "index.html"
+    assert {f"themes/{t.theme_id}.html" for t in model.themes} <= set(rel)
+    assert (tmp_path / "assets" / "plotly.min.js").read_bytes() == plotly_js_path().read_bytes()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    for t in model.themes:
+        assert f'href="themes/{t.theme_id}.html"' in index
+    page = (tmp_path / "themes" / "1.html").read_text(encoding="utf-8")
+    assert 'src="../assets/plotly.min.js"' in page and 'href="../index.html"' in page
+
+
+def test_pages_load_nothing_remote_and_have_no_inline_code():
+    for rel, content in site_files(hand_model()).items():
+        if not rel.endswith(".html"):
+            continue
+        assert "Content-Security-Policy" in content and "script-src 'self'" in content, rel
+        assert "connect-src 'none'" in content, rel
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", content), rel
+        assert not re.search(r"\son[a-z]+\s*=", content), f"inline event handler in {rel}"
+        scripts = re.findall(r"<script\b([^>]*)>", content)
+        assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), rel
+
+
+def test_json_island_is_escaped_and_round_trips():
+    model = hand_model()
+    evil = "</script><script>alert(1)</script><!-- & '\""
+    model.themes[0].label = evil
+    model.themes[0].quote_records[0].text = evil
+    index = render_index(model)
+    page = render_theme_page(model, model.themes[0])
+    for html in (index, page):
+        island = ISLAND.search(html).group(1)
+        assert "</" not in island and "<!--" not in island
+        assert "<script>alert" not in html
+    data = _island(page)
+    assert data["quotes"][0]["t"] == evil
+    share_labels = _island(index)["figures"]["chart-share"]["data"][0]["y"]
+    assert f"1. {evil[:17]}…" in share_labels  # long labels are shortened in charts
+
+
+def test_theme_page_caps_embedded_quotes_newest_first():
+    model = _many_quotes_model(MAX_QUOTES_PER_PAGE + 500)
+    page = render_theme_page(model, model.themes[0])
+    quotes = _island(page)["quotes"]
+    assert len(quotes) == MAX_QUOTES_PER_PAGE
+    dates = [q["d"] for q in quotes]
+    assert dates == sorted(dates, reverse=True)
+    assert f"全 {MAX_QUOTES_PER_PAGE + 500:,} 件のうち新しい {MAX_QUOTES_PER_PAGE:,} 件" in page
+
+
+def test_model_without_insights_renders_without_charts_that_need_them():
+    model = ReportModel(
+        title="voc テーマレポート",
+        input_name="notes.csv",
+        themes=[ThemeRow(3, "操作性", 30, 0.6, ["操作", "画面"], ["画面が分かりにくい。"])],
+        rows={"read": 50, "kept": 50, "rejected": 0},
+        rejected_by_reason={},
+        n_unassigned=20,
+    )
+    index = render_index(model)
+    figures = _island(index)["figures"]
+    assert set(figures) == {"chart-share"}
+    assert "日付列が設定されていないため" in index
+    assert "前回の実行がないため" in index
+    assert "受注率への影響" not in index
+    page = render_theme_page(model, model.themes[0])
+    assert _island(page)["quotes"] == [{"d": "", "o": "", "r": -1, "s": "", "t": "画面が分かりにくい。"}]
+    assert "受注・失注の列が設定されていないため" in page
+
+
+# -- real browser ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed: apt-get install chromium (make test does it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.lock")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with every console error, page error and non-file request recorded."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.errors.append("dialog: " + d.message), d.dismiss()))
+
+        def on_request(request):
+            if not request.url.startswith(("file://", "data:")):
+                self.remote.append(request.url)
+
+        self.page.on("request", on_request)
+        self.context.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort())
+
+    def open(self, path: Path):
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self):
+        self.context.close()
+        assert self.errors == [], self.errors
+        assert self.remote == [], self.remote
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.close()
+
+
+@pytest.fixture(scope="module")
+def sample_site(sample_report) -> Path:
+    return Path(sample_report.out_dir).resolve()
+
+
+def _visible_values(page, col: int) -> list[str]:
+    return page.eval_on_selector_all(
+        "#theme-table tbody tr:not([hidden])", f"rows => rows.map(r => r.cells[{col}].getAttribute('data-value'))"
+    )
+
+
+def test_index_sorts_and_filters_the_sample_report(watched, sample_site):
+    page = watched.open(sample_site / "index.html")
+    page.wait_for_selector("#chart-share .main-svg")
+    rows = page.locator("#theme-table tbody tr")
+    n = rows.count()
+    assert n >= 3
+    sizes = [int(v) for v in _visible_values(page, 2)]
+    assert sizes == sorted(sizes, reverse=True)  # written largest first
+    page.click("#theme-table th:nth-child(3) button")  # 件数: numbers sort descending first
+    page.click("#theme-table th:nth-child(3) button")  # … then ascending
+    assert [int(v) for v in _visible_values(page, 2)] == sorted(sizes)
+    assert page.get_attribute("#theme-table th:nth-child(3)", "aria-sort") == "ascending"
+    page.click("#theme-table th:nth-child(1) button")
+    ids = [int(v) for v in _visible_values(page, 0)]
+    assert ids == sorted(ids, reverse=True)
+    # filter by a keyword of one theme: that theme stays, the count says how many are shown
+    first_kw = page.locator("#theme-table tbody tr").first.locator(".kw").first.inner_text()
+    page.fill("#theme-filter", first_kw)
+    shown = page.locator("#theme-table tbody tr:not([hidden])")
+    assert 1 <= shown.count() < n or n == 1
+    for i in range(shown.count()):
+        assert first_kw in shown.nth(i).get_attribute("data-search")
+    assert page.inner_text("#theme-count") == f"{shown.count()} / {n} テーマ"
+    page.fill("#theme-filter", "該当しないはずの語ぬぬぬ")
+    assert shown.count() == 0
+    assert page.is_visible("#no-match")
+
+
+def test_theme_page_of_the_sample_report_searches_quotes(watched, sample_site):
+    index = watched.open(sample_site / "index.html")
+    href = index.get_attribute("#theme-table tbody tr:first-child a", "href")
+    page = watched.open(sample_site / href)
+    assert page.inner_text("h1")
+    body = page.locator("#quote-body tr")
+    total = body.count()
+    assert 1 <= total <= 50
+    word = page.locator("#quote-body tr td.text").first.inner_text()[:4]
+    page.fill("#quote-search", word)
+    assert body.count() >= 1
+    for i in range(body.count()):
+        assert word.casefold() in body.nth(i).inner_text().casefold()
+    page.fill("#quote-search", "該当しないはずの語ぬぬぬ")
+    assert body.count() == 0
+    assert page.inner_text("#quote-count") == "該当する声はありません"
+    page.click("a:has-text('テーマ一覧')")
+    page.wait_for_selector("#theme-table")
+
+
+def test_hand_model_site_badges_changes_pagination_and_outcome_filter(watched, tmp_path):
+    model = _many_quotes_model(120)
+    model.themes[1].label = '<img src=x id=injected> "引用" & NovaCRM'
+    write_site(tmp_path, model)
+    page = watched.open(tmp_path / "index.html")
+    page.wait_for_selector("#chart-trend .main-svg")
+    page.wait_for_selector("#chart-winloss .main-svg")
+    assert page.locator("#injected").count() == 0
+    assert page.locator("#theme-table").get_by_text('<img src=x id=injected> "引用"', exact=False).count() == 1
+    assert page.locator(".badge.hot").count() == 1 and page.locator(".badge.new").count() == 1
+    assert page.locator("svg.spark").count() == 3
+    assert page.inner_text(".change-vanished").endswith("4. 導入サポート")
+    page.check("#only-emerging")
+    assert _visible_values(page, 0) == ["7"]
+    page.uncheck("#only-emerging")
+    page.check("#only-new")
+    assert _visible_values(page, 0) == ["7"]
+
+    page = watched.open(tmp_path / "themes" / "1.html")
+    page.wait_for_selector("#chart-theme-trend .main-svg")
+    assert page.inner_text("#quote-count") == "120 件中 1–50 件を表示"
+    assert page.inner_text("#quote-page") == "1 / 3 ページ"
+    page.click("#quote-next")
+    page.click("#quote-next")
+    assert page.inner_text("#quote-count") == "120 件中 101–120 件を表示"
+    assert page.is_disabled("#quote-next")
+    page.select_option("#quote-outcome", "受注")
+    assert page.inner_text("#quote-count") == "40 件中 1–40 件を表示"
+    page.fill("#quote-search", "価格")  # i % 3 == 0 says 価格 and is 受注 as well
+    assert page.inner_text("#quote-count") == "40 件中 1–40 件を表示"
+    page.select_option("#quote-outcome", "失注")
+    assert page.inner_text("#quote-count") == "該当する声はありません"
+    page.select_option("#quote-outcome", "")
+    page.fill("#quote-search", "製造業 価格")  # segment text is searchable, terms are ANDed
+    assert page.inner_text("#quote-count") == "20 件中 1–20 件を表示"
+    assert page.locator("#quote-body td.won").count() == 20
+    assert page.is_visible("#segment-table")
