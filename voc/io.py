@@ -34,6 +34,7 @@ REJECT_REASONS: dict[str, str] = {
     "ragged_row": "the row has a different number of fields than the header",
     "empty_text": "all text columns are empty",
     "non_answer": "the text is a non-answer such as 特になし, なし or -",
+    "outside_window": "the row's date is outside the configured since/until window (or not a date)",
 }
 
 #: Default limit on the size of an input file (``[input] max_input_mb``).

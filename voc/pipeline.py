@@ -69,7 +69,15 @@ def fit_themes(
     timer = timer or _Timer()
     tokenizer = Tokenizer()
     with timer.stage("tokenize"):
-        tokens = tokenizer.tokenize_many(texts, progress=progress)
+        from voc.parallel import tokenize_parallel
+
+        tokens = tokenize_parallel(tokenizer, texts, config.n_jobs, progress=progress)
+    if config.fit_sample and len(texts) > config.fit_sample:  # large corpus: voc.scale
+        from voc.scale import fit_themes_on_sample
+
+        return fit_themes_on_sample(
+            texts, tokens, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress
+        )
     with timer.stage("embed"):
         embedder = make_embedder(config.embedding, random_state=config.seed)
         embeddings = embedder.fit_transform(texts, tokens)
@@ -91,12 +99,14 @@ def fit_themes(
 def run_report(config: Config, *, progress: bool = False) -> ReportResult:
     """Run the whole report for *config* and write it to ``config.out_dir``.
 
-    Holds a lock on the output folder for the whole run (:mod:`voc._lock`): a second run on the
-    same output fails at once with :class:`~voc._lock.LockedError` instead of interleaving writes.
+    Holds a lock on the output folder and the run history for the whole run (:mod:`voc._lock`): a
+    second run on the same output or history fails at once with :class:`~voc._lock.LockedError`
+    instead of interleaving writes.
     """
     from voc._lock import run_lock
+    from voc.enrich import history_path
 
-    with run_lock(config.out_dir):
+    with run_lock(config.out_dir, history_path(config) if config.history else None):
         return _run_report(config, progress=progress)
 
 
