@@ -11,8 +11,9 @@ import logging
 import pickle
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Sequence, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -170,7 +171,7 @@ class ThemeModel(BaseEstimator):
         tokens: Sequence[Sequence[str]] | None = None,
         embeddings: np.ndarray | None = None,
         embedder: Any = None,
-    ) -> "ThemeModel":
+    ) -> ThemeModel:
         """Fit themes on *texts* (cleaned strings).
 
         *tokens*, a fitted *embedder* and its *embeddings* of *texts* may be passed when already
@@ -302,7 +303,7 @@ class ThemeModel(BaseEstimator):
             pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
-    def load(cls, path: str | Path) -> "ThemeModel":
+    def load(cls, path: str | Path) -> ThemeModel:
         """Load a model written by :meth:`save`. Only load files you trust (pickle)."""
         with open(path, "rb") as fh:
             model = pickle.load(fh)
@@ -314,7 +315,7 @@ class ThemeModel(BaseEstimator):
 class _Identity:
     """No reduction: cluster the (L2-normalized) embeddings as they are."""
 
-    def fit(self, X: Any, y: Any = None) -> "_Identity":
+    def fit(self, X: Any, y: Any = None) -> _Identity:
         return self
 
     def fit_transform(self, X: Any, y: Any = None) -> Any:
@@ -332,7 +333,7 @@ class _Precomputed:
         self.model = model
         self.reduced = reduced
 
-    def fit(self, X: Any, y: Any = None) -> "_Precomputed":
+    def fit(self, X: Any, y: Any = None) -> _Precomputed:
         return self
 
     def transform(self, X: Any) -> np.ndarray:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Literal, Mapping, Sequence, get_args
+from typing import Any, Literal, get_args
 
 from voc.errors import ConfigError, DependencyError
 
-__all__ = ["Tokenizer", "load_wordlist"]
+__all__ = ["Tokenizer", "load_wordlist", "read_synonyms"]
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,39 @@ def load_wordlist(name: str) -> frozenset[str]:
     return _load_wordlist(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_wordlist(name: str) -> frozenset[str]:
     body = resources.files("voc.data").joinpath(f"{name}.txt").read_text(encoding="utf-8")
     return frozenset(w for line in body.splitlines() if (w := line.split("#", 1)[0].strip()))
+
+
+def read_synonyms(path: str | None = None) -> dict[str, str]:
+    """Read a synonym file: ``canonical = variant, variant`` per line, ``#`` comments.
+
+    *path* ``None`` reads the shipped ``voc/data/synonyms_sales.txt``. Returns variant → canonical.
+    """
+    if path is None:
+        body = resources.files("voc.data").joinpath("synonyms_sales.txt").read_text(encoding="utf-8")
+        where = "voc/data/synonyms_sales.txt"
+    else:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                body = fh.read()
+        except FileNotFoundError:
+            raise ConfigError(f"synonym file {path} does not exist") from None
+        where = path
+    out: dict[str, str] = {}
+    for n, line in enumerate(body.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if "=" not in line:
+            raise ConfigError(f"{where} line {n}: expected 'canonical = variant, variant', got {line!r}")
+        canonical, variants = (part.strip() for part in line.split("=", 1))
+        for v in (v.strip() for v in variants.replace("、", ",").split(",")):
+            if v and v != canonical:
+                out[v] = canonical
+    return out
 
 
 def _read_user_wordlist(path: str) -> frozenset[str]:
@@ -59,8 +89,10 @@ class Tokenizer:
     compounds : {"off", "join", "both"}
         Runs of nouns (with prefixes and noun-like suffixes) become one token (``"join"``), are
         kept as parts (``"off"``), or both (``"both"``: the parts and the compound).
-    synonyms : mapping, optional
-        Token → canonical token, applied after lemmatization (見積 → 見積もり, 他社 → 競合).
+    synonyms : "default", None, mapping or path
+        Token → canonical token, applied after lemmatization and to compounds (打合せ → 打ち合わせ,
+        他社 → 競合). ``"default"`` reads ``voc/data/synonyms_sales.txt``; a path names a file in
+        the same format (``canonical = variant, variant``, see :func:`read_synonyms`).
 
     Notes
     -----
@@ -73,7 +105,7 @@ class Tokenizer:
         pos: Sequence[str] = _KEEP_POS,
         stopwords: str | Sequence[str] | None = "default",
         compounds: Compounds = "both",
-        synonyms: Mapping[str, str] | None = None,
+        synonyms: str | Mapping[str, str] | None = "default",
     ) -> None:
         self.pos = pos
         self.stopwords = stopwords
@@ -85,6 +117,7 @@ class Tokenizer:
         state = self.__dict__.copy()
         state.pop("_tagger", None)
         state.pop("_stop", None)
+        state.pop("_syn", None)
         return state
 
     def __repr__(self) -> str:
@@ -112,6 +145,12 @@ class Tokenizer:
         else:
             stop = frozenset(self.stopwords)
         self._stop = stop
+        if self.synonyms == "default":
+            self._syn = read_synonyms()
+        elif isinstance(self.synonyms, str):
+            self._syn = read_synonyms(self.synonyms)
+        else:
+            self._syn = dict(self.synonyms or {})
 
     @property
     def tagger(self) -> Any:
@@ -135,7 +174,7 @@ class Tokenizer:
         """Tokens of one text (already normalized by :func:`voc.clean.normalize_text`)."""
         tagger = self.tagger
         stop = self._stop
-        syn = self.synonyms or {}
+        syn = self._syn
         mode = self.compounds
         out: list[str] = []
         run: list[tuple[str, bool]] = []  # (form, is a content noun) of the current noun run
@@ -146,12 +185,14 @@ class Tokenizer:
         def flush() -> None:
             if not run:
                 return
+            joined = False
             if mode != "off" and 2 <= len(run) <= 4 and sum(c for _, c in run) >= 1:
-                compound = "".join(f for f, _ in run)
-                compound = syn.get(compound, compound)
-                if ok(compound):
+                parts = [f for i, (f, _) in enumerate(run) if i == 0 or f != run[i - 1][0]]
+                compound = syn.get("".join(parts), "".join(parts))
+                if len(parts) > 1 and ok(compound):
                     out.append(compound)
-            elif mode == "join":
+                    joined = True
+            if mode == "join" and not joined:
                 out.extend(f for f, c in run if c)
             run.clear()
 
@@ -161,6 +202,13 @@ class Tokenizer:
             form = self._form(node.surface, pos1, pos2, feature.lemma)
             form = syn.get(form, form)
             if pos1 == "名詞" and pos2 not in _SKIP_NOUN_POS2:
+                if form in stop or feature.pos3 == "副詞可能":
+                    # Formal and adverb-like nouns (ため, 曰く, 今回, 担当) end a compound instead of
+                    # joining it: 予算不足のため見送り gives 見送り, not 為見送り.
+                    flush()
+                    if ok(form):
+                        out.append(form)
+                    continue
                 content = pos1 in self.pos and ok(form)
                 if mode != "join" and content:
                     out.append(form)

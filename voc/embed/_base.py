@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -23,7 +23,7 @@ class Embedder(BaseEstimator, ABC):
     """
 
     @abstractmethod
-    def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> "Embedder":
+    def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> Embedder:
         """Learn what the backend needs from a corpus; returns ``self``."""
 
     @abstractmethod
@@ -37,7 +37,7 @@ class Embedder(BaseEstimator, ABC):
 
 def available_embedders() -> list[str]:
     """Names accepted by :func:`make_embedder`."""
-    return ["lsa", "lsa-char"]
+    return ["lsa", "lsa-char", "chive", "lsa+chive", "lsa-char+chive"]
 
 
 def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
@@ -45,11 +45,22 @@ def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
 
     ``"lsa"``: TF-IDF over the tokens reduced with TruncatedSVD. ``"lsa-char"``: the same over
     tokens plus character 2–3-grams of the text (robust to typos and spelling variants).
+    ``"chive"``: SIF-weighted average of the chiVe word vectors shipped in the ``ja-ginza`` wheel
+    (``pip install --no-deps ja-ginza==5.3.0``). ``"lsa+chive"`` / ``"lsa-char+chive"``: the LSA
+    block concatenated with the chiVe block at half its weight.
     """
     from voc.embed._lsa import LSAEmbedder
+    from voc.embed._sif import ConcatEmbedder, SIFEmbedder
 
-    if name == "lsa":
-        return LSAEmbedder(char_ngrams=False, random_state=random_state)
-    if name == "lsa-char":
-        return LSAEmbedder(char_ngrams=True, random_state=random_state)
-    raise ConfigError(f"embedding must be one of {available_embedders()}, got {name!r}")
+    if name not in available_embedders():
+        raise ConfigError(f"embedding must be one of {available_embedders()}, got {name!r}")
+    if name == "chive":
+        return SIFEmbedder(random_state=random_state)
+    lsa = LSAEmbedder(char_ngrams=name.startswith("lsa-char"), random_state=random_state)
+    if not name.endswith("+chive"):
+        return lsa
+    return ConcatEmbedder([lsa, SIFEmbedder(random_state=random_state)], weights=[1.0, _CHIVE_WEIGHT])
+
+
+#: Weight of the chiVe block next to the LSA block in the combined backends (measured, see README).
+_CHIVE_WEIGHT = 0.5

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,8 +53,12 @@ class LSAEmbedder(Embedder):
             blocks = [self.token_vectorizer_.fit_transform(tokens)]
             if self.char_ngrams:
                 self.char_vectorizer_ = TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 3), min_df=min_df, sublinear_tf=True,
-                    max_features=50_000, dtype=np.float32,
+                    analyzer="char_wb",
+                    ngram_range=(2, 3),
+                    min_df=min_df,
+                    sublinear_tf=True,
+                    max_features=50_000,
+                    dtype=np.float32,
                 )
                 blocks.append(self.char_vectorizer_.fit_transform(texts) * self.char_weight)
         else:
@@ -63,7 +67,7 @@ class LSAEmbedder(Embedder):
                 blocks.append(self.char_vectorizer_.transform(texts) * self.char_weight)
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
 
-    def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> "LSAEmbedder":
+    def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> LSAEmbedder:
         X = self._matrix(texts, tokens, fit=True)
         k = max(1, min(self.n_components, X.shape[1] - 1, X.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=k, random_state=self.random_state)

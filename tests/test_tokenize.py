@@ -1,0 +1,106 @@
+"""Tokenizer table tests on real Japanese strings (fugashi + unidic-lite)."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from voc.clean import normalize_text
+from voc.errors import ConfigError
+from voc.tokenize import Tokenizer, load_wordlist, read_synonyms
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        # compound nouns join where they form one term, and their parts stay (compounds="both")
+        ("導入費用が高い", ["導入費用", "導入", "費用", "高い"], []),
+        ("既存システムとの連携が難しい", ["既存システム", "連携", "難しい"], []),
+        # formal / adverb-like nouns end a compound instead of joining it
+        ("予算が付かなかったため今回は見送り", ["予算", "見送り"], ["為見送り", "為", "今回"]),
+        ("担当曰く決裁が下りない", ["決裁", "下りる"], ["担当曰く決裁", "曰く", "担当"]),
+        # lemmas: dictionary forms, English glosses dropped, function verbs away
+        ("機能が足りなかった", ["機能", "足りる"], ["た"]),
+        ("カスタマイズできない", ["カスタマイズ"], ["出来る", "できる", "カスタマイズ-customize"]),
+        ("セキュリティ要件を満たさない", ["満たす", "要件"], ["セキュリティー-security"]),
+        # numbers and symbols out
+        ("3社比較で50万円高い!!", ["比較", "高い"], ["3", "50", "!!", "万", "円"]),
+        # sales-domain stopwords
+        ("御社の担当者様から先方へ連絡", [], ["御社", "担当者", "様", "先方", "連絡"]),
+        # spelling variants unified (UniDic lemma and the synonym file)
+        ("見積りと見積と打合せ", ["見積もり"], ["見積り", "見積", "打合せ"]),
+        ("相見積で他社に決定", ["相見積もり", "競合", "決定"], ["他社"]),
+        # words missing from the dictionary are kept as written (and joined when split)
+        ("ボックプロの動作が重い", ["ボックプロ", "動作", "重い"], []),
+    ],
+)
+def test_tokens(tok: Tokenizer, text: str, present: list[str], absent: list[str]) -> None:
+    tokens = tok(normalize_text(text))
+    for word in present:
+        assert word in tokens, (text, tokens)
+    for word in absent:
+        assert word not in tokens, (text, tokens)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("ｶｽﾀﾏｲｽﾞ性が低い", "カスタマイズ"),  # half-width katakana → dictionary hit after NFKC
+        ("ＡＰＩ連携", "API"),  # full-width Latin → API, still one word
+    ],
+)
+def test_width_variants_after_nfkc(tok: Tokenizer, raw: str, expected: str) -> None:
+    assert expected in tok(normalize_text(raw))
+
+
+def test_compound_modes() -> None:
+    text = "導入費用が高い"
+    assert Tokenizer(compounds="join")(text) == ["導入費用", "高い"]
+    assert Tokenizer(compounds="off")(text) == ["導入", "費用", "高い"]
+    with pytest.raises(ConfigError, match="compounds must be one of"):
+        Tokenizer(compounds="maybe")(text)  # type: ignore[arg-type]
+
+
+def test_no_repeated_part_compounds(tok: Tokenizer) -> None:
+    # 競合他社: 他社 maps to 競合, which must not give a compound 競合競合
+    assert "競合競合" not in tok("競合他社に決定")
+
+
+def test_user_stopwords_and_synonyms(tmp_path) -> None:
+    stop = tmp_path / "stop.txt"
+    stop.write_text("# mine\n価格\n", encoding="utf-8")
+    syn = tmp_path / "syn.txt"
+    syn.write_text("# 製品名\nVocPro = ボックプロ, ボックプロ製品\n", encoding="utf-8")
+    t = Tokenizer(stopwords=str(stop), synonyms=str(syn))
+    tokens = t("価格よりボックプロの機能")
+    assert "価格" not in tokens
+    assert "機能" in tokens
+    assert read_synonyms(str(syn)) == {"ボックプロ": "VocPro", "ボックプロ製品": "VocPro"}
+
+
+def test_bad_synonym_file_names_line(tmp_path) -> None:
+    syn = tmp_path / "syn.txt"
+    syn.write_text("見積もり = 見積\n見積り\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 2"):
+        read_synonyms(str(syn))
+
+
+def test_shipped_lists() -> None:
+    assert {"こと", "為る", "曰く"} <= load_wordlist("stopwords_ja")
+    assert {"御社", "弊社", "様", "担当", "今回"} <= load_wordlist("stopwords_sales")
+    assert read_synonyms()["見積り"] == "見積もり"
+
+
+def test_pickle_drops_tagger_and_tokenizes_the_same(tok: Tokenizer) -> None:
+    text = "導入費用が高いため見送り"
+    before = tok(text)
+    clone = pickle.loads(pickle.dumps(tok))
+    assert "_tagger" not in clone.__dict__
+    assert clone(text) == before
+    assert clone.tokenize_many([text, "価格"]) == [before, ["価格"]]

@@ -1,0 +1,129 @@
+"""Static word vectors read from the ``ja-ginza`` wheel (chiVe, 300 dimensions), without spaCy.
+
+The wheel ``ja-ginza==5.3.0`` ships a spaCy vocabulary: ``vocab/vectors`` (a NumPy ``.npy`` array of
+shape (20000, 300), ``float32``) and ``vocab/key2row`` (a MessagePack map from spaCy's 64-bit string
+hash to a row; about 480,000 words map to those 20,000 rows). spaCy's hash of a string is
+MurmurHash64A of its UTF-8 bytes with seed 1, implemented here so that neither spaCy nor msgpack is
+needed. Install the data with ``pip install --no-deps ja-ginza==5.3.0`` (nothing is downloaded at run
+time); the package is found with :func:`importlib.util.find_spec`, never imported.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import struct
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from voc.errors import DependencyError
+
+__all__ = ["WordVectors", "load_chive", "murmurhash64a"]
+
+_M = 0xC6A4A7935BD1E995
+_MASK = 0xFFFFFFFFFFFFFFFF
+_INSTALL = "pip install --no-deps ja-ginza==5.3.0"
+
+
+def murmurhash64a(data: bytes, seed: int = 1) -> int:
+    """MurmurHash64A (Austin Appleby) of *data*, as spaCy's ``hash_string`` computes it (seed 1)."""
+    n = len(data)
+    h = (seed ^ ((n * _M) & _MASK)) & _MASK
+    n8 = n - n % 8
+    for (k,) in struct.iter_unpack("<Q", data[:n8]):
+        k = (k * _M) & _MASK
+        k ^= k >> 47
+        k = (k * _M) & _MASK
+        h ^= k
+        h = (h * _M) & _MASK
+    tail = data[n8:]
+    if tail:
+        h ^= int.from_bytes(tail, "little")
+        h = (h * _M) & _MASK
+    h ^= h >> 47
+    h = (h * _M) & _MASK
+    h ^= h >> 47
+    return h
+
+
+def _read_uint(buf: bytes, pos: int) -> tuple[int, int]:
+    """One MessagePack unsigned integer at *pos*: (value, next position)."""
+    b = buf[pos]
+    if b <= 0x7F:
+        return b, pos + 1
+    size = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8}.get(b)
+    if size is None:
+        raise ValueError(f"unexpected MessagePack byte 0x{b:02x} at {pos}")
+    return int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
+
+
+def _read_key2row(path: Path) -> dict[int, int]:
+    buf = path.read_bytes()
+    head = buf[0]
+    if 0x80 <= head <= 0x8F:
+        n, pos = head & 0x0F, 1
+    elif head == 0xDE:
+        n, pos = int.from_bytes(buf[1:3], "big"), 3
+    elif head == 0xDF:
+        n, pos = int.from_bytes(buf[1:5], "big"), 5
+    else:
+        raise ValueError(f"{path} is not a MessagePack map")
+    out: dict[int, int] = {}
+    for _ in range(n):
+        key, pos = _read_uint(buf, pos)
+        row, pos = _read_uint(buf, pos)
+        out[key] = row
+    return out
+
+
+class WordVectors:
+    """A read-only table of word vectors: ``vectors[rows_of(words)]``.
+
+    Parameters
+    ----------
+    vectors : ndarray of shape (n_rows, dim)
+    key2row : dict[int, int]
+        spaCy string hash → row.
+    name : str
+    """
+
+    def __init__(self, vectors: np.ndarray, key2row: dict[int, int], name: str) -> None:
+        self.vectors = vectors
+        self.key2row = key2row
+        self.name = name
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def row(self, word: str) -> int:
+        """Row of *word*, or -1 when it has no vector."""
+        return self.key2row.get(murmurhash64a(word.encode("utf-8")), -1)
+
+    def rows(self, words: Sequence[str]) -> np.ndarray:
+        return np.array([self.row(w) for w in words], dtype=np.int64)
+
+
+def _ginza_vocab_dir() -> Path:
+    spec = importlib.util.find_spec("ja_ginza")
+    if spec is None or not spec.submodule_search_locations:
+        raise DependencyError(
+            "the 'chive' embeddings need the chiVe word vectors shipped in the ja-ginza wheel "
+            f"(59 MB, no spaCy needed): {_INSTALL}"
+        )
+    root = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(root.glob("ja_ginza-*/vocab/vectors"))
+    if not found:
+        raise DependencyError(f"ja_ginza is installed at {root} but has no vocab/vectors file; reinstall: {_INSTALL}")
+    return found[-1].parent
+
+
+@lru_cache(maxsize=1)
+def load_chive() -> WordVectors:
+    """The chiVe vectors of the installed ``ja-ginza`` wheel (read once per process)."""
+    vocab = _ginza_vocab_dir()
+    vectors = np.load(vocab / "vectors", allow_pickle=False)
+    key2row = _read_key2row(vocab / "key2row")
+    return WordVectors(np.ascontiguousarray(vectors, dtype=np.float32), key2row, name=f"chiVe ({vocab.parent.name})")

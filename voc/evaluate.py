@@ -1,0 +1,397 @@
+"""Measure theme quality against gold labels: ``voc evaluate``.
+
+Fits voc's themes for several seeds on labeled texts and reports, per seed and as a mean, how well
+they recover the labels (NMI, ARI, V-measure), how many texts are left unassigned, how many themes
+were found, the themes' NPMI coherence over the corpus' own tokens and their diversity, plus seed
+stability (mean pairwise ARI between seeds). In the same run and on the same tokens it fits three
+baselines: TF-IDF + k-means, TF-IDF + NMF and scikit-learn's LDA.
+
+Only labels are needed; the text goes through the same cleaning (:func:`voc.clean.normalize_text`)
+and tokenizer as ``voc report``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from voc.config import NThemes, parse_n_themes
+from voc.errors import InputError
+
+__all__ = ["EvaluationResult", "evaluate", "npmi_coherence", "topic_diversity", "METHODS"]
+
+log = logging.getLogger(__name__)
+
+#: Methods in the order they are reported; ``voc`` is the configured ThemeModel.
+METHODS = ("voc", "tfidf+kmeans", "tfidf+nmf", "lda")
+_METRICS = ("nmi", "ari", "v_measure", "unassigned", "n_themes", "coherence", "diversity", "seconds")
+
+
+def npmi_coherence(topics: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]]) -> float:
+    """Mean NPMI of keyword pairs within each topic, over document co-occurrence in *tokens*.
+
+    NPMI(a, b) = log(p(a, b) / (p(a) p(b))) / −log p(a, b), with p the share of documents holding
+    the word(s); a pair that never co-occurs scores −1. Topics with fewer than two keywords that
+    occur in *tokens* are skipped. Returns ``nan`` when no topic can be scored.
+    """
+    words = sorted({w for t in topics for w in t})
+    index = {w: i for i, w in enumerate(words)}
+    n_docs = len(tokens)
+    if not words or n_docs == 0:
+        return float("nan")
+    import scipy.sparse as sp
+
+    rows, cols = [], []
+    for d, doc in enumerate(tokens):
+        for j in {index[w] for w in doc if w in index}:
+            rows.append(d)
+            cols.append(j)
+    X = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_docs, len(words)))
+    df = np.asarray(X.sum(axis=0)).ravel()
+    co = (X.T @ X).toarray()
+    scores = []
+    for topic in topics:
+        ids = [index[w] for w in topic if df[index[w]] > 0]
+        if len(ids) < 2:
+            continue
+        vals = []
+        for a, b in itertools.combinations(ids, 2):
+            p_ab = co[a, b] / n_docs
+            if p_ab == 0:
+                vals.append(-1.0)
+            elif p_ab == 1:
+                vals.append(1.0)
+            else:
+                pmi = np.log(p_ab / ((df[a] / n_docs) * (df[b] / n_docs)))
+                vals.append(float(pmi / -np.log(p_ab)))
+        scores.append(float(np.mean(vals)))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def topic_diversity(topics: Sequence[Sequence[str]]) -> float:
+    """Share of distinct words among all topics' keywords (1.0: no keyword is shared)."""
+    total = sum(len(t) for t in topics)
+    return len({w for t in topics for w in t}) / total if total else float("nan")
+
+
+@dataclass
+class EvaluationResult:
+    """What :func:`evaluate` measured.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per method and seed, plus one ``seed == "mean"`` row per method. Columns: method,
+        seed, nmi, ari, v_measure, unassigned, n_themes, coherence, diversity, seconds, stability
+        (mean pairwise ARI between seeds; on the mean rows only).
+    n_documents, n_labels : int
+    settings : dict
+    """
+
+    table: Any
+    n_documents: int
+    n_labels: int
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def means(self) -> Any:
+        """The mean rows, indexed by method."""
+        return self.table[self.table["seed"] == "mean"].set_index("method")
+
+    def to_markdown(self, *, per_seed: bool = True) -> str:
+        """The table as GitHub Markdown (mean rows first, then per seed when *per_seed*)."""
+        t = self.table if per_seed else self.table[self.table["seed"] == "mean"]
+        t = t.sort_values(["seed"], key=lambda s: s.map(lambda v: (v != "mean", str(v))), kind="stable")
+        cols = ["method", "seed", *_METRICS, "stability"]
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for _, row in t.iterrows():
+            cells = []
+            for c in cols:
+                v = row[c]
+                if c in ("method", "seed"):
+                    cells.append(str(v))
+                elif v is None or (isinstance(v, float) and np.isnan(v)):
+                    cells.append("")
+                elif c == "n_themes":
+                    cells.append(f"{v:.1f}" if row["seed"] == "mean" else f"{int(v)}")
+                elif c == "seconds":
+                    cells.append(f"{v:.1f}")
+                else:
+                    cells.append(f"{v:.3f}")
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+
+
+def _unassign_empty(labels: np.ndarray, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+    labels = np.asarray(labels, dtype=int).copy()
+    labels[[i for i, t in enumerate(tokens) if not t]] = -1
+    return labels
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _baseline(
+    method: str, tokens: Sequence[Sequence[str]], k: int, seed: int, top_n: int
+) -> tuple[np.ndarray, list[list[str]]]:
+    """Fit one baseline on *tokens*: (labels, keywords per topic)."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import NMF, LatentDirichletAllocation
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    min_df = 2 if len(tokens) >= 200 else 1
+    if method == "lda":
+        vec = CountVectorizer(analyzer=_identity, min_df=min_df)
+        X = vec.fit_transform(tokens)
+        lda = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=20, random_state=seed)
+        W = lda.fit_transform(X)
+        labels, H = W.argmax(axis=1), lda.components_
+    else:
+        vec = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
+        X = vec.fit_transform(tokens)
+        if method == "tfidf+kmeans":
+            km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(X)
+            labels, H = km.labels_, km.cluster_centers_
+        elif method == "tfidf+nmf":
+            nmf = NMF(n_components=k, init="nndsvda", max_iter=400, random_state=seed)
+            W = nmf.fit_transform(X)
+            labels, H = W.argmax(axis=1), nmf.components_
+        else:  # pragma: no cover - guarded by METHODS
+            raise ValueError(method)
+    vocab = vec.get_feature_names_out()
+    used = sorted(set(labels.tolist()))
+    keywords = [[str(vocab[j]) for j in np.argsort(-H[t])[:top_n] if H[t, j] > 0] for t in used]
+    return _unassign_empty(labels, tokens), keywords
+
+
+def evaluate(
+    texts: Sequence[str],
+    labels: Sequence[Any],
+    *,
+    n_themes: NThemes | None = None,
+    seeds: Sequence[int] = (0, 1, 2),
+    embedding: str | None = None,
+    reduction: str | None = None,
+    baselines: bool = True,
+    top_n: int = 10,
+    tokenizer: Any = None,
+) -> EvaluationResult:
+    """Fit voc's themes (and the baselines) on labeled *texts* and measure them.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Raw texts; they are normalized like ``voc report`` does.
+    labels : sequence
+        Gold label of each text (same length).
+    n_themes : int, "auto" or None
+        ``None`` (default) uses the number of distinct labels. In ``"auto"`` mode the baselines use
+        the number of themes voc found for the same seed.
+    seeds : sequence of int
+    embedding, reduction : str, optional
+        Override the configured defaults (:class:`voc.config.Config`).
+    baselines : bool
+        Also fit TF-IDF + k-means, TF-IDF + NMF and LDA.
+    top_n : int
+        Keywords per theme used for coherence and diversity.
+
+    Returns
+    -------
+    EvaluationResult
+    """
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
+
+    from voc.clean import normalize_text
+    from voc.config import Config
+    from voc.embed import make_embedder
+    from voc.themes import ThemeModel
+    from voc.tokenize import Tokenizer
+
+    texts = [normalize_text(str(t)) for t in texts]
+    gold = [str(y) for y in labels]
+    if len(texts) != len(gold):
+        raise InputError(f"{len(texts)} texts but {len(gold)} labels")
+    keep = [i for i, (t, y) in enumerate(zip(texts, gold, strict=True)) if t and y and y.lower() != "nan"]
+    texts, gold = [texts[i] for i in keep], [gold[i] for i in keep]
+    n_labels = len(set(gold))
+    if n_labels < 2:
+        raise InputError(f"the label column has {n_labels} distinct value(s) among non-empty texts; need ≥ 2")
+    if not seeds:
+        raise InputError("give at least one seed")
+    k_fixed = n_labels if n_themes is None else parse_n_themes(n_themes)
+    defaults = Config()
+    embedding = embedding or defaults.embedding
+    reduction = reduction or defaults.reduction
+    tokenizer = tokenizer or Tokenizer()
+    t0 = time.perf_counter()
+    tokens = tokenizer.tokenize_many(texts)
+    log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
+
+    rows: list[dict[str, Any]] = []
+    assignments: dict[str, list[np.ndarray]] = {m: [] for m in METHODS}
+
+    def record(method: str, seed: int, pred: np.ndarray, topics: list[list[str]], seconds: float) -> None:
+        assignments[method].append(pred)
+        rows.append(
+            {
+                "method": method,
+                "seed": str(seed),
+                "nmi": normalized_mutual_info_score(gold, pred),
+                "ari": adjusted_rand_score(gold, pred),
+                "v_measure": v_measure_score(gold, pred),
+                "unassigned": float(np.mean(pred < 0)),
+                "n_themes": float(len(set(pred[pred >= 0].tolist()))),
+                "coherence": npmi_coherence(topics, tokens),
+                "diversity": topic_diversity(topics),
+                "seconds": seconds,
+            }
+        )
+
+    for seed in seeds:
+        t0 = time.perf_counter()
+        embedder = make_embedder(embedding, random_state=seed)
+        emb = embedder.fit_transform(texts, tokens)
+        model = ThemeModel(
+            n_themes=k_fixed,
+            embedding=embedding,
+            reduction=reduction,  # type: ignore[arg-type]
+            tokenizer=tokenizer,
+            top_n_words=top_n,
+            random_state=seed,
+        )
+        pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
+        topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
+        record("voc", seed, np.asarray(pred), topics, time.perf_counter() - t0)
+        log.info("seed %d: voc found %d themes", seed, model.n_themes_)
+        if baselines:
+            k = k_fixed if k_fixed != "auto" else max(2, model.n_themes_)
+            for method in METHODS[1:]:
+                t0 = time.perf_counter()
+                pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
+                record(method, seed, pred_b, topics_b, time.perf_counter() - t0)
+
+    table = pd.DataFrame(rows)
+    means = []
+    for method in METHODS:
+        part = table[table["method"] == method]
+        if part.empty:
+            continue
+        mean = {"method": method, "seed": "mean", **{m: float(part[m].mean()) for m in _METRICS}}
+        pairs = list(itertools.combinations(assignments[method], 2))
+        mean["stability"] = float(np.mean([adjusted_rand_score(a, b) for a, b in pairs])) if pairs else float("nan")
+        means.append(mean)
+    table["stability"] = np.nan
+    table = pd.concat([pd.DataFrame(means), table], ignore_index=True)
+    settings = {
+        "n_themes": "labels" if n_themes is None else str(n_themes),
+        "seeds": list(seeds),
+        "embedding": embedding,
+        "reduction": reduction,
+    }
+    return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
+
+
+def read_labeled(
+    path: str,
+    *,
+    text_column: str,
+    label_column: str,
+    label_file: str | None = None,
+    ignore_labels: Sequence[str] = (),
+    encoding: str = "auto",
+) -> tuple[list[str], list[str]]:
+    """Texts and gold labels of a labeled export; rows with a blank text or label are dropped.
+
+    The label column is read from *path*, or from *label_file* when given (a ground-truth file
+    beside the export, such as ``corpus/sample_crm_export.truth.csv``, whose data rows are in the
+    same order as the export's). Labels listed in
+    *ignore_labels* (e.g. ``none``) are dropped too.
+    """
+    from voc.io import read_export
+
+    if label_file is None:
+        frame = read_export(path, text_columns=[text_column], required_columns=[label_column], encoding=encoding).frame
+        texts, labels = frame[text_column].tolist(), frame[label_column].tolist()
+    else:
+        frame = read_export(path, text_columns=[text_column], encoding=encoding).frame
+        import pandas as pd
+
+        # Read directly: voc.io reserves a "row" column, which truth files often have.
+        try:
+            truth = pd.read_csv(label_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InputError("label file does not exist", path=str(label_file)) from None
+        if label_column not in truth.columns:
+            raise InputError(
+                f"no such column; available: {', '.join(truth.columns)}", path=str(label_file), column=label_column
+            )
+        by_row = dict(enumerate(truth[label_column]))
+        texts = frame[text_column].tolist()
+        labels = [by_row.get(int(r), "") for r in frame["row"]]
+    ignore = {s.strip() for s in ignore_labels}
+    pairs = [
+        (t, y)
+        for t, y in zip(texts, labels, strict=True)
+        if str(t).strip() and str(y).strip() and str(y).strip() not in ignore
+    ]
+    if not pairs:
+        raise InputError("no row has both a text and a label", path=str(path), column=label_column)
+    return [t for t, _ in pairs], [str(y).strip() for _, y in pairs]
+
+
+def run_evaluate(
+    input_path: str,
+    *,
+    text_column: str,
+    label_column: str,
+    label_file: str | None = None,
+    ignore_label: Sequence[str] = (),
+    n_themes: str | None = None,
+    seeds: str = "0,1,2",
+    embedding: str | None = None,
+    reduction: str | None = None,
+    no_baselines: bool = False,
+    out_prefix: str | None = None,
+) -> EvaluationResult:
+    """What ``voc evaluate`` does: read, :func:`evaluate`, and write ``OUT.csv`` / ``OUT.md``."""
+    from pathlib import Path
+
+    try:
+        seed_list = [int(s) for s in str(seeds).split(",") if s.strip()]
+    except ValueError:
+        raise InputError(f"--seeds must be comma-separated integers, got {seeds!r}") from None
+    texts, labels = read_labeled(
+        input_path,
+        text_column=text_column,
+        label_column=label_column,
+        label_file=label_file,
+        ignore_labels=ignore_label,
+    )
+    result = evaluate(
+        texts,
+        labels,
+        n_themes=None if n_themes is None else parse_n_themes(n_themes),
+        seeds=seed_list,
+        embedding=embedding,
+        reduction=reduction,
+        baselines=not no_baselines,
+    )
+    result.settings["input"] = str(input_path)
+    if out_prefix:
+        out = Path(out_prefix)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.table.to_csv(out.with_suffix(".csv"), index=False)
+        header = (
+            f"# voc evaluate: {input_path}\n\n{result.n_documents:,} texts, {result.n_labels} labels; "
+            + ", ".join(f"{k} = {v}" for k, v in result.settings.items() if k != "input")
+            + "\n\n"
+        )
+        out.with_suffix(".md").write_text(header + result.to_markdown(), encoding="utf-8")
+    return result
