@@ -58,3 +58,17 @@ def test_resolve_n_jobs(n_jobs: int | None, expected: int) -> None:
 def test_negative_n_jobs_counts_from_the_cores() -> None:
     assert resolve_n_jobs(-1) >= 1
     assert resolve_n_jobs(-1) - resolve_n_jobs(-2) in (0, 1)
+
+
+def test_clean_in_two_processes_equals_clean() -> None:
+    import pandas as pd
+
+    from voc.clean import clean
+    from voc.parallel import clean_parallel
+
+    notes = ["価格が高い", "", "特になし", "担当: 山田 090-1234-5678 連絡済み", "ｻﾎﾟｰﾄ体制に不安", "なし", "API連携が必要"] * 40
+    frame = pd.DataFrame({"row": range(len(notes)), "note": notes, "reason": ["予算不足", *notes[:-1]]})
+    one = clean(frame, ["note", "reason"])
+    two = clean_parallel(frame, ["note", "reason"], n_jobs=2, min_rows_per_job=1)
+    pd.testing.assert_frame_equal(two[0], one[0])
+    pd.testing.assert_frame_equal(two[1], one[1])

@@ -26,6 +26,12 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     [output]
     dir = "reports/latest"
 
+    [scale]
+    n_jobs = -1                       # tokenizer processes (-1: one per core; used from 4,000 texts)
+    fit_sample = 30000                # fit themes on a stratified sample this big, assign the rest (0: all)
+    batch_size = 50000                # documents per embedding / assignment batch
+    dask = "tcp://scheduler:8786"     # optional: run on a Dask cluster (pip install 'voc[dask]')
+
     [input] also takes ``competitor_column`` (competitors co-mentioned per theme) and ``since`` /
     ``until`` (``YYYY-MM-DD``, on ``date_column``; rows outside are rejected as ``outside_window``).
 
@@ -108,6 +114,11 @@ class Config:
     # [insights]
     recent_months: int = 3
     min_count: int = 20
+    # [scale]  (see README "Performance")
+    n_jobs: int = -1
+    fit_sample: int | None = 30_000
+    batch_size: int = 50_000
+    dask: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable copy (used in ``run.json``)."""
@@ -142,6 +153,7 @@ _SECTIONS: dict[str, dict[str, str]] = {
     "history": {"enabled": "history", "path": "history_path", "match_threshold": "match_threshold"},
     "taxonomy": {"path": "taxonomy_path", "update": "taxonomy_update"},
     "insights": {"recent_months": "recent_months", "min_count": "min_count"},
+    "scale": {"n_jobs": "n_jobs", "fit_sample": "fit_sample", "batch_size": "batch_size", "dask": "dask"},
 }
 
 

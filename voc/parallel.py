@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["tokenize_parallel", "resolve_n_jobs", "MIN_TEXTS_PER_JOB"]
+__all__ = ["tokenize_parallel", "clean_parallel", "resolve_n_jobs", "MIN_TEXTS_PER_JOB"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,51 @@ def tokenize_parallel(
         for part in _bar(results, progress, len(chunks), "tokenize (chunks)"):
             out.extend(part)
     return out
+
+
+def _clean_chunk(args: tuple[Any, Sequence[str], dict[str, Any]]) -> tuple[Any, Any]:
+    from voc.clean import clean
+
+    frame, text_columns, kwargs = args
+    return clean(frame, text_columns, **kwargs)
+
+
+def clean_parallel(
+    frame: Any,
+    text_columns: Sequence[str],
+    n_jobs: int | None = -1,
+    *,
+    min_rows_per_job: int = MIN_TEXTS_PER_JOB,
+    progress: bool = False,
+    start_method: str | None = None,
+    **kwargs: Any,
+) -> tuple[Any, Any]:
+    """:func:`voc.clean.clean` over row chunks in worker processes; the same result, in order.
+
+    ``clean`` is row by row (normalization, non-answers, PII masking with a MeCab pass for names),
+    so chunks of rows can be cleaned apart and concatenated. Needs and adds the columns
+    :func:`voc.clean.clean` needs and adds; *kwargs* go to it.
+    """
+    from voc.clean import clean
+
+    jobs = min(resolve_n_jobs(n_jobs), max(1, len(frame) // max(1, min_rows_per_job)))
+    if jobs <= 1:
+        return clean(frame, text_columns, **kwargs)
+    import multiprocessing as mp
+
+    import pandas as pd
+
+    size = max(200, min(20_000, len(frame) // (jobs * 8) + 1))
+    chunks = [(frame.iloc[i : i + size], list(text_columns), kwargs) for i in range(0, len(frame), size)]
+    log.info("clean: %d rows in %d processes (%d chunks)", len(frame), jobs, len(chunks))
+    kept: list[Any] = []
+    rejected: list[Any] = []
+    with mp.get_context(start_method).Pool(jobs) as pool:
+        for k, r in _bar(pool.imap(_clean_chunk, chunks), progress, len(chunks), "clean (chunks)"):
+            kept.append(k)
+            rejected.append(r)
+    nonempty = [r for r in rejected if len(r)] or rejected[:1]  # keep the dtypes of an all-empty result
+    return pd.concat(kept, ignore_index=True), pd.concat(nonempty, ignore_index=True)
 
 
 def _bar(it: Any, progress: bool, total: int, desc: str) -> Any:

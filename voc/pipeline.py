@@ -120,7 +120,6 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     import pandas as pd
 
     from voc import __version__
-    from voc.clean import clean
     from voc.insights import theme_sizes
     from voc.io import read_export
     from voc.label import distinct_keywords, label_from_keywords, representative_quotes
@@ -147,8 +146,10 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     in_window, rejected_window = filter_window(export.frame, config.date_column, config.since, config.until)
     taxonomy = load_run_taxonomy(config)
     with timer.stage("clean"):
-        kept, rejected_clean = clean(
-            in_window, config.text_columns, mask=config.mask_pii, max_text_chars=config.max_text_chars
+        from voc.parallel import clean_parallel
+
+        kept, rejected_clean = clean_parallel(
+            in_window, config.text_columns, config.n_jobs, mask=config.mask_pii, max_text_chars=config.max_text_chars
         )
     if len(kept) == 0:
         from voc.errors import InputError
