@@ -1,0 +1,1 @@
+"""Benchmarks for voc: ``python -m bench`` (``make bench``). See bench/README.md."""

@@ -1,0 +1,127 @@
+"""``python -m bench`` (``make bench``): tokenizer throughput, end-to-end time and memory per stage,
+and the naive BERTopic reference, on synthetic notes from ``corpus/generate.py``.
+
+    python -m bench                                  # everything: 10k, 100k, 1M (long)
+    python -m bench --sizes 10000 --naive-sizes 10000 --tokenizer-texts 5000
+    python -m bench --only tokenizer
+
+Results go to ``bench/results/`` (Markdown + PNG + JSON); the newest is also ``latest.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _ints(s: str) -> list[int]:
+    return [int(float(x)) for x in s.split(",") if x.strip()] if s else []
+
+
+def _machine(shared: bool) -> dict[str, Any]:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "ram_gb": ram,
+        "python": platform.python_version(),
+        "load_before": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "shared": shared,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10000,100000,1000000", help="end-to-end sizes (notes), comma-separated")
+    p.add_argument("--naive-sizes", default="10000,100000", help="sizes for the naive BERTopic reference ('' = none)")
+    p.add_argument("--tokenizer-texts", type=int, default=20000, help="notes for the tokenizer benchmark")
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the tokenizer benchmark")
+    p.add_argument("--jobs", type=int, default=2, help="worker processes for the parallel tokenizer")
+    p.add_argument("--only", choices=["tokenizer", "e2e", "naive"], action="append",
+                   help="run only these parts (repeatable)")
+    p.add_argument("--seed", type=int, default=7, help="generator seed")
+    p.add_argument("--out", type=Path, default=HERE / "results")
+    p.add_argument("--shared", action="store_true", help="note in the results that the machine was shared")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds before a child run is killed")
+    a = p.parse_args(argv)
+    parts = set(a.only or ["tokenizer", "e2e", "naive"])
+
+    from bench import _data, _e2e, _report, _tokenizer
+
+    a.out.mkdir(parents=True, exist_ok=True)
+    cache = a.out / "data"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    res: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "command": "python -m bench " + " ".join(shlex.quote(x) for x in (argv if argv is not None else sys.argv[1:])),
+        "machine": _machine(a.shared),
+        "errors": [],
+    }
+
+    def say(msg: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    if "tokenizer" in parts and a.tokenizer_texts:
+        say(f"tokenizer: {a.tokenizer_texts:,} notes")
+        texts = _data.notes(a.tokenizer_texts, a.seed, cache)
+        res["tokenizer"] = _tokenizer.run(texts, rounds=a.rounds, jobs=a.jobs)
+        say(f"tokenizer: {res['tokenizer']['ratio_1proc']:.2f}× parse, {res['tokenizer']['speedup_jobs']:.2f}× with {a.jobs} jobs")
+    res["e2e"], res["naive"] = [], []
+    for size in _ints(a.sizes) if "e2e" in parts else []:
+        export, truth = _data.export(size, a.seed, cache)
+        say(f"voc report: {size:,} notes")
+        try:
+            r = _e2e.run_voc(export, truth, a.out / "runs" / f"voc_{size}", timeout=a.timeout)
+        except RuntimeError as exc:
+            res["errors"].append(str(exc).splitlines()[0])
+            say(str(exc))
+            continue
+        res["e2e"].append({"size": size, **r})
+        say(f"voc report: {size:,} notes in {r['wall_s']:.1f}s, {r['peak_rss_mb']:.0f} MB, NMI {r['nmi']:.3f}")
+    for size in _ints(a.naive_sizes) if "naive" in parts else []:
+        export, truth = _data.export(size, a.seed, cache)
+        say(f"naive BERTopic: {size:,} notes")
+        try:
+            r = _e2e.run_naive(export, truth, a.out / "runs" / f"naive_{size}", timeout=a.timeout)
+        except RuntimeError as exc:
+            res["errors"].append(str(exc).splitlines()[0])
+            say(str(exc))
+            continue
+        res["naive"].append({"size": size, **r})
+        say(f"naive BERTopic: {size:,} notes in {r['wall_s']:.1f}s, NMI {r['nmi']:.3f}")
+    res["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    md = _report.markdown(res)
+    png = _report.plot(res, a.out / f"bench-{stamp}.png")
+    if png:
+        md += f"\n![benchmark plot]({png.name})\n"
+    (a.out / f"bench-{stamp}.md").write_text(md, encoding="utf-8")
+    (a.out / f"bench-{stamp}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    (a.out / "latest.md").write_text(md, encoding="utf-8")
+    if png:
+        (a.out / "latest.png").write_bytes(png.read_bytes())
+        (a.out / "latest.md").write_text(md.replace(png.name, "latest.png"), encoding="utf-8")
+    print(md)
+    say(f"written to {a.out / f'bench-{stamp}.md'}")
+    return 1 if res["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

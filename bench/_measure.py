@@ -1,0 +1,67 @@
+"""Run a command in a child process and measure its wall time and peak resident memory.
+
+Peak RSS is the largest sum, over the child and all its descendants (worker processes), of the
+resident set sizes sampled every 0.1 s with psutil, and never less than the kernel's own peak for
+the main child (``ru_maxrss`` from ``wait4``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Run:
+    wall_s: float
+    peak_rss_mb: float
+    returncode: int
+    stderr: str
+
+
+def run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None) -> Run:
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is in requirements-dev.lock
+        psutil = None
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    peak = 0
+    err_chunks: list[str] = []
+    import threading
+
+    def drain() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            err_chunks.append(line)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    ps = psutil.Process(proc.pid) if psutil else None
+    ru_maxrss_kb = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            ru_maxrss_kb = usage.ru_maxrss
+            break
+        if ps is not None:
+            try:
+                total = ps.memory_info().rss
+                for child in ps.children(recursive=True):
+                    try:
+                        total += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak = max(peak, total)
+            except psutil.Error:
+                pass
+        if timeout is not None and time.perf_counter() - t0 > timeout:
+            proc.kill()
+        time.sleep(0.1)
+    wall = time.perf_counter() - t0
+    reader.join(timeout=5)
+    peak = max(peak, ru_maxrss_kb * 1024)
+    return Run(wall_s=wall, peak_rss_mb=peak / 2**20, returncode=proc.returncode, stderr="".join(err_chunks))

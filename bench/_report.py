@@ -1,0 +1,159 @@
+"""Write the benchmark results as a Markdown table and a PNG plot."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+STAGE_ORDER = ["read", "clean", "tokenize", "embed", "themes.reduce", "themes.cluster", "themes", "match",
+               "label", "insights", "render", "history"]
+
+TARGETS = {
+    "tok_ratio": 0.7,
+    "tok_speedup": 1.7,
+    100_000: (90.0, 3 * 1024.0),
+    1_000_000: (15 * 60.0, 8 * 1024.0),
+    "naive_speedup": 5.0,
+}
+
+
+def _ok(cond: bool) -> str:
+    return "yes" if cond else "**no**"
+
+
+def _f(x: float, nd: int = 1) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{nd}f}"
+
+
+def markdown(res: dict[str, Any]) -> str:
+    m = res["machine"]
+    out = [
+        f"# voc benchmark — {res['started']}",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, Python {m['python']}, "
+        f"load average {m['load_before']} before / {m['load_after']} after the run"
+        + (" (shared with other jobs: compare ratios, not absolute speeds)." if m.get("shared") else "."),
+        "",
+        f"Command: `{res['command']}`",
+        "",
+    ]
+    tok = res.get("tokenizer")
+    if tok:
+        out += [
+            f"## Tokenizer throughput ({tok['texts']:,} notes, {tok['mean_chars']:.0f} chars on average, "
+            f"best of {tok['rounds']} interleaved rounds)",
+            "",
+            "| method | notes/s | × tagger.parse |",
+            "|---|---:|---:|",
+            *(f"| {r['name']} | {r['texts_per_s']:,.0f} | {r['vs_parse']:.2f} |" for r in tok["rows"]),
+            "",
+            f"- voc Tokenizer in one process: **{tok['ratio_1proc']:.2f}×** `tagger.parse` "
+            f"(target ≥ {TARGETS['tok_ratio']}: {_ok(tok['ratio_1proc'] >= TARGETS['tok_ratio'])})",
+            f"- with {tok['jobs']} worker processes: **{tok['speedup_jobs']:.2f}×** its one-process speed "
+            f"(target ≥ {TARGETS['tok_speedup']}: {_ok(tok['speedup_jobs'] >= TARGETS['tok_speedup'])})",
+            "",
+        ]
+    e2e = res.get("e2e", [])
+    if e2e:
+        stages = [s for s in STAGE_ORDER if any(s in r["stages"] for r in e2e)]
+        stages += sorted({s for r in e2e for s in r["stages"]} - set(stages))
+        out += [
+            "## End to end: `voc report` (call notes, themes = auto)",
+            "",
+            "| notes (rows) | texts analysed | wall s | peak RSS GB | themes | NMI | " + " | ".join(stages) + " |",
+            "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(stages),
+        ]
+        for r in e2e:
+            out.append(
+                f"| {r['size']:,} | {r['texts']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | "
+                f"{r['n_themes']} | {_f(r['nmi'], 3)} | "
+                + " | ".join(_f(r["stages"].get(s)) for s in stages)
+                + " |"
+            )
+        out.append("")
+        for r in e2e:
+            if r["size"] in TARGETS:
+                wall, rss = TARGETS[r["size"]]
+                out.append(
+                    f"- {r['size']:,} notes: {_f(r['wall_s'])} s (target ≤ {wall:.0f}: {_ok(r['wall_s'] <= wall)}), "
+                    f"peak RSS {r['peak_rss_mb'] / 1024:.2f} GB (target ≤ {rss / 1024:.0f}: "
+                    f"{_ok(r['peak_rss_mb'] <= rss)})"
+                )
+        out.append("")
+    naive = res.get("naive", [])
+    if naive:
+        by_size = {r["size"]: r for r in e2e}
+        out += [
+            "## Against the naive BERTopic reference (same notes, same LSA embeddings)",
+            "",
+            "| notes | naive wall s | naive peak RSS GB | naive themes (outliers) | naive NMI | voc wall s | voc NMI "
+            "| speed-up | NMI ≥ naive |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for r in naive:
+            v = by_size.get(r["size"])
+            speed = r["wall_s"] / v["wall_s"] if v else float("nan")
+            out.append(
+                f"| {r['size']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | {r['n_themes']} "
+                f"({r['outliers']:,}) | {_f(r['nmi'], 3)} | {_f(v['wall_s']) if v else '–'} | "
+                f"{_f(v['nmi'], 3) if v else '–'} | **{_f(speed)}×** "
+                f"(target ≥ {TARGETS['naive_speedup']:.0f}: {_ok(speed >= TARGETS['naive_speedup'])}) | "
+                f"{_ok(bool(v) and v['nmi'] >= r['nmi'])} |"
+            )
+        out.append("")
+    for err in res.get("errors", []):
+        out.append(f"- error: {err}")
+    return "\n".join(out) + "\n"
+
+
+def plot(res: dict[str, Any], path: Path) -> Path | None:
+    e2e, naive, tok = res.get("e2e", []), res.get("naive", []), res.get("tokenizer")
+    if not (e2e or tok):
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+    ax = axes[0]
+    if e2e:
+        stages = [s for s in STAGE_ORDER if any(s in r["stages"] for r in e2e)]
+        labels = [f"{r['size']:,}" for r in e2e]
+        bottom = [0.0] * len(e2e)
+
+        def value(r: dict[str, Any], s: str) -> float:
+            st = r["stages"]
+            if s == "themes":  # the rest of the theme fit (c-TF-IDF, …): reduce and cluster are stacked apart
+                return max(0.0, st.get(s, 0.0) - st.get("themes.reduce", 0.0) - st.get("themes.cluster", 0.0))
+            return st.get(s, 0.0)
+
+        for s in stages:
+            vals = [value(r, s) for r in e2e]
+            ax.bar(labels, vals, bottom=bottom, label=s)
+            bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+        ax.plot(labels, [r["wall_s"] for r in e2e], "k_", markersize=30, label="wall (process)")
+        for r in naive:
+            if f"{r['size']:,}" in labels:
+                ax.plot([f"{r['size']:,}"], [r["wall_s"]], "rv", markersize=10,
+                        label="naive BERTopic" if r is naive[0] else None)
+        ax.set_yscale("log")
+        ax.set_xlabel("notes")
+        ax.set_ylabel("seconds (log)")
+        ax.set_title("voc report: time per stage")
+        ax.legend(fontsize=7, ncol=2)
+    ax = axes[1]
+    if tok:
+        names = [r["name"].replace(" (", "\n(") for r in tok["rows"]]
+        ax.barh(names, [r["vs_parse"] for r in tok["rows"]], color="tab:blue")
+        ax.axvline(TARGETS["tok_ratio"], color="r", ls="--", label="target 0.7")
+        ax.axvline(1.0, color="k", lw=0.8)
+        ax.set_xlabel("throughput × tagger.parse (same texts, same run)")
+        ax.set_title("tokenizer")
+        ax.tick_params(axis="y", labelsize=7)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
