@@ -42,7 +42,7 @@ __all__ = ["write_report", "run_folder_name", "REPORT_FILES"]
 
 log = logging.getLogger(__name__)
 
-REPORT_FILES = ("index.html", "summary.md", "themes.csv", "assignments.csv", "rejected.csv", "run.json")
+REPORT_FILES = ("index.html", "summary.md", "themes.csv", "themes.xlsx", "assignments.csv", "rejected.csv", "run.json")
 
 _FIXES = {
     errno.ENOSPC: "the disk is full; free space or write the report elsewhere with --out",
@@ -96,6 +96,9 @@ def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame
     files["assignments.csv"] = assignments.to_csv(index=False, lineterminator="\n")
     files["rejected.csv"] = rejected.to_csv(index=False, lineterminator="\n")
     files["run.json"] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
+    from voc.report.excel import render_excel
+
+    files["themes.xlsx"] = render_excel(model, assignments)
     return files
 
 
@@ -172,11 +175,9 @@ def write_report(
     stamp = stamp or time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
     name = run_folder_name(out, stamp)
     k = 1
-    while (root / name).exists() and (root / name).resolve() != out.resolve():
+    while os.path.lexists(root / name):  # never reuse a folder, even one from the same second
         k += 1
         name = run_folder_name(out, f"{stamp}-{k}")
-    if (root / name).exists():  # pragma: no cover - the same second, same link: keep both
-        name = run_folder_name(out, f"{stamp}-{os.getpid()}")
     run["output"] = {"folder": name, "link": out.name}
     files = _files(model, assignments, rejected, run)
     try:
