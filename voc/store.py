@@ -37,7 +37,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voc.errors import VocError
+from voc.errors import ConfigError, VocError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,7 +119,7 @@ class RunStore:
         if self._con is not None:
             return self
         if self.read_only and not self.path.exists():
-            raise VocError(f"no run history at {self.path}: run `voc report` first, or pass --history PATH")
+            raise ConfigError(f"no run history at {self.path}: run `voc report` first, or pass --history PATH")
         try:
             if not self.read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -272,3 +272,29 @@ class RunStore:
                GROUP BY t.run_id, r.created_at, t.reported_as
                ORDER BY r.created_at, t.run_id, theme_id"""
         ).df()
+
+    def summary(self) -> pd.DataFrame:
+        """One line per run for ``voc history``: ``run_id``, ``created_at_utc``, ``since``, ``until``,
+        ``n_read``, ``n_kept``, ``n_themes``, ``n_new`` (themes new that run), ``input_checksum``
+        (first 12 hex digits), ``voc_version``; oldest first."""
+        return self.con.execute(
+            """SELECT r.run_id, strftime(r.created_at, '%Y-%m-%d %H:%M:%S') AS created_at_utc,
+                      coalesce(CAST(r.since AS VARCHAR), '') AS since, coalesce(CAST(r.until AS VARCHAR), '') AS until,
+                      r.n_read, r.n_kept, r.n_themes,
+                      (SELECT count(*) FROM themes t WHERE t.run_id = r.run_id AND t.status = '新規') AS n_new,
+                      substr(replace(r.input_checksum, 'sha256:', ''), 1, 12) AS input_checksum, r.voc_version
+               FROM runs r ORDER BY r.created_at, r.run_id"""
+        ).df()
+
+    def resolve_run(self, run: str) -> str:
+        """*run* as a run id: ``"latest"``, a full id, or a unique prefix of one."""
+        ids = self.con.execute("SELECT run_id FROM runs ORDER BY created_at, run_id").df()["run_id"].tolist()
+        if not ids:
+            raise VocError(f"run history {self.path} has no runs yet")
+        if run == "latest":
+            return ids[-1]
+        hits = [i for i in ids if i == run] or [i for i in ids if i.startswith(run)]
+        if len(hits) != 1:
+            what = "matches no run" if not hits else f"matches {len(hits)} runs"
+            raise VocError(f"run {run!r} {what} in {self.path}; `voc history` lists the run ids")
+        return hits[0]
