@@ -97,14 +97,14 @@ def test_json_island_is_escaped_and_round_trips():
     assert f"1. {evil[:17]}…" in share_labels  # long labels are shortened in charts
 
 
-def test_theme_page_caps_embedded_quotes_newest_first():
+def test_theme_page_caps_embedded_quotes_in_the_models_order():
     model = _many_quotes_model(MAX_QUOTES_PER_PAGE + 500)
     page = render_theme_page(model, model.themes[0])
     quotes = _island(page)["quotes"]
     assert len(quotes) == MAX_QUOTES_PER_PAGE
-    dates = [q["d"] for q in quotes]
-    assert dates == sorted(dates, reverse=True)
-    assert f"全 {MAX_QUOTES_PER_PAGE + 500:,} 件のうち新しい {MAX_QUOTES_PER_PAGE:,} 件" in page
+    assert [q["r"] for q in quotes] == list(range(MAX_QUOTES_PER_PAGE))  # most representative first
+    assert f"このテーマの {MAX_QUOTES_PER_PAGE + 500:,} 件のうち、代表的な {MAX_QUOTES_PER_PAGE:,} 件" in page
+    assert 'id="quote-order"' in page  # dated quotes can be re-sorted by date
 
 
 def test_model_without_insights_renders_without_charts_that_need_them():
@@ -256,6 +256,13 @@ def test_hand_model_site_badges_changes_pagination_and_outcome_filter(watched, t
     page = watched.open(tmp_path / "themes" / "1.html")
     page.wait_for_selector("#chart-theme-trend .main-svg")
     assert page.inner_text("#quote-count") == "120 件中 1–50 件を表示"
+    first_date = lambda: page.inner_text("#quote-body tr:first-child td.date")  # noqa: E731
+    assert first_date() == "2026-05-01"  # quote 0, the model's order
+    page.select_option("#quote-order", "new")
+    assert first_date() == max(q.date for q in model.themes[0].quote_records)
+    page.select_option("#quote-order", "old")
+    assert first_date() == min(q.date for q in model.themes[0].quote_records)
+    page.select_option("#quote-order", "rank")
     assert page.inner_text("#quote-page") == "1 / 3 ページ"
     page.click("#quote-next")
     page.click("#quote-next")

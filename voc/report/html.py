@@ -161,16 +161,14 @@ def _segments_view(t: ThemeRow, limit: int = 12) -> dict[str, Any]:
     return {"top": view[:limit], "rest": view[limit:], "n_significant": sum(r["significant"] for r in view)}
 
 
-def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> tuple[list[dict[str, Any]], int]:
-    """The quotes embedded in a theme page (newest first, at most *cap*) and how many there are.
+def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> list[dict[str, Any]]:
+    """The quotes embedded in a theme page: the first *cap* in the model's order (most representative
+    first, as :mod:`voc.enrich` orders them); the page can re-sort them by date.
 
     Uses ``quote_records`` (text with date, outcome and segments); falls back to ``quotes``.
     """
     records = t.quote_records or [Quote(text=q, row=-1) for q in t.quotes]
-    ordered = (
-        sorted(records, key=lambda q: (q.date or "", -q.row), reverse=True) if any(q.date for q in records) else records
-    )
-    out = [
+    return [
         {
             "t": q.text,
             "d": q.date,
@@ -178,9 +176,8 @@ def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> tuple[list[d
             "s": " / ".join(str(v) for v in q.segments.values() if v),
             "r": q.row,
         }
-        for q in ordered[:cap]
+        for q in records[:cap]
     ]
-    return out, len(records)
 
 
 # -- figures (plotly dicts) --------------------------------------------------------------------------
@@ -380,7 +377,7 @@ def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
 def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment | None = None) -> str:
     """``themes/<id>.html``: everything about one theme, with a searchable, paginated quote list."""
     env = env or _env()
-    quotes, n_quotes = quotes_for_page(theme)
+    quotes = quotes_for_page(theme)
     outcomes = sorted({q["o"] for q in quotes if q["o"]})
     data = {"figures": _clean(_theme_figures(model, theme)), "quotes": _clean(quotes)}
     return env.get_template("theme.html.j2").render(
@@ -389,8 +386,9 @@ def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment |
         marketing=[(label, str(theme.marketing.get(key) or "")) for key, label in MARKETING_FIELDS],
         marketing_filled=any(theme.marketing.get(key) for key, _ in MARKETING_FIELDS),
         segments=_segments_view(theme),
-        n_quotes=n_quotes,
+        n_quotes=max(theme.size, len(theme.quote_records or theme.quotes)),
         n_embedded=len(quotes),
+        has_dates=any(q["d"] for q in quotes),
         outcomes=outcomes,
         outcome_class=OUTCOME_CLASS,
         data=data,

@@ -147,8 +147,10 @@
     var pageLabel = document.getElementById("quote-page");
     var prev = document.getElementById("quote-prev");
     var next = document.getElementById("quote-next");
-    quotes.forEach(function (q) {
+    var order = document.getElementById("quote-order");
+    quotes.forEach(function (q, i) {
       q._n = norm(q.t + " " + q.s);
+      q._i = i;
     });
     var matched = quotes;
     var page = 0;
@@ -205,12 +207,23 @@
           })
         );
       });
+      var how = order ? order.value : "rank";
+      if (how !== "rank") {
+        var sign = how === "new" ? -1 : 1;
+        matched.sort(function (a, b) {
+          if (a.d === b.d) return a._i - b._i;
+          if (!a.d) return 1; // undated last
+          if (!b.d) return -1;
+          return sign * (a.d < b.d ? -1 : 1);
+        });
+      }
       page = 0;
       render();
     }
 
     search.addEventListener("input", apply);
     if (outcome) outcome.addEventListener("change", apply);
+    if (order) order.addEventListener("change", apply);
     prev.addEventListener("click", function () {
       page -= 1;
       render();
