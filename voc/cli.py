@@ -67,6 +67,8 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config file (see README).")
 @click.option("--no-mask-pii", is_flag=True, default=False, help="Do not mask e-mails, phone numbers, URLs.")
+@click.option("--since", metavar="DATE", help="Only rows whose date column is on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only rows whose date column is on or before DATE (YYYY-MM-DD).")
 def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, **options: Any) -> None:
     """Find themes in INPUT (CSV, TSV, XLSX or Parquet) and write a report folder.
 
@@ -95,6 +97,56 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
         err=True,
     )
     click.echo(str(result.out_dir / "index.html"))
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config: use its [history] path.")
+@click.option("--history", "history_path", type=click.Path(dir_okay=False),
+              help="History file (default: [history] path of --config, else reports/history.duckdb).")
+@click.option("--run", "run_id", help="Show the themes of this run: an id, a unique prefix, or 'latest'.")
+@click.option("--theme", "theme_id", type=int, help="Show this theme's size and share in every run.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def history(config_path: str | None, history_path: str | None, run_id: str | None, theme_id: int | None, fmt: str) -> None:
+    """List past runs of `voc report` from the run history (DuckDB).
+
+    Without options: one line per run (time, window, rows, themes, new themes, input checksum).
+
+    \b
+    Example:
+      voc history --config voc.toml
+      voc history --history reports/history.duckdb --run latest
+      voc history --theme 3 --format csv
+    """
+    try:
+        from voc.config import Config, load_config
+        from voc.enrich import history_path as default_history_path
+        from voc.store import RunStore
+
+        config = load_config(config_path) if config_path else Config()
+        path = history_path or str(default_history_path(config))
+        with RunStore(path, read_only=True) as store:
+            if run_id:
+                rid = store.resolve_run(run_id)
+                frame = store.themes(rid)[["theme_id", "reported_as", "label", "size", "share", "status", "keywords"]]
+                frame = frame.assign(keywords=["、".join(k[:6]) for k in frame["keywords"]])
+            elif theme_id is not None:
+                shares = store.theme_shares()
+                frame = shares[shares["theme_id"] == theme_id]
+                if frame.empty:
+                    from voc.errors import VocError
+
+                    raise VocError(f"theme {theme_id} is in no run of {path}; `voc history --run latest` lists ids")
+            else:
+                frame = store.summary()
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+        return
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        click.echo(frame.to_string(index=False) if len(frame) else "(no runs)")
 
 
 def main() -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from voc.config import Config
 from voc.errors import ConfigError, VocError
@@ -18,6 +19,7 @@ from voc.errors import ConfigError, VocError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from voc.report.model import ReportModel
     from voc.themes import ThemeModel
 
 __all__ = ["ReportResult", "run_report", "fit_themes"]
@@ -35,6 +37,7 @@ class ReportResult:
     assignments: pd.DataFrame
     rejected: pd.DataFrame
     model: ThemeModel
+    report: ReportModel | None = None  # the table model every format was rendered from
 
 
 class _Timer:
@@ -238,4 +241,4 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     run["timings_s"] = timer.timings
     themes = pd.DataFrame(report_model.theme_records())
     log.info("report written to %s", out)
-    return ReportResult(out_dir=out, run=run, themes=themes, assignments=assignments, rejected=rejected, model=model)
+    return ReportResult(out_dir=out, run=run, themes=themes, assignments=assignments, rejected=rejected, model=model, report=report_model)
