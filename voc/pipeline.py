@@ -71,6 +71,10 @@ def fit_themes(
 
     timer = timer or _Timer()
     tokenizer = Tokenizer()
+    if config.dask:  # a Dask cluster: voc.distributed
+        from voc.distributed import fit_themes_dask
+
+        return fit_themes_dask(texts, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress)
     with timer.stage("tokenize"):
         from voc.parallel import tokenize_parallel
 
@@ -151,9 +155,18 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     with timer.stage("clean"):
         from voc.parallel import clean_parallel
 
-        kept, rejected_clean = clean_parallel(
-            in_window, config.text_columns, config.n_jobs, mask=config.mask_pii, max_text_chars=config.max_text_chars
-        )
+        if config.dask:
+            from voc.distributed import clean_dask, connect
+
+            kept, rejected_clean = clean_dask(
+                connect(config.dask), in_window, config.text_columns,
+                mask=config.mask_pii, max_text_chars=config.max_text_chars,
+            )
+        else:
+            kept, rejected_clean = clean_parallel(
+                in_window, config.text_columns, config.n_jobs, mask=config.mask_pii,
+                max_text_chars=config.max_text_chars,
+            )
     if len(kept) == 0:
         from voc.errors import InputError
 

@@ -1,0 +1,91 @@
+"""voc.distributed on a 2-worker LocalCluster: the same results as the single-machine path."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+distributed = pytest.importorskip(
+    "distributed", reason="dask.distributed is not installed (pip install 'voc[dask]'; make test installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def client():
+    # Threads, not processes: no worker process has to import BERTopic (fast), and voc.distributed
+    # gives every task its own tokenizer copy, so two threads never share a MeCab tagger.
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    from voc.clean import normalize_text
+
+    path = Path(__file__).resolve().parents[1] / "corpus" / "sample_crm_export.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:900]
+    return [normalize_text(r["lost_reason"]) for r in rows if r["lost_reason"]]
+
+
+def test_tokenize_on_the_cluster_equals_local(client, texts) -> None:
+    from voc.distributed import tokenize_dask
+    from voc.tokenize import Tokenizer
+
+    tok = Tokenizer()
+    assert tokenize_dask(client, tok, texts, partition_size=53) == [tok(t) for t in texts]
+
+
+def test_clean_on_the_cluster_equals_local(client) -> None:
+    import pandas as pd
+
+    from voc.clean import clean
+    from voc.distributed import clean_dask
+
+    notes = ["価格が高い", "", "特になし", "担当 山田 090-1234-5678", "ｻﾎﾟｰﾄに不安😀"] * 12
+    frame = pd.DataFrame({"row": range(len(notes)), "note": notes})
+    got = clean_dask(client, frame, ["note"], partition_size=7)
+    want = clean(frame, ["note"])
+    pd.testing.assert_frame_equal(got[0], want[0])
+    pd.testing.assert_frame_equal(got[1], want[1])
+
+
+def test_transform_on_the_cluster_equals_local_for_the_same_model(client, texts) -> None:
+    from voc.distributed import transform_dask
+    from voc.themes import ThemeModel
+
+    model = ThemeModel(n_themes=6, random_state=0).fit(texts[:250])
+    local = model.transform(texts)
+    remote = transform_dask(client, model, texts, partition_size=61)
+    assert remote.shape == (len(texts),)
+    assert len(set(local.tolist()) - {-1}) >= 3
+    np.testing.assert_array_equal(remote, local)
+
+
+def test_fit_themes_dask_equals_the_sampled_single_machine_path(client, texts) -> None:
+    from voc.config import Config
+    from voc.distributed import fit_themes_dask
+    from voc.scale import fit_themes_on_sample
+    from voc.tokenize import Tokenizer
+
+    config = Config(n_themes=5, fit_sample=200, seed=3, n_jobs=1, batch_size=10_000)
+    tokens = [Tokenizer()(t) for t in texts]
+    local, _, local_emb = fit_themes_on_sample(texts, tokens, config)
+    remote, remote_tokens, remote_emb = fit_themes_dask(texts, config, client=client)
+    assert remote_tokens == tokens
+    np.testing.assert_allclose(remote_emb, local_emb, atol=1e-5)
+    np.testing.assert_array_equal(remote.fit_sample_, local.fit_sample_)
+    np.testing.assert_array_equal(remote.labels_, local.labels_)
+
+
+def test_missing_scheduler_is_a_clear_error() -> None:
+    from voc.distributed import connect
+    from voc.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="tcp://127.0.0.1:9"):
+        connect("tcp://127.0.0.1:9", timeout=2)
