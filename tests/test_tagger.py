@@ -22,15 +22,14 @@ TEXTS = [
 ]
 
 
-def _fugashi_fields(text: str) -> list[tuple[str, str, str, str]]:
+def _fugashi_fields(text: str, features: tuple[str, ...] = ("pos1", "pos2", "lemma")) -> list[tuple[str, ...]]:
     import fugashi
 
     def norm(v: str | None) -> str:
         return "" if v in (None, "*") else v
 
     return [
-        (n.surface, norm(n.feature.pos1), norm(n.feature.pos2), norm(n.feature.lemma))
-        for n in fugashi.Tagger()(text)
+        (n.surface, *(norm(getattr(n.feature, f)) for f in features)) for n in fugashi.Tagger()(text)
     ]
 
 
@@ -42,6 +41,18 @@ def fast() -> FastTagger:
 @pytest.mark.parametrize("text", TEXTS)
 def test_same_fields_as_fugashi_nodes(fast: FastTagger, text: str) -> None:
     assert fast(text) == _fugashi_fields(text)
+
+
+@pytest.mark.parametrize("features", [("pos1", "pos2", "pos3", "lemma"), ("lemma",), ("pos4", "cForm", "orthBase")])
+def test_other_features(features: tuple[str, ...]) -> None:
+    fast = FastTagger(features=features)
+    for text in TEXTS:
+        assert fast(text) == _fugashi_fields(text, features)
+
+
+def test_unknown_feature_name_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="pos5"):
+        FastTagger(features=("pos5",))("価格")
 
 
 def test_unknown_word_has_empty_lemma_and_real_pos(fast: FastTagger) -> None:

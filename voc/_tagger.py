@@ -1,9 +1,10 @@
-"""Fast morpheme fields from MeCab: (surface, pos1, pos2, lemma) with almost no per-node Python.
+"""Fast morpheme fields from MeCab (surface, pos1, pos2, lemma, …) with almost no per-node Python.
 
 fugashi's ``Tagger.__call__`` builds a Python ``Node`` per morpheme and, on first access, a
 26-field ``UnidicFeatures26`` named tuple from the node's CSV feature string. A tokenizer that
 needs four fields pays for all of that. :class:`FastTagger` instead asks MeCab itself to print only
-the four fields, through a custom node format, and splits the one string MeCab returns::
+the fields asked for, through a custom node format, and splits the one string MeCab returns; for
+the default fields::
 
     -O ""                          # ignore dicrc's output-format-type=unidic, which would win over -F
     -F "%m\t%f[0]\t%f[1]\t%f[7]\t" # known words: surface, pos1, pos2, lemma
@@ -24,11 +25,27 @@ from typing import Any
 
 from voc.errors import DependencyError
 
-__all__ = ["FastTagger", "dictionary_dir"]
+__all__ = ["FastTagger", "dictionary_dir", "UNIDIC_FIELDS"]
 
-_NODE_FORMAT = r"%m\t%f[0]\t%f[1]\t%f[7]\t"
-_UNK_FORMAT = r"%m\t%f[0]\t%f[1]\t\t"
+#: UniDic feature names (dicrc of unidic / unidic-lite) and their index in the feature CSV.
+UNIDIC_FIELDS = (
+    "pos1", "pos2", "pos3", "pos4", "cType", "cForm", "lForm", "lemma", "orth", "pron", "orthBase", "pronBase",
+    "goshu", "iType", "iForm", "fType", "fForm", "kana", "kanaBase", "form", "formBase", "iConType", "fConType",
+    "aType", "aConType", "aModType",
+)
+#: Unknown words (unk.dic) only have the first six fields.
+_UNK_N_FIELDS = 6
 _EOS = "#"
+
+
+def _formats(fields: tuple[str, ...]) -> tuple[str, str]:
+    bad = [f for f in fields if f not in UNIDIC_FIELDS]
+    if bad:
+        raise ValueError(f"unknown UniDic field(s) {bad}; valid fields are {UNIDIC_FIELDS}")
+    idx = [UNIDIC_FIELDS.index(f) for f in fields]
+    node = "%m" + "".join(rf"\t%f[{i}]" for i in idx) + r"\t"
+    unk = "%m" + "".join(rf"\t%f[{i}]" if i < _UNK_N_FIELDS else r"\t" for i in idx) + r"\t"
+    return node, unk
 
 
 def dictionary_dir() -> str:
@@ -51,13 +68,15 @@ def dictionary_dir() -> str:
 
 
 class FastTagger:
-    """Morpheme fields of Japanese text, four per morpheme, from one MeCab call.
+    """Morpheme fields of Japanese text from one MeCab call: the surface plus *features*.
 
     Parameters
     ----------
+    features : tuple of str
+        UniDic feature names to print after the surface (:data:`UNIDIC_FIELDS`), default
+        ``("pos1", "pos2", "lemma")``.
     dicdir : str, optional
-        MeCab dictionary directory (default: :func:`dictionary_dir`). It must be a UniDic: field 7
-        is read as the lemma.
+        MeCab dictionary directory (default: :func:`dictionary_dir`). It must be a UniDic.
 
     Notes
     -----
@@ -70,7 +89,8 @@ class FastTagger:
     [('価格', '名詞', '普通名詞', '価格'), ('が', '助詞', '格助詞', 'が'), ('高い', '形容詞', '一般', '高い')]
     """
 
-    def __init__(self, dicdir: str | None = None) -> None:
+    def __init__(self, features: tuple[str, ...] = ("pos1", "pos2", "lemma"), dicdir: str | None = None) -> None:
+        self.features = features
         self.dicdir = dicdir
 
     def __getstate__(self) -> dict[str, Any]:
@@ -79,15 +99,16 @@ class FastTagger:
         return state
 
     def __repr__(self) -> str:
-        return f"FastTagger(dicdir={self.dicdir!r})"
+        return f"FastTagger(features={tuple(self.features)!r}, dicdir={self.dicdir!r})"
 
     def _setup(self) -> None:
         try:
             import fugashi
         except ImportError as exc:  # pragma: no cover - a hard dependency
             raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
+        node, unk = _formats(tuple(self.features))
         d = self.dicdir or dictionary_dir()
-        args = f'-d "{d}" -r "{d}/mecabrc" -O "" -F "{_NODE_FORMAT}" -U "{_UNK_FORMAT}" -B "" -E "{_EOS}"'
+        args = f'-d "{d}" -r "{d}/mecabrc" -O "" -F "{node}" -U "{unk}" -B "" -E "{_EOS}"'
         try:
             tagger = fugashi.GenericTagger(args)
         except RuntimeError as exc:
@@ -95,11 +116,13 @@ class FastTagger:
                 f"MeCab could not load the dictionary in {d} ({exc}); install one: pip install unidic-lite"
             ) from exc
         self._parse = tagger.parse
+        self._width = 1 + len(self.features)
 
     def fields(self, text: str) -> list[str]:
-        """Flat list ``[surface, pos1, pos2, lemma, surface, pos1, …]``, four strings per morpheme.
+        """Flat list ``[surface, *features, surface, *features, …]``.
 
-        The cheapest form: iterate with ``it = iter(flat); for s, p1, p2, lemma in zip(it, it, it, it)``.
+        The cheapest form to loop over: with the default features,
+        ``it = iter(flat); for surface, pos1, pos2, lemma in zip(it, it, it, it): …``.
         """
         if "_parse" not in self.__dict__:
             self._setup()
@@ -107,12 +130,12 @@ class FastTagger:
         out.pop()  # the end-of-sentence sentinel
         return out
 
-    def __call__(self, text: str) -> list[tuple[str, str, str, str]]:
-        """``(surface, pos1, pos2, lemma)`` per morpheme of *text* (``""`` for ``*`` or missing)."""
-        it = iter(self.fields(text))
-        return list(zip(it, it, it, it, strict=True))
+    def __call__(self, text: str) -> list[tuple[str, ...]]:
+        """``(surface, *features)`` per morpheme of *text* (``""`` for ``*`` or a missing field)."""
+        return list(self.iter_fields(text))
 
-    def iter_fields(self, text: str) -> Iterator[tuple[str, str, str, str]]:
+    def iter_fields(self, text: str) -> Iterator[tuple[str, ...]]:
         """Like :meth:`__call__`, lazily."""
-        it = iter(self.fields(text))
-        return zip(it, it, it, it, strict=True)
+        flat = self.fields(text)
+        it = iter(flat)
+        return zip(*([it] * self._width), strict=True)
