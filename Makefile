@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 BERTOPIC := bertopic==0.17.4
+# chiVe word vectors for the default embedding (data only: without spaCy/GiNZA, hence --no-deps).
+CHIVE := ja-ginza==5.3.0
 OUT ?= reports/latest
 
 .DEFAULT_GOAL := help
@@ -19,7 +21,7 @@ $(VENV)/bin/python:
 # Light install: everything pinned, then BERTopic without its torch/sentence-transformers deps.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -r requirements.lock
-	$(PIP) install --no-deps $(BERTOPIC)
+	$(PIP) install --no-deps $(BERTOPIC) $(CHIVE)
 	$(PIP) install --no-deps -e .
 	@touch $@
 

@@ -61,7 +61,7 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 @click.option("--id-column", help="Column with the deal/record id, copied to assignments.csv.")
 @click.option("--n-themes", help="Number of themes, or 'auto' (default).")
 @click.option("--seed", type=int, help="Random seed (default 42): same input + seed = same themes.")
-@click.option("--embedding", help="Embedding backend: lsa (default) or lsa-char.")
+@click.option("--embedding", help="Embedding backend: lsa+chive (default), lsa, lsa-char, chive, lsa-char+chive.")
 @click.option("--reduction", type=click.Choice(["none", "umap"]), help="Reduce embeddings with UMAP first (default none).")
 @click.option("--encoding", help="Input encoding (default: detected). E.g. utf-8, cp932, utf-16.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
@@ -100,6 +100,40 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
         err=True,
     )
     click.echo(str(result.out_dir / "index.html"))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("--text-column", required=True, help="Column with the texts.")
+@click.option("--label-column", required=True, help="Column with the gold label of each text.")
+@click.option("--label-file", type=click.Path(dir_okay=False), help="Read the label column from this file (same row order).")
+@click.option("--ignore-label", multiple=True, help="Drop rows with this label (repeatable), e.g. none.")
+@click.option("--n-themes", help="Number of themes or 'auto' (default: the number of distinct labels).")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
+@click.option("--embedding", help="Embedding backend (default: the configured one).")
+@click.option("--reduction", type=click.Choice(["none", "umap"]), help="Reduction before clustering (default: configured).")
+@click.option("--no-baselines", is_flag=True, help="Skip TF-IDF+k-means, TF-IDF+NMF and LDA.")
+@click.option("--out", "out_prefix", type=click.Path(dir_okay=False), help="Write OUT.csv and OUT.md.")
+def evaluate(input_path: str, **options: Any) -> None:
+    """Measure theme quality on labeled texts: NMI, ARI, V-measure, coherence, stability.
+
+    Fits themes for each seed and, on the same tokens, three baselines; prints a Markdown table
+    (per seed and mean) and with --out writes it as CSV and Markdown.
+
+    \b
+    Example:
+      voc evaluate ../shared/data/livedoor_titles.csv --text-column text --label-column label
+      voc evaluate corpus/sample_crm_export.csv --text-column lost_reason \\
+        --label-file corpus/sample_crm_export.truth.csv --label-column lost_reason_theme --ignore-label none
+    """
+    try:
+        from voc.evaluate import run_evaluate
+
+        result = run_evaluate(input_path, **options)
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+        return
+    click.echo(result.to_markdown(), nl=False)
 
 
 @cli.command()

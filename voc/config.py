@@ -16,7 +16,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     [model]
     n_themes = "auto"                 # or an integer
     seed = 42
-    embedding = "lsa"
+    embedding = "lsa+chive"          # or lsa, lsa-char, chive, lsa-char+chive
     reduction = "none"                # or "umap"
 
     [clean]
@@ -97,7 +97,7 @@ class Config:
     # [model]
     n_themes: NThemes = "auto"
     seed: int = 42
-    embedding: str = "lsa"
+    embedding: str = "lsa+chive"
     reduction: str = "none"
     # [clean]
     mask_pii: bool | list[str] = True

@@ -54,7 +54,8 @@ class ThemeModel(BaseEstimator):
     Parameters
     ----------
     n_themes : int or "auto"
-        Number of themes. ``"auto"`` picks k by the silhouette of the reduced embeddings.
+        Number of themes. ``"auto"`` picks the most stable k (k-means on subsamples) within a
+        window set by corpus size, see :meth:`_choose_k`.
     embedding : str
         Embedding backend name (:func:`voc.embed.available_embedders`).
     reduction : {"none", "umap"}
@@ -92,7 +93,7 @@ class ThemeModel(BaseEstimator):
     def __init__(
         self,
         n_themes: NThemes = "auto",
-        embedding: str = "lsa",
+        embedding: str = "lsa+chive",
         reduction: Reduction = "none",
         tokenizer: Tokenizer | None = None,
         n_neighbors: int = 15,
@@ -143,23 +144,43 @@ class ThemeModel(BaseEstimator):
         )
 
     def _choose_k(self, reduced: np.ndarray, seed: int) -> int:
+        """The number of themes in auto mode: the most stable k within a window set by corpus size.
+
+        The window is ``[sqrt(n)/8, sqrt(n)/2]`` (at least 3, at most 40 themes). For each candidate
+        k on a geometric grid, k-means is fitted on three random 80% subsamples of (up to) 2,000
+        documents and the three labelings of the whole sample are compared; the k with the highest
+        mean pairwise ARI wins. Silhouette, which the first version used, grows with k on text
+        embeddings and always picked the largest k (see README, "Theme quality").
+        """
         from sklearn.cluster import KMeans
-        from sklearn.metrics import silhouette_score
+        from sklearn.metrics import adjusted_rand_score
 
         n = len(reduced)
-        k_max = max(2, min(30, int(np.sqrt(n / 2))))
+        root = float(np.sqrt(n))
+        k_lo = int(min(max(3, np.ceil(root / 8)), max(2, n // 10)))
+        k_hi = int(max(k_lo, min(40, np.floor(root / 2), n // 5)))
+        grid = sorted({int(round(v)) for v in np.geomspace(k_lo, k_hi, num=6)}) if k_hi > k_lo else [k_lo]
+        if len(grid) == 1:
+            log.info("auto k: %d themes (corpus of %d texts)", grid[0], n)
+            return grid[0]
         rng = np.random.default_rng(seed)
-        sample = rng.choice(n, size=min(n, 3000), replace=False)
-        best_k, best_score = 2, -np.inf
-        for k in range(2, k_max + 1):
-            labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(reduced)
-            if len(set(labels[sample])) < 2:
-                continue
-            score = silhouette_score(reduced[sample], labels[sample])
-            log.debug("auto k: k=%d silhouette=%.3f", k, score)
+        sample = reduced[rng.choice(n, size=min(n, 2000), replace=False)]
+        subsets = [rng.choice(len(sample), size=int(0.8 * len(sample)), replace=False) for _ in range(3)]
+        best_k, best_score = grid[0], -np.inf
+        self.k_stability_ = {}
+        for k in grid:
+            labelings = [
+                KMeans(n_clusters=k, n_init=1, random_state=seed + r).fit(sample[sub]).predict(sample)
+                for r, sub in enumerate(subsets)
+            ]
+            score = float(
+                np.mean([adjusted_rand_score(labelings[a], labelings[b]) for a, b in ((0, 1), (0, 2), (1, 2))])
+            )
+            self.k_stability_[k] = score
+            log.debug("auto k: k=%d stability (ARI) %.3f", k, score)
             if score > best_score + 1e-9:
                 best_k, best_score = k, score
-        log.info("auto k: chose %d themes (silhouette %.3f)", best_k, best_score)
+        log.info("auto k: chose %d themes (stability %.3f; window %d..%d)", best_k, best_score, k_lo, k_hi)
         return best_k
 
     # -- scikit-learn API ------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
     tokens plus character 2–3-grams of the text (robust to typos and spelling variants).
     ``"chive"``: SIF-weighted average of the chiVe word vectors shipped in the ``ja-ginza`` wheel
     (``pip install --no-deps ja-ginza==5.3.0``). ``"lsa+chive"`` / ``"lsa-char+chive"``: the LSA
-    block concatenated with the chiVe block at half its weight.
+    block concatenated with the chiVe block (equal weights; measured, see README).
     """
     from voc.embed._lsa import LSAEmbedder
     from voc.embed._sif import ConcatEmbedder, SIFEmbedder
@@ -63,4 +63,4 @@ def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
 
 
 #: Weight of the chiVe block next to the LSA block in the combined backends (measured, see README).
-_CHIVE_WEIGHT = 0.5
+_CHIVE_WEIGHT = 1.0
