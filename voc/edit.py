@@ -397,3 +397,10 @@ class ThemeEditor:
         if target is None:
             raise ConfigError("no taxonomy path: pass save(path=...) or ThemeEditor(taxonomy='taxonomy.toml')")
         return save_taxonomy(self.taxonomy, target)
+
+    def __repr__(self) -> str:
+        n_un = int((self.labels < 0).sum())
+        lines = [f"ThemeEditor: {len(self.keywords)} themes, {n_un:,} unassigned, taxonomy {self.taxonomy.path}"]
+        for r in self.table().itertuples(index=False):
+            lines.append(f"  {r.theme_id:>4}  {r.size:>6,}  {r.name}")
+        return "\n".join(lines)

@@ -61,9 +61,10 @@ def kwic(
 
     from voc.clean import normalize_text
 
-    wl, wr = (width, width) if isinstance(width, int) else tuple(width)
-    if not all(isinstance(w, int) and not isinstance(w, bool) and w >= 0 for w in (wl, wr)):
+    pair = (width, width) if isinstance(width, int) else tuple(width)
+    if len(pair) != 2 or not all(isinstance(w, int) and not isinstance(w, bool) and w >= 0 for w in pair):
         raise ValueError(f"width must be an int ≥ 0 or a pair (left, right) of them, got {width!r}")
+    wl, wr = pair
     if not pattern:
         raise ValueError("pattern is empty: pass the word or regular expression to look for")
     if regex:
