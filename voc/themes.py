@@ -316,6 +316,16 @@ class ThemeModel(BaseEstimator):
             labels[usable] = np.asarray(topics, dtype=int)
         return labels
 
+    # -- Jupyter display (voc.edit renders it) ---------------------------------------------------
+    def _repr_html_(self) -> str:
+        from voc.edit import model_html
+
+        return model_html(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        # scikit-learn's estimator diagram would otherwise win over _repr_html_ in Jupyter.
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
     # -- persistence -----------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         """Pickle the fitted model (the tokenizer drops its MeCab tagger and recreates it on use)."""
