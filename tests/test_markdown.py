@@ -88,3 +88,13 @@ def test_quote_sections_are_capped_but_keep_emerging_themes():
     assert len(sections) == MAX_THEME_SECTIONS + 1
     assert sections[-1].startswith("### 15. テーマ15【急増】")
     assert "ほか 4 テーマの声は" in out
+
+
+def test_lost_reasons_only_give_no_win_rate_effect():
+    """Text only on lost deals: every theme's win rate is 0, so no effect is claimed."""
+    model = hand_model()
+    for t in model.themes:
+        t.winloss["n_won"] = 0
+    out = render_markdown(model)
+    assert "受注率への影響" not in out and "pt＊" not in out
+    assert "失注した商談にしか書かれていない" in out

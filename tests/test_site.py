@@ -127,6 +127,17 @@ def test_model_without_insights_renders_without_charts_that_need_them():
     assert "受注・失注の列が設定されていないため" in page
 
 
+def test_lost_reasons_only_show_shares_among_lost_deals_not_win_rates():
+    model = hand_model()
+    for t in model.themes:
+        t.winloss["n_won"] = 0
+    index = render_index(model)
+    assert "chart-winloss" not in _island(index)["figures"]
+    assert "受注率への影響" not in index and "失注した商談にしか書かれていない" in index
+    page = render_theme_page(model, model.themes[0])
+    assert "失注商談に占める割合 43.3%" in page and "受注率への影響" not in page
+
+
 # -- real browser ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser():

@@ -90,6 +90,26 @@ def _clean(obj: Any) -> Any:
 
 
 # -- per-theme views ---------------------------------------------------------------------------------
+def winloss_mode(model: ReportModel) -> str:
+    """``"none"`` (no win/loss figures), ``"lost_only"`` or ``"full"``.
+
+    ``"lost_only"``: no theme was mentioned on a single won deal, which is what happens when the
+    analysed text exists only for lost deals (失注理由). Then "win rate with vs without the theme"
+    only says that deals with a lost reason were lost, so reports show shares among lost deals
+    instead of a win-rate effect.
+    """
+    rows = [t.winloss for t in model.themes if t.winloss]
+    if not rows:
+        return "none"
+    return "lost_only" if sum(int(w.get("n_won") or 0) for w in rows) == 0 else "full"
+
+
+LOST_ONLY_NOTE = (
+    "分析したテキストは失注した商談にしか書かれていないため、受注率の比較はできません（言及あり＝失注になるため）。"
+    "受注・失注の両方に書かれる列（商談メモなど）を text_columns に加えると表示されます。"
+)
+
+
 def _winloss_view(t: ThemeRow) -> dict[str, Any]:
     """What the table and the theme page show about win/loss; empty when not computed."""
     w = t.winloss
@@ -237,7 +257,7 @@ def _index_figures(model: ReportModel) -> dict[str, Any]:
                     "x": months,
                     "y": [round(100 * by_month[m], 2) if _finite(by_month.get(m)) else None for m in months],
                     "line": {"width": 3 if t.emerging else 1.5, "color": _COLORS[i % len(_COLORS)]},
-                    "visible": True if (i < 6 or t.emerging) else "legendonly",
+                    "visible": True if (i < 4 or t.emerging) else "legendonly",
                     "hovertemplate": "%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>",
                 }
             )
@@ -256,7 +276,7 @@ def _index_figures(model: ReportModel) -> dict[str, Any]:
                 margin={"l": 10, "r": 10, "t": 10, "b": 10},
             ),
         }
-    wl = [(t, _winloss_view(t)) for t in themes]
+    wl = [(t, _winloss_view(t)) for t in themes] if winloss_mode(model) == "full" else []
     wl = [(t, v) for t, v in wl if v.get("enough")]
     if wl:
         wl.sort(key=lambda tv: tv[1]["effect"])
@@ -330,6 +350,8 @@ def _theme_figures(model: ReportModel, t: ThemeRow) -> dict[str, Any]:
                 yaxis={"title": {"text": "件数"}, "gridcolor": "#e5e7eb", "rangemode": "tozero"},
                 yaxis2={
                     "title": {"text": "割合（%）"},
+                    "tickformat": ".1f",
+                    "showgrid": False,
                     "overlaying": "y",
                     "side": "right",
                     "ticksuffix": "%",
@@ -365,7 +387,8 @@ def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
         m=model,
         rows=[_theme_view(t) for t in model.themes],
         has_trend=any(len(t.trend) >= 2 for t in model.themes),
-        has_winloss=any(t.winloss for t in model.themes),
+        has_winloss=winloss_mode(model) == "full",
+        lost_only_note=LOST_ONLY_NOTE if winloss_mode(model) == "lost_only" else "",
         changes=changes,
         change_kinds=CHANGE_KINDS,
         reasons=REASONS_JA,
@@ -391,6 +414,8 @@ def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment |
         has_dates=any(q["d"] for q in quotes),
         outcomes=outcomes,
         outcome_class=OUTCOME_CLASS,
+        wl_mode=winloss_mode(model),
+        lost_only_note=LOST_ONLY_NOTE,
         data=data,
         root="../",
     )

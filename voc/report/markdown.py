@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from voc.report.html import LOST_ONLY_NOTE, winloss_mode
 from voc.report.model import ReportModel, ThemeRow
 
 __all__ = ["render_markdown", "MAX_THEME_SECTIONS"]
@@ -95,7 +96,7 @@ def _changes(model: ReportModel) -> list[str]:
 
 def _table(model: ReportModel) -> list[str]:
     has_trend = any(len(t.trend) >= 2 for t in model.themes)
-    has_wl = any(t.winloss for t in model.themes)
+    has_wl = winloss_mode(model) == "full"
     head = ["ID", "テーマ", "件数", "割合"] + (["推移（最初→最後の月）"] if has_trend else [])
     head += (["受注率への影響"] if has_wl else []) + ["キーワード"]
     align = ["---:", "---", "---:", "---:"] + (["---"] if has_trend else []) + (["---:"] if has_wl else []) + ["---"]
@@ -117,9 +118,12 @@ def _table(model: ReportModel) -> list[str]:
 
 
 def _winloss(model: ReportModel) -> list[str]:
-    if not any(t.winloss for t in model.themes):
+    mode = winloss_mode(model)
+    if mode == "none":
         return []
     lines = ["## 受注・失注との関係", ""]
+    if mode == "lost_only":
+        return [*lines, LOST_ONLY_NOTE, ""]
     sig = sorted((t for t in model.themes if _significant(t)), key=lambda t: t.winloss["effect"])
     if not sig:
         return [*lines, "受注率に統計的に有意な差のあるテーマはありません。", ""]
