@@ -13,6 +13,7 @@ Theme ids are the model's theme ids; new sub-themes get ids above every id in us
 
 from __future__ import annotations
 
+import copy
 import html
 from collections import Counter
 from collections.abc import Sequence
@@ -197,6 +198,8 @@ class ThemeEditor:
         self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
         if any(e.keywords or e.seed_words for e in self.taxonomy.themes):
             self._apply_taxonomy()
+        # keywords of each theme's own documents before merges: what the next run recognises it by
+        self._own_keywords = {t: list(kw) for t, kw in self.keywords.items()}
 
     def _apply_taxonomy(self) -> None:
         """Give the fitted themes the ids of the taxonomy's entries they match (by keywords, as a batch
@@ -207,7 +210,11 @@ class ThemeEditor:
 
         sig = theme_signatures(self.labels, self.tokens, self.model.keywords_)
         sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
-        mapping, _ = match_themes(sig, None, next_id=max([0, *self.taxonomy.ids()]) + 1, taxonomy=self.taxonomy)
+        # merged entries are candidates too (by the keywords saved with them), then folded by resolve()
+        candidates = copy.deepcopy(self.taxonomy)
+        for entry in candidates.themes:
+            entry.merge_into = None
+        mapping, _ = match_themes(sig, None, next_id=max([0, *self.taxonomy.ids()]) + 1, taxonomy=candidates)
         to_id = {int(c): int(t) for c, t in zip(mapping["cluster"], mapping["theme_id"], strict=True)}
         reported = {c: self.taxonomy.resolve(t) for c, t in to_id.items()}
         self.labels = np.asarray([reported.get(int(c), -1) if c >= 0 else -1 for c in self.labels], dtype=int)
@@ -352,6 +359,8 @@ class ThemeEditor:
         taxonomy records ``merge_into`` so later runs report it as part of *into*."""
         source_id, into = self._check(source_id), self._check(into)
         self.taxonomy.merge(source_id, into)
+        # keep the folded theme's keywords in its entry: the next run recognises it by them
+        self.taxonomy.ensure(source_id, keywords=self._own_keywords.get(source_id, self.keywords[source_id])[:10])
         self.labels[self.labels == source_id] = into
         del self.keywords[source_id]
         self._refresh_keywords([into])
@@ -377,6 +386,7 @@ class ThemeEditor:
         for new_id, k in zip(ids, order, strict=True):
             self.labels[idx[sub == k]] = new_id
         self._refresh_keywords(ids)
+        self._own_keywords.update({t: list(self.keywords[t]) for t in ids})
         for new_id in ids:
             self.taxonomy.ensure(new_id, status="新規" if new_id != theme_id else "")
             self.taxonomy.set_seed_words(new_id, self.keywords[new_id][:n_seed_words])
@@ -388,11 +398,12 @@ class ThemeEditor:
             self.keywords[int(t)] = fresh.get(int(t), [])
 
     def save(self, path: str | Path | None = None) -> Path:
-        """Write the taxonomy (names, merges, seeds, and each theme's current keywords for reference)."""
+        """Write the taxonomy: names, merges, seeds, and the keywords of each theme's own documents
+        (before merges), by which the next run recognises it."""
         from voc.taxonomy import save_taxonomy
 
         for t, words in self.keywords.items():
-            self.taxonomy.ensure(t, keywords=words[:10])
+            self.taxonomy.ensure(t, keywords=self._own_keywords.get(t, words)[:10])
         target = path if path is not None else self.taxonomy.path
         if target is None:
             raise ConfigError("no taxonomy path: pass save(path=...) or ThemeEditor(taxonomy='taxonomy.toml')")

@@ -1,0 +1,183 @@
+"""voc.edit: inspecting and editing fitted themes, saved to (and re-applied from) the taxonomy file."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from voc.edit import ThemeCard, ThemeEditor, class_keywords, model_html
+from voc.errors import ConfigError, NotFittedError
+from voc.taxonomy import load_taxonomy
+
+from .conftest import SAMPLE_CSV
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A small real model: 400 lost reasons of the sample corpus, 5 themes, LSA embeddings."""
+    from voc.clean import clean
+    from voc.io import read_export
+    from voc.themes import ThemeModel
+
+    export = read_export(SAMPLE_CSV, text_columns=["lost_reason"])
+    kept, _ = clean(export.frame, ["lost_reason"])
+    texts = kept["text"].tolist()[:400]
+    model = ThemeModel(n_themes=5, embedding="lsa", random_state=0)
+    tokens = model.tokenize(texts)
+    model.fit(texts, tokens=tokens)
+    return model, texts, tokens
+
+
+@pytest.fixture()
+def editor(fitted, tmp_path):
+    model, texts, tokens = fitted
+    return ThemeEditor(model, texts, taxonomy=tmp_path / "taxonomy.toml", tokens=tokens, random_state=0)
+
+
+def test_class_keywords_prefers_words_typical_of_a_class():
+    tokens = [
+        ["価格", "高い", "営業"],
+        ["価格", "予算", "営業"],
+        ["価格", "営業"],
+        ["サポート", "手厚い", "営業"],
+        ["営業"],
+    ]
+    kw = class_keywords(tokens, [0, 0, 0, 1, -1], top_n=3)
+    # √(tf/n)·log(1 + A/f): 予算, 高い 0.662 > 価格 0.637 > 営業 (in every class) 0.530; ties by word
+    assert kw == {0: ["予算", "高い", "価格"], 1: ["サポート", "手厚い", "営業"]}
+
+
+def test_table_accounts_for_every_assigned_text(editor, fitted):
+    model = fitted[0]
+    table = editor.table()
+    assert list(table.columns) == ["theme_id", "name", "size", "share", "keywords", "note"]
+    assert table["size"].sum() == int((model.labels_ >= 0).sum())
+    assert table["size"].is_monotonic_decreasing
+    html = editor._repr_html_()
+    assert "voc-kw" in html and table["name"].iloc[0] in html
+    assert "ThemeEditor:" in repr(editor)
+
+
+def test_model_html_fitted_and_not_fitted(fitted):
+    from voc.themes import ThemeModel
+
+    model = fitted[0]
+    html = model._repr_html_()
+    assert f"{model.n_themes_} themes" in html and "<table" in html
+    assert model._repr_mimebundle_()["text/html"] == html
+    assert "not fitted" in model_html(ThemeModel(n_themes=3))
+
+
+def test_show_gives_keywords_quotes_and_kwic(editor):
+    theme = int(editor.table()["theme_id"].iloc[0])
+    card = editor.show(theme, n_quotes=3, n_terms=2, kwic_rows=4)
+    assert isinstance(card, ThemeCard)
+    members = {editor.texts[i] for i in editor.members(theme)}
+    assert 1 <= len(card.quotes) <= 3 and set(card.quotes) <= members
+    assert len(card.kwic) == 2
+    hits = [t for t in card.kwic.values() if len(t)]
+    assert hits, "a theme's top keywords should occur in its texts"
+    for table in hits:
+        assert len(table) <= 4 and (table["match"].str.len() > 0).all()
+    html = card._repr_html_()
+    assert "KWIC" in html and card.keywords[0] in html
+
+
+def test_rename_seed_and_save_round_trip(editor, tmp_path):
+    theme = int(editor.table()["theme_id"].iloc[0])
+    editor.rename(theme, "価格・費用が合わない").seed(theme, ["価格", "高い", "予算"])
+    assert editor.name(theme) == "価格・費用が合わない"
+    assert editor.table().set_index("theme_id").loc[theme, "note"] == "シード語: 価格、高い、予算"
+    path = editor.save()
+    tax = load_taxonomy(path)
+    entry = tax.get(theme)
+    assert entry.name == "価格・費用が合わない" and entry.seed_words == ["価格", "高い", "予算"]
+    assert sorted(tax.ids()) == sorted(editor.keywords)
+    assert all(tax.get(t).keywords for t in editor.keywords)
+    with pytest.raises(ConfigError, match="no theme 999"):
+        editor.rename(999, "x")
+
+
+def test_merge_moves_texts_and_is_recorded(editor):
+    table = editor.table()
+    a, b = int(table["theme_id"].iloc[0]), int(table["theme_id"].iloc[1])
+    size_a, size_b = int(table["size"].iloc[0]), int(table["size"].iloc[1])
+    editor.merge(b, into=a)
+    assert b not in editor.keywords and not (editor.labels == b).any()
+    assert int((editor.labels == a).sum()) == size_a + size_b
+    assert editor.keywords[a]
+    assert editor.taxonomy.get(b).merge_into == a
+    with pytest.raises(ConfigError, match="into itself"):
+        editor.merge(a, into=a)
+
+
+def test_split_refits_one_theme_into_sub_themes(editor):
+    before = editor.labels.copy()
+    table = editor.table()
+    theme, size = int(table["theme_id"].iloc[0]), int(table["size"].iloc[0])
+    ids = editor.split(theme, n=3)
+    assert ids[0] == theme and len(ids) == 3
+    assert min(ids[1:]) > max(before)
+    sizes = [int((editor.labels == t).sum()) for t in ids]
+    assert sum(sizes) == size and all(s > 0 for s in sizes) and sizes[0] == max(sizes)
+    untouched = before != theme
+    assert (editor.labels[untouched] == before[untouched]).all()
+    for t in ids:
+        assert editor.taxonomy.get(t).seed_words == editor.keywords[t][:5]
+    assert editor.taxonomy.get(ids[1]).status == "新規"
+    with pytest.raises(ValueError, match="split needs"):
+        editor.split(theme, n=1)
+
+
+def test_split_is_deterministic(fitted, tmp_path):
+    model, texts, tokens = fitted
+    runs = []
+    for name in ("a.toml", "b.toml"):
+        ed = ThemeEditor(model, texts, taxonomy=tmp_path / name, tokens=tokens, random_state=0)
+        ed.split(int(ed.table()["theme_id"].iloc[0]), n=2)
+        runs.append(ed.labels.copy())
+    assert (runs[0] == runs[1]).all()
+
+
+def test_a_saved_taxonomy_is_re_applied_by_a_new_editor(editor, fitted, tmp_path):
+    model, texts, tokens = fitted
+    table = editor.table()
+    a, b = int(table["theme_id"].iloc[0]), int(table["theme_id"].iloc[1])
+    editor.rename(a, "価格").merge(b, into=a)
+    path = editor.save()
+    again = ThemeEditor(model, texts, taxonomy=path, tokens=tokens)
+    assert again.name(a) == "価格"
+    assert (again.labels == editor.labels).all()
+    assert b not in again.keywords
+
+
+def test_find_and_similar_pairs(editor):
+    theme = int(editor.table()["theme_id"].iloc[0])
+    word = editor.keywords[theme][0]
+    assert editor.find(word)[0] == theme
+    assert editor.find("存在しない語") == []
+    pairs = editor.similar_pairs(top=3)
+    assert list(pairs.columns) == ["theme_a", "name_a", "theme_b", "name_b", "similarity"]
+    assert len(pairs) == 3 and pairs["similarity"].is_monotonic_decreasing
+    assert (pairs["similarity"] <= 1 + 1e-9).all()
+
+
+def test_editor_needs_a_fitted_model_and_matching_texts(fitted):
+    from voc.themes import ThemeModel
+
+    model, texts, _ = fitted
+    with pytest.raises(NotFittedError):
+        ThemeEditor(ThemeModel(), texts)
+    with pytest.raises(ValueError, match="399 texts for a model fitted on 400"):
+        ThemeEditor(model, texts[:-1])
+
+
+def test_editing_does_not_touch_the_model(fitted, tmp_path):
+    model, texts, tokens = fitted
+    labels, keywords = model.labels_.copy(), copy.deepcopy(model.keywords_)
+    ed = ThemeEditor(model, texts, taxonomy=tmp_path / "t.toml", tokens=tokens)
+    first = int(ed.table()["theme_id"].iloc[0])
+    ed.split(first, n=2)
+    assert np.array_equal(model.labels_, labels) and model.keywords_ == keywords
