@@ -61,10 +61,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "results")
     p.add_argument("--shared", action="store_true", help="note in the results that the machine was shared")
     p.add_argument("--timeout", type=float, default=3600, help="seconds before a child run is killed")
+    p.add_argument("--threads", type=int, default=1,
+                   help="OpenMP/BLAS threads of the voc and naive child runs (0: leave the environment alone); "
+                   "1 by default because oversubscribed OpenMP threads on a busy machine slowed k-means 8×")
+    p.add_argument("--text-column", default="call_note", choices=["call_note", "lost_reason"],
+                   help="column analysed (NMI against its ground-truth theme)")
     a = p.parse_args(argv)
+    env = dict(os.environ)
+    if a.threads:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(a.threads)
     parts = set(a.only or ["tokenizer", "e2e", "naive"])
 
     from bench import _data, _e2e, _report, _tokenizer
+
+    _e2e.TEXT_COLUMN = a.text_column
+    _e2e.TRUTH_COLUMN = f"{a.text_column}_theme"
 
     a.out.mkdir(parents=True, exist_ok=True)
     cache = a.out / "data"
@@ -72,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%d %H:%M %Z"),
         "command": "python -m bench " + " ".join(shlex.quote(x) for x in (argv if argv is not None else sys.argv[1:])),
-        "machine": _machine(a.shared),
+        "machine": {**_machine(a.shared), "threads": a.threads},
+        "text_column": a.text_column,
         "errors": [],
     }
 
@@ -89,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         export, truth = _data.export(size, a.seed, cache)
         say(f"voc report: {size:,} notes")
         try:
-            r = _e2e.run_voc(export, truth, a.out / "runs" / f"voc_{size}", timeout=a.timeout)
+            r = _e2e.run_voc(export, truth, a.out / "runs" / f"voc_{size}", timeout=a.timeout, env=env)
         except RuntimeError as exc:
             res["errors"].append(str(exc).splitlines()[0])
             say(str(exc))
@@ -100,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         export, truth = _data.export(size, a.seed, cache)
         say(f"naive BERTopic: {size:,} notes")
         try:
-            r = _e2e.run_naive(export, truth, a.out / "runs" / f"naive_{size}", timeout=a.timeout)
+            r = _e2e.run_naive(export, truth, a.out / "runs" / f"naive_{size}", timeout=a.timeout, env=env)
         except RuntimeError as exc:
             res["errors"].append(str(exc).splitlines()[0])
             say(str(exc))

@@ -63,12 +63,12 @@ def _find_run_json(out_dir: Path) -> Path:
 
 
 def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None = None,
-            timeout: float | None = None) -> dict[str, Any]:
+            timeout: float | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``python -m voc report`` on *export*; returns timings, memory and NMI."""
     work.mkdir(parents=True, exist_ok=True)
     out_dir = work / "report"
     cfg = write_config(work / "voc.toml", export, out_dir, extra)
-    r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout)
+    r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env)
     if r.returncode != 0:
         raise RuntimeError(f"voc report failed ({r.returncode}) on {export}:\n{r.stderr[-3000:]}")
     run_json = _find_run_json(out_dir)
@@ -90,12 +90,13 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     }
 
 
-def run_naive(export: Path, truth: Path, work: Path, timeout: float | None = None) -> dict[str, Any]:
+def run_naive(export: Path, truth: Path, work: Path, timeout: float | None = None,
+              env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run the naive BERTopic reference (:mod:`bench._naive`) in a child process."""
     work.mkdir(parents=True, exist_ok=True)
     out = work / "naive.json"
     cmd = [sys.executable, "-m", "bench._naive", str(export), TEXT_COLUMN, str(out)]
-    r = run(cmd, timeout=timeout)
+    r = run(cmd, timeout=timeout, env=env)
     if r.returncode != 0:
         raise RuntimeError(f"naive reference failed ({r.returncode}) on {export}:\n{r.stderr[-3000:]}")
     info = json.loads(out.read_text(encoding="utf-8"))

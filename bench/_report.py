@@ -33,7 +33,8 @@ def markdown(res: dict[str, Any]) -> str:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, Python {m['python']}, "
         f"load average {m['load_before']} before / {m['load_after']} after the run"
-        + (" (shared with other jobs: compare ratios, not absolute speeds)." if m.get("shared") else "."),
+        + (" (shared with other jobs: compare ratios, not absolute speeds)." if m.get("shared") else ".")
+        + (f" Child runs with OMP/BLAS threads = {m['threads']}." if m.get("threads") else ""),
         "",
         f"Command: `{res['command']}`",
         "",
@@ -59,7 +60,7 @@ def markdown(res: dict[str, Any]) -> str:
         stages = [s for s in STAGE_ORDER if any(s in r["stages"] for r in e2e)]
         stages += sorted({s for r in e2e for s in r["stages"]} - set(stages))
         out += [
-            "## End to end: `voc report` (call notes, themes = auto)",
+            f"## End to end: `voc report` ({res.get('text_column', 'call_note')}, themes = auto, default config)",
             "",
             "| notes (rows) | texts analysed | wall s | peak RSS GB | themes | NMI | " + " | ".join(stages) + " |",
             "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(stages),
