@@ -125,11 +125,12 @@ def _tagger() -> Any:
 
 def _name_spans(line: str) -> list[tuple[int, int]]:
     """Character spans of person names in one line (UniDic 人名 tags and honorific contexts)."""
-    words = list(_tagger()(line.translate(_ITAIJI)))
+    tagged = line.translate(_ITAIJI)
+    words = list(_tagger()(tagged))
     spans: list[tuple[int, int]] = []
     pos = 0
     for w in words:
-        start = line.translate(_ITAIJI).find(w.surface, pos)
+        start = tagged.find(w.surface, pos)
         start = pos if start < 0 else start
         spans.append((start, start + len(w.surface)))
         pos = start + len(w.surface)
@@ -261,16 +262,17 @@ def clean(
     keep: list[bool] = []
     rejected: list[tuple[int, str, str]] = []
     columns = [frame[c].tolist() for c in text_columns]
+    cap = None if max_text_chars is None else max_text_chars * 4  # bounds the work on 1 MB cells
     for row, *parts in zip(frame["row"].tolist(), *columns, strict=True):
-        normalized = [normalize_text(p if isinstance(p, str) else "") for p in parts]
+        raw = [p if isinstance(p, str) else "" for p in parts]
+        long = cap is not None and any(len(p) > cap for p in raw)
+        normalized = [normalize_text(p[:cap] if cap is not None else p) for p in raw]
         present = [p for p in normalized if p]
         answers = [p for p in present if not is_non_answer(p)]
         if answers:
             text = "\n".join(answers)
-            if max_text_chars is not None and len(text) > max_text_chars * 4:
-                text = text[: max_text_chars * 4]  # bound the masking work on 1 MB cells
             text = mask_pii(text, kinds) if kinds else text
-            cut = max_text_chars is not None and len(text) > max_text_chars
+            cut = long or (max_text_chars is not None and len(text) > max_text_chars)
             texts.append(text[:max_text_chars] if cut else text)
             truncated.append(cut)
             keep.append(True)
