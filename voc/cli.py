@@ -110,8 +110,8 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
 @click.option("--ignore-label", multiple=True, help="Drop rows with this label (repeatable), e.g. none.")
 @click.option("--n-themes", help="Number of themes or 'auto' (default: the number of distinct labels).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
-@click.option("--embedding", help="Embedding backend (default: the configured one).")
-@click.option("--reduction", type=click.Choice(["none", "umap"]), help="Reduction before clustering (default: configured).")
+@click.option("--embedding", help="Embedding backend(s), comma-separated to compare (default: configured).")
+@click.option("--reduction", help="none or umap; 'none,umap' compares both (default: configured).")
 @click.option("--no-baselines", is_flag=True, help="Skip TF-IDF+k-means, TF-IDF+NMF and LDA.")
 @click.option("--out", "out_prefix", type=click.Path(dir_okay=False), help="Write OUT.csv and OUT.md.")
 def evaluate(input_path: str, **options: Any) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from voc.config import NThemes, parse_n_themes
-from voc.errors import InputError
+from voc.errors import ConfigError, InputError
 
 __all__ = ["EvaluationResult", "evaluate", "npmi_coherence", "topic_diversity", "METHODS"]
 
@@ -127,6 +127,21 @@ class EvaluationResult:
         return "\n".join(lines) + "\n"
 
 
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [v.strip() for v in items if v.strip()]
+
+
+def _variant_name(variant: tuple[str, str], n_variants: int, defaults: Any) -> str:
+    """``voc`` for a single configuration, else ``voc:<embedding>[+umap]``."""
+    if n_variants == 1:
+        return "voc"
+    emb, red = variant
+    return f"voc:{emb}" + ("" if red == "none" else f"+{red}")
+
+
 def _unassign_empty(labels: np.ndarray, tokens: Sequence[Sequence[str]]) -> np.ndarray:
     labels = np.asarray(labels, dtype=int).copy()
     labels[[i for i, t in enumerate(tokens) if not t]] = -1
@@ -176,8 +191,8 @@ def evaluate(
     *,
     n_themes: NThemes | None = None,
     seeds: Sequence[int] = (0, 1, 2),
-    embedding: str | None = None,
-    reduction: str | None = None,
+    embedding: str | Sequence[str] | None = None,
+    reduction: str | Sequence[str] | None = None,
     baselines: bool = True,
     top_n: int = 10,
     tokenizer: Any = None,
@@ -194,8 +209,11 @@ def evaluate(
         ``None`` (default) uses the number of distinct labels. In ``"auto"`` mode the baselines use
         the number of themes voc found for the same seed.
     seeds : sequence of int
-    embedding, reduction : str, optional
-        Override the configured defaults (:class:`voc.config.Config`).
+    embedding, reduction : str or sequence of str, optional
+        Override the configured defaults (:class:`voc.config.Config`). Several values (a list or a
+        comma-separated string) compare every combination in one run; the rows are then named
+        ``voc:<embedding>`` (``+umap`` when reduced), and in auto mode the baselines use the number
+        of themes found by the first combination.
     baselines : bool
         Also fit TF-IDF + k-means, TF-IDF + NMF and LDA.
     top_n : int
@@ -210,7 +228,7 @@ def evaluate(
 
     from voc.clean import normalize_text
     from voc.config import Config
-    from voc.embed import make_embedder
+    from voc.embed import available_embedders, make_embedder
     from voc.themes import ThemeModel
     from voc.tokenize import Tokenizer
 
@@ -227,18 +245,26 @@ def evaluate(
         raise InputError("give at least one seed")
     k_fixed = n_labels if n_themes is None else parse_n_themes(n_themes)
     defaults = Config()
-    embedding = embedding or defaults.embedding
-    reduction = reduction or defaults.reduction
+    embeddings_ = _as_list(embedding) or [defaults.embedding]
+    reductions = _as_list(reduction) or [defaults.reduction]
+    variants = list(itertools.product(embeddings_, reductions))
+    names = {v: _variant_name(v, len(variants), defaults) for v in variants}
+    for emb_name, red in variants:
+        if emb_name not in available_embedders():
+            raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
+        if red not in ("none", "umap"):
+            raise ConfigError(f"reduction must be one of ('none', 'umap'), got {red!r}")
     tokenizer = tokenizer or Tokenizer()
     t0 = time.perf_counter()
     tokens = tokenizer.tokenize_many(texts)
     log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
 
     rows: list[dict[str, Any]] = []
-    assignments: dict[str, list[np.ndarray]] = {m: [] for m in METHODS}
+    assignments: dict[str, list[np.ndarray]] = {}
+    order = [names[v] for v in variants] + list(METHODS[1:])
 
     def record(method: str, seed: int, pred: np.ndarray, topics: list[list[str]], seconds: float) -> None:
-        assignments[method].append(pred)
+        assignments.setdefault(method, []).append(pred)
         rows.append(
             {
                 "method": method,
@@ -255,23 +281,26 @@ def evaluate(
         )
 
     for seed in seeds:
-        t0 = time.perf_counter()
-        embedder = make_embedder(embedding, random_state=seed)
-        emb = embedder.fit_transform(texts, tokens)
-        model = ThemeModel(
-            n_themes=k_fixed,
-            embedding=embedding,
-            reduction=reduction,  # type: ignore[arg-type]
-            tokenizer=tokenizer,
-            top_n_words=top_n,
-            random_state=seed,
-        )
-        pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
-        topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
-        record("voc", seed, np.asarray(pred), topics, time.perf_counter() - t0)
-        log.info("seed %d: voc found %d themes", seed, model.n_themes_)
+        found = []
+        for emb_name, red in variants:
+            t0 = time.perf_counter()
+            embedder = make_embedder(emb_name, random_state=seed)
+            emb = embedder.fit_transform(texts, tokens)
+            model = ThemeModel(
+                n_themes=k_fixed,
+                embedding=emb_name,
+                reduction=red,  # type: ignore[arg-type]
+                tokenizer=tokenizer,
+                top_n_words=top_n,
+                random_state=seed,
+            )
+            pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
+            topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
+            record(names[(emb_name, red)], seed, np.asarray(pred), topics, time.perf_counter() - t0)
+            log.info("seed %d: %s found %d themes", seed, names[(emb_name, red)], model.n_themes_)
+            found.append(model.n_themes_)
         if baselines:
-            k = k_fixed if k_fixed != "auto" else max(2, model.n_themes_)
+            k = k_fixed if k_fixed != "auto" else max(2, found[0])
             for method in METHODS[1:]:
                 t0 = time.perf_counter()
                 pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
@@ -279,7 +308,7 @@ def evaluate(
 
     table = pd.DataFrame(rows)
     means = []
-    for method in METHODS:
+    for method in order:
         part = table[table["method"] == method]
         if part.empty:
             continue
@@ -292,8 +321,8 @@ def evaluate(
     settings = {
         "n_themes": "labels" if n_themes is None else str(n_themes),
         "seeds": list(seeds),
-        "embedding": embedding,
-        "reduction": reduction,
+        "embedding": ",".join(embeddings_),
+        "reduction": ",".join(reductions),
     }
     return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
 

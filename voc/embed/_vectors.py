@@ -59,6 +59,35 @@ def _read_uint(buf: bytes, pos: int) -> tuple[int, int]:
     return int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
 
 
+def _read_uint64_map_fast(buf: bytes, pos: int, n: int) -> dict[int, int] | None:
+    """Vectorized reader for the usual layout (every key a uint64, every value < 65536).
+
+    Returns ``None`` when the layout differs, and the caller falls back to the general reader.
+    """
+    a = np.frombuffer(buf, dtype=np.uint8)
+    lengths = {**{v: 10 for v in range(0x80)}, 0xCC: 11, 0xCD: 12}
+    starts = [0] * n
+    p, end = pos, len(buf)
+    try:
+        for i in range(n):
+            if buf[p] != 0xCF:
+                return None
+            starts[i] = p
+            p += lengths[buf[p + 9]]
+    except (IndexError, KeyError):
+        return None
+    if p != end:
+        return None
+    st = np.asarray(starts, dtype=np.int64)
+    keys = np.zeros(n, dtype=np.uint64)
+    for b in range(8):
+        keys = (keys << np.uint64(8)) | a[st + 1 + b].astype(np.uint64)
+    t = a[st + 9]
+    one, two = a[np.minimum(st + 10, len(a) - 1)].astype(np.int64), a[np.minimum(st + 11, len(a) - 1)].astype(np.int64)
+    rows = np.where(t <= 0x7F, t.astype(np.int64), np.where(t == 0xCC, one, one * 256 + two))
+    return dict(zip(keys.tolist(), rows.tolist(), strict=True))
+
+
 def _read_key2row(path: Path) -> dict[int, int]:
     buf = path.read_bytes()
     head = buf[0]
@@ -70,6 +99,9 @@ def _read_key2row(path: Path) -> dict[int, int]:
         n, pos = int.from_bytes(buf[1:5], "big"), 5
     else:
         raise ValueError(f"{path} is not a MessagePack map")
+    fast = _read_uint64_map_fast(buf, pos, n)
+    if fast is not None:
+        return fast
     out: dict[int, int] = {}
     for _ in range(n):
         key, pos = _read_uint(buf, pos)

@@ -1,0 +1,118 @@
+"""Embedding backends: selection by name, guards, determinism, the chiVe reader."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from voc.embed import available_embedders, make_embedder
+from voc.embed._vectors import _read_key2row, murmurhash64a
+from voc.errors import ConfigError, DependencyError
+
+TEXTS = [
+    "導入費用が高いため見送り",
+    "予算が付かなかった",
+    "競合製品の方が安かった",
+    "価格が予算オーバー",
+    "既存システムとの連携ができない",
+    "API連携が弱い",
+    "セキュリティ要件を満たさない",
+    "SSOに対応していない",
+    "決裁者の承認が下りなかった",
+    "稟議が通らなかった",
+    "",
+]
+TOKENS = [
+    ["導入費用", "導入", "費用", "高い", "見送り"],
+    ["予算", "付く"],
+    ["競合製品", "競合", "製品", "安い"],
+    ["価格", "予算", "オーバー"],
+    ["既存システム", "既存", "システム", "連携"],
+    ["API", "連携", "弱い"],
+    ["セキュリティー", "要件", "満たす"],
+    ["SSO", "対応"],
+    ["決裁者", "決裁", "承認", "下りる"],
+    ["稟議", "通る"],
+    [],
+]
+
+HAS_CHIVE = importlib.util.find_spec("ja_ginza") is not None
+needs_chive = pytest.mark.skipif(not HAS_CHIVE, reason="chiVe vectors absent: pip install --no-deps ja-ginza==5.3.0")
+
+
+def test_unknown_backend_names_the_choices() -> None:
+    with pytest.raises(ConfigError, match="embedding must be one of"):
+        make_embedder("word2vec")
+
+
+@pytest.mark.parametrize("name", ["lsa", "lsa-char"])
+def test_lsa_backends_are_deterministic_and_normalized(name: str) -> None:
+    a = make_embedder(name, random_state=3).fit_transform(TEXTS, TOKENS)
+    b = make_embedder(name, random_state=3).fit_transform(TEXTS, TOKENS)
+    np.testing.assert_array_equal(a, b)
+    assert a.dtype == np.float32 and a.shape[0] == len(TEXTS)
+    norms = np.linalg.norm(a, axis=1)
+    np.testing.assert_allclose(norms[:-1], 1.0, rtol=1e-5)
+
+
+def test_murmurhash64a_matches_spacy_reference_values() -> None:
+    # The values spaCy's documentation shows for nlp.vocab.strings["coffee"] and ["apple"].
+    assert murmurhash64a(b"coffee") == 3197928453018144401
+    assert murmurhash64a(b"apple") == 8566208034543834098
+    assert murmurhash64a("予算".encode()) != murmurhash64a("予算 ".encode())
+
+
+def test_key2row_reader(tmp_path) -> None:
+    # a MessagePack map16 {2**63+5: 3, 17: 70000}: uint64 key and uint32 value, positive fixint and uint8
+    body = bytes([0xDE, 0x00, 0x02, 0xCF]) + (2**63 + 5).to_bytes(8, "big") + bytes([0x03])
+    body += bytes([0x11, 0xCE]) + (70000).to_bytes(4, "big")
+    path = tmp_path / "key2row"
+    path.write_bytes(body)
+    assert _read_key2row(path) == {2**63 + 5: 3, 17: 70000}
+
+
+def test_missing_chive_names_the_pip_command(monkeypatch) -> None:
+    from voc.embed import _vectors
+
+    _vectors.load_chive.cache_clear()
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        _vectors.importlib.util, "find_spec", lambda name, *a: None if name == "ja_ginza" else real(name, *a)
+    )
+    with pytest.raises(DependencyError, match=r"pip install --no-deps ja-ginza==5\.3\.0"):
+        make_embedder("lsa+chive").fit_transform(TEXTS, TOKENS)
+    monkeypatch.undo()
+    _vectors.load_chive.cache_clear()
+
+
+@needs_chive
+def test_chive_lookup_and_sif_embeddings() -> None:
+    from voc.embed._vectors import load_chive
+
+    table = load_chive()
+    assert table.vectors.shape == (20000, 300)
+    for word in ("予算", "見積もり", "価格", "競合"):
+        assert table.row(word) >= 0, word
+    assert table.row("導入費用ではない語") == -1
+    sif = make_embedder("chive", random_state=0)
+    X = sif.fit_transform(TEXTS, TOKENS)
+    assert X.shape == (len(TEXTS), 300)
+    assert np.linalg.norm(X[-1]) == 0  # nothing to embed stays zero
+    # budget texts are closer to each other than to a security text
+    assert X[1] @ X[3] > X[1] @ X[6]
+
+
+@needs_chive
+def test_combined_backend_clone_and_determinism() -> None:
+    emb = make_embedder("lsa+chive", random_state=1)
+    assert available_embedders()[0] == "lsa"
+    twin = clone(emb)
+    assert twin.get_params()["weights"] == emb.get_params()["weights"]
+    a = emb.fit_transform(TEXTS, TOKENS)
+    b = twin.fit_transform(TEXTS, TOKENS)
+    np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(emb.transform(TEXTS, TOKENS), a, rtol=1e-5, atol=1e-6)
+    assert a.shape[1] > 300
