@@ -248,7 +248,7 @@ class RunStore:
         cols = ", ".join(_THEME_COLUMNS)
         df = self.con.execute(f"SELECT {cols} FROM themes WHERE run_id = ? ORDER BY theme_id", [run_id]).df()
         for col in ("keywords", "keyword_weights", "centroid_terms", "centroid_weights"):
-            df[col] = [list(v) if v is not None else [] for v in df[col]]
+            df[col] = [list(v) if hasattr(v, "__len__") and not isinstance(v, str) else [] for v in df[col]]
         return df
 
     def assignments(self, run_id: str) -> pd.DataFrame:
