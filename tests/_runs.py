@@ -26,7 +26,7 @@ dir = "reports/latest"
 """
 
 
-def make_project(folder: Path, n_deals: int = 600, seed: int = 7) -> Path:
+def make_project(folder: Path, n_deals: int = 300, seed: int = 7) -> Path:
     """A folder with ``export.csv`` (corpus/generate.py) and ``voc.toml``; returns the config path."""
     sys.path.insert(0, str(ROOT / "corpus"))
     try:
