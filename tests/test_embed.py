@@ -116,3 +116,60 @@ def test_combined_backend_clone_and_determinism() -> None:
     np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(emb.transform(TEXTS, TOKENS), a, rtol=1e-5, atol=1e-6)
     assert a.shape[1] > 300
+
+
+def test_sentence_transformers_guard_names_the_extra(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name.startswith("sentence_transformers"):
+            raise ImportError("No module named 'sentence_transformers'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    emb = make_embedder("sentence-transformers:/nonexistent/model")
+    with pytest.raises(DependencyError, match=r"voc\[transformers\]"):
+        emb.fit(TEXTS, TOKENS)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None,
+    reason="optional extra not installed: pip install 'voc[transformers]' (needs torch)",
+)
+def test_sentence_transformers_tiny_local_model_and_cache(tmp_path) -> None:
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    # A tiny random BERT built and saved by the test itself: the real loading code runs, offline.
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted({c for t in TEXTS for c in t})]
+    (tmp_path / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
+    tok = BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt"), do_lower_case=False, tokenize_chinese_chars=True)
+    bert = BertModel(
+        BertConfig(
+            vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32
+        )
+    )
+    raw = tmp_path / "raw"
+    bert.save_pretrained(raw)
+    tok.save_pretrained(raw)
+    word = models.Transformer(str(raw))
+    model = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension())])
+    model.save(str(tmp_path / "st"))
+    from voc.embed._st import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder(str(tmp_path / "st"), cache_dir=str(tmp_path / "cache"))
+    a = emb.fit_transform(TEXTS, TOKENS)
+    assert a.shape == (len(TEXTS), 16) and np.linalg.norm(a[-1]) == 0
+    assert list((tmp_path / "cache").glob("st-*.npz"))
+    b = SentenceTransformerEmbedder(str(tmp_path / "st"), cache_dir=str(tmp_path / "cache")).fit_transform(
+        TEXTS, TOKENS
+    )
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_sentence_transformers_never_downloads(tmp_path) -> None:
+    pytest.importorskip("sentence_transformers", reason="optional extra not installed")
+    with pytest.raises(ConfigError, match="never downloads"):
+        make_embedder(f"sentence-transformers:{tmp_path / 'missing'}").fit(TEXTS, TOKENS)

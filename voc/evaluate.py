@@ -250,7 +250,7 @@ def evaluate(
     variants = list(itertools.product(embeddings_, reductions))
     names = {v: _variant_name(v, len(variants), defaults) for v in variants}
     for emb_name, red in variants:
-        if emb_name not in available_embedders():
+        if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
             raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
         if red not in ("none", "umap"):
             raise ConfigError(f"reduction must be one of ('none', 'umap'), got {red!r}")

@@ -48,12 +48,20 @@ def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
     ``"chive"``: SIF-weighted average of the chiVe word vectors shipped in the ``ja-ginza`` wheel
     (``pip install --no-deps ja-ginza==5.3.0``). ``"lsa+chive"`` / ``"lsa-char+chive"``: the LSA
     block concatenated with the chiVe block (equal weights; measured, see README).
+    ``"sentence-transformers:/path"``: a local sentence-transformers model (extra ``voc[transformers]``),
+    never downloaded, with an on-disk embedding cache.
     """
     from voc.embed._lsa import LSAEmbedder
     from voc.embed._sif import ConcatEmbedder, SIFEmbedder
 
+    if name.startswith("sentence-transformers:"):
+        from voc.embed._st import PREFIX, SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(model_path=name[len(PREFIX) :])
     if name not in available_embedders():
-        raise ConfigError(f"embedding must be one of {available_embedders()}, got {name!r}")
+        raise ConfigError(
+            f"embedding must be one of {available_embedders()} or 'sentence-transformers:/path/to/model', got {name!r}"
+        )
     if name == "chive":
         return SIFEmbedder(random_state=random_state)
     lsa = LSAEmbedder(char_ngrams=name.startswith("lsa-char"), random_state=random_state)
