@@ -182,3 +182,27 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         read_export(tmp_path / "nope.csv", text_columns=["x"])
     with pytest.raises(InputError, match="directory"):
         read_export(tmp_path, text_columns=["x"])
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "expected"),
+    [
+        ("deal_id,lost_reason\n", [], "no row left to analyse: 0 data rows read"),
+        ("deal_id,lost_reason\nD-1,特になし\nD-2,\n", [], "rejected: {'empty_text': 1, 'non_answer': 1}"),
+        ("", [], "the file is empty"),
+        ("deal_id,lost_reasons\nD-1,高い\n", [], "closest is 'lost_reasons'"),
+        ("deal_id,lost_reason\nD-1,高い\n", ["--encoding", "utf-32"], "cannot decode"),
+    ],
+)
+def test_cli_exits_2_with_the_reason(tmp_path: Path, content: str, args: list[str], expected: str) -> None:
+    from click.testing import CliRunner
+
+    from voc.cli import cli
+
+    p = tmp_path / "export.csv"
+    p.write_text(content, encoding="utf-8")
+    out = tmp_path / "out" / "latest"
+    result = CliRunner().invoke(cli, ["report", str(p), "--text-column", "lost_reason", "--out", str(out), *args])
+    assert result.exit_code == 2, result.output
+    assert expected in result.output and str(p) in result.output
+    assert not out.exists()  # nothing half-written

@@ -170,7 +170,7 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     if len(kept) == 0:
         from voc.errors import InputError
 
-        reasons = pd.concat([export.rejected, rejected_clean])["reason"].value_counts().to_dict()
+        reasons = dict(sorted(pd.concat([export.rejected, rejected_clean])["reason"].value_counts().items()))
         raise InputError(
             f"no row left to analyse: {export.n_read} data rows read, rejected: {reasons or 'none'}",
             path=export.path,
