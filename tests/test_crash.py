@@ -182,3 +182,16 @@ def test_an_output_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(VocError, match="cannot create the output folder") as exc:
         _tiny_report(blocker / "latest")
     assert exc.value.exit_code == 1
+
+
+def test_csv_cells_that_look_like_formulas_are_defused(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from voc.report.writer import _csv
+
+    frame = pd.DataFrame(
+        {"row": [0, 1, 2, 3], "theme_id": [-1, 0, 1, 2], "text": ['=HYPERLINK("http://x")', "+81 3", "-1", "価格"]}
+    )
+    got = pd.read_csv(__import__("io").StringIO(_csv(frame)), dtype=str)
+    assert got["text"].tolist() == ['\'=HYPERLINK("http://x")', "'+81 3", "-1", "価格"]
+    assert got["theme_id"].tolist() == ["-1", "0", "1", "2"]

@@ -24,6 +24,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -85,6 +86,25 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    """CSV text with spreadsheet formulas defused: a text cell starting with ``= + - @`` (or a tab
+    or carriage return) gets a leading ``'``, so Excel shows it instead of evaluating it
+    (``=HYPERLINK(...)`` in a customer's note stays text). Numbers such as ``-1`` are left alone."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [
+                "'" + v if isinstance(v, str) and _FORMULA.match(v) and not _NUMBER.match(v) else v for v in out[col]
+            ]
+    return out.to_csv(index=False, lineterminator="\n")
+
+
 def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: dict[str, Any]) -> dict:
     import pandas as pd
 
@@ -92,9 +112,9 @@ def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame
     files: dict[str, str | bytes] = dict(html) if isinstance(html, dict) else {"index.html": html}
     files["summary.md"] = render_markdown(model)
     themes = pd.DataFrame(model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"])
-    files["themes.csv"] = themes.to_csv(index=False, lineterminator="\n")
-    files["assignments.csv"] = assignments.to_csv(index=False, lineterminator="\n")
-    files["rejected.csv"] = rejected.to_csv(index=False, lineterminator="\n")
+    files["themes.csv"] = _csv(themes)
+    files["assignments.csv"] = _csv(assignments)
+    files["rejected.csv"] = _csv(rejected)
     files["run.json"] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
     from voc.report.excel import render_excel
 
