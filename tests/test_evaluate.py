@@ -123,3 +123,9 @@ def test_cli_evaluate_bad_column_exits_2(tmp_path) -> None:
     r = CliRunner().invoke(cli, ["evaluate", str(path), "--text-column", "text", "--label-column", "categry"])
     assert r.exit_code == 2
     assert "categry" in r.output
+
+
+def test_theme_labels_skip_generic_words() -> None:
+    from voc.label import label_from_keywords
+
+    assert label_from_keywords(["事", "為る", "様", "価格", "ー", "予算", "高い"]) == "価格・予算・高い"

@@ -9,11 +9,21 @@ import numpy as np
 __all__ = ["label_from_keywords", "distinct_keywords", "representative_quotes"]
 
 
+def _generic(word: str) -> bool:
+    """Words that say nothing in a label: stopwords (事, 為る, 様 …) and single kana or symbols."""
+    from voc.tokenize import load_wordlist
+
+    if len(word) == 1 and not ("\u4e00" <= word <= "\u9fff"):
+        return True
+    return word in load_wordlist("stopwords_ja") or word in load_wordlist("stopwords_sales")
+
+
 def distinct_keywords(keywords: Sequence[str], n: int | None = None) -> list[str]:
-    """Keywords with those contained in a better-ranked one removed (導入費用 hides 費用)."""
+    """Keywords with generic words dropped and those contained in a better-ranked one removed
+    (導入費用 hides 費用)."""
     kept: list[str] = []
     for word in keywords:
-        if any(word in k or k in word for k in kept):
+        if _generic(word) or any(word in k or k in word for k in kept):
             continue
         kept.append(word)
         if n is not None and len(kept) == n:
