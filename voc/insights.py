@@ -110,7 +110,8 @@ def theme_sizes(assignments: pd.DataFrame) -> pd.DataFrame:
 def _months(docs: pd.DataFrame, date_column: str) -> pd.Series:
     import pandas as pd
 
-    dates = pd.to_datetime(docs[date_column], errors="coerce")
+    values = docs[date_column].astype("string").str.strip().replace("", None)
+    dates = pd.to_datetime(values, errors="coerce", format="mixed")
     return dates.dt.strftime("%Y-%m")
 
 

@@ -10,6 +10,7 @@ run). Text is always stored as text, never as a formula, even when it starts wit
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -55,43 +56,35 @@ _MARKETING = [
 ]
 
 
-def _cell(ws: Any, value: Any) -> Any:
-    import math
-
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return WriteOnlyCell(ws, None)
+def _plain(value: Any) -> Any:
+    """A value xlsxwriter writes as it is: numpy scalars to Python, NaN/inf to blank."""
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
         value = value.item()
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # never a formula
-        return cell
-    return WriteOnlyCell(ws, value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list | tuple | dict):
+        return str(value)
+    return value
 
 
-def _sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    from openpyxl.styles import Font
-
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
-    head = []
-    for name in header:
-        c = _cell(ws, name)
-        c.font = Font(bold=True)
-        head.append(c)
-    ws.append(head)
-    for row in rows:
-        ws.append([_cell(ws, v) for v in row])
+def _sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, plain: bool = False) -> None:
+    """One sheet: a bold, frozen header row, then *rows* (*plain*: values need no conversion)."""
+    ws = wb.add_worksheet(title)
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, list(header), wb.add_format({"bold": True}))
+    for i, row in enumerate(rows, start=1):
+        ws.write_row(i, 0, row if plain else [_plain(v) for v in row])
 
 
 def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
     """The workbook as bytes (``.xlsx``); *assignments* is the frame written to ``assignments.csv``."""
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
+    buf = io.BytesIO()
+    # Text stays text: no formula, URL or number conversion of what customers or marketers wrote.
+    wb = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     themes = model.themes
     _sheet(
         wb,
@@ -131,7 +124,8 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
         ),
     )
     cols = [str(c) for c in assignments.columns]
-    _sheet(wb, "割り当て", cols, assignments.itertuples(index=False, name=None))
+    columns = [["" if _missing(v) else v for v in assignments[c].tolist()] for c in assignments.columns]
+    _sheet(wb, "割り当て", cols, zip(*columns, strict=True), plain=True)
     _sheet(
         wb,
         "月次推移",
@@ -165,6 +159,9 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
             else:
                 change_rows.append([jp, item, labels.get(item, "")])
     _sheet(wb, "変化", ["変化", "ID", "テーマ"], change_rows)
-    buf = io.BytesIO()
-    wb.save(buf)
+    wb.close()
     return buf.getvalue()
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
