@@ -90,3 +90,43 @@ def test_a_one_megabyte_cell_is_cleaned_quickly_enough_to_finish() -> None:
     frame = _frame(("田中様の件。" * 170_000, ""))  # ~1 MB
     kept, _ = clean(frame, ["call_note"])
     assert kept.loc[0, "truncated"] and kept.loc[0, "text"].startswith("［氏名］様の件。")
+
+
+# -- properties -----------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from voc.clean import mask_pii  # noqa: E402
+
+CONTEXT = st.text(
+    alphabet=st.sampled_from(list("価格が高い。、（）「」様さん部長 　テスト競合に決定！？・\n")), max_size=12
+)
+PHONES = st.builds(
+    lambda a, b, c, sep, fmt: fmt.format(a=a, b=b, c=c, s=sep),
+    st.integers(1000, 9999),
+    st.integers(1000, 9999),
+    st.integers(100, 999),
+    st.sampled_from(["-", " ", "ー", "−", ""]),
+    st.sampled_from(["090{s}{a}{s}{b}", "03{s}{a}{s}{b}", "0{c}{s}{c}{s}{a}", "+81{s}90{s}{a}{s}{b}", "(03){a}-{b}"]),
+)
+EMAILS = st.builds(
+    lambda user, dom: f"{user}@{dom}",
+    st.from_regex(r"[a-z][a-z0-9._-]{0,10}", fullmatch=True),
+    st.sampled_from(["example.co.jp", "example.com", "mail.example.jp"]),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.text(max_size=60))
+def test_masking_never_fails_and_is_idempotent(text: str) -> None:
+    once = mask_pii(normalize_text(text))
+    assert mask_pii(once) == once
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+# mid is never empty: "090 1000 1000a@example.jp" is ambiguous (1000a@… is a valid address)
+@given(CONTEXT, PHONES, CONTEXT.filter(lambda s: s.strip()), EMAILS, CONTEXT)
+def test_planted_phone_and_email_are_always_masked(left: str, phone: str, mid: str, email: str, right: str) -> None:
+    out = mask_pii(normalize_text(left + phone + mid + email + right))
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    assert digits[-4:] not in out and email not in out, out

@@ -70,6 +70,10 @@ def test_utf16_tab_separated_excel_unicode_text(tmp_path: Path) -> None:
     export = read_export(p, text_columns=["lost_reason"])
     assert export.encoding == "utf-16"
     assert export.frame["lost_reason"].tolist() == [r[1] for r in ROWS]
+    p.write_bytes(_csv(ROWS, sep="\t").encode("utf-16-le"))  # no BOM: charset-normalizer decides
+    export = read_export(p, text_columns=["lost_reason"])
+    assert export.encoding == "utf_16_le"
+    assert export.frame["lost_reason"].tolist() == [r[1] for r in ROWS]
 
 
 def test_encoding_override_and_clear_decode_error(tmp_path: Path) -> None:

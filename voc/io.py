@@ -83,7 +83,8 @@ def detect_encoding(data: bytes) -> str:
 
     charset-normalizer is asked first among Japanese codecs (CP932, EUC-JP, ISO-2022-JP, UTF-16),
     then among all codecs. Shift_JIS is reported as ``cp932``, its superset that Excel writes.
-    Falls back to ``cp932`` when the detector has no answer (the decoder then says where it fails).
+    When the detector has no answer, BOM-less UTF-16 is recognised by its NUL bytes; otherwise the
+    answer is ``cp932`` (and the decoder then says where it fails).
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -104,6 +105,16 @@ def detect_encoding(data: bytes) -> str:
         best = from_bytes(sample, cp_isolation=isolation).best()
         if best is not None and best.encoding:
             return _NAMES.get(best.encoding.lower(), best.encoding)
+    # No answer, which happens for BOM-less UTF-16 with emoji or rare symbols: ASCII delimiters and
+    # digits then leave a NUL byte in every other position.
+    half = max(1, len(sample) // 2)
+    for codec, zeros in (("utf_16_le", sample[1::2]), ("utf_16_be", sample[0::2])):
+        if zeros.count(0) > 0.3 * half:
+            try:
+                data.decode(codec)
+                return codec
+            except UnicodeDecodeError:
+                pass
     return "cp932"
 
 
