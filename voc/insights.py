@@ -241,23 +241,25 @@ def segment_lift(
     cols = ["theme_id", "column", "value", "n", "count", "share", "share_overall", "lift", "p_value", "q_value", "significant"]
     total = len(docs)
     theme = docs["theme_id"].to_numpy()
+    segments = []  # (column, value, mask, n) for every segment value with enough records
+    for column in segment_columns:
+        values = docs[column].astype("string").fillna("").str.strip().to_numpy()
+        for value in sorted(set(values) - {""}):
+            in_seg = values == value
+            n = int(in_seg.sum())
+            if n >= min_count:
+                segments.append((column, value, in_seg, n))
     rows = []
     for t in _theme_ids(docs):
         in_theme = theme == t
         n_theme = int(in_theme.sum())
         overall = n_theme / total
-        for column in segment_columns:
-            values = docs[column].astype("string").fillna("").str.strip().to_numpy()
-            for value in sorted(set(values) - {""}):
-                in_seg = values == value
-                n = int(in_seg.sum())
-                if n < min_count:
-                    continue
-                a = int((in_seg & in_theme).sum())
-                c = n_theme - a
-                p = _fisher_greater(a, n - a, c, (total - n) - c)
-                share = a / n
-                rows.append([t, column, value, n, a, share, overall, share / overall if overall else math.nan, p])
+        for column, value, in_seg, n in segments:
+            a = int((in_seg & in_theme).sum())
+            c = n_theme - a
+            p = _fisher_greater(a, n - a, c, (total - n) - c)
+            share = a / n
+            rows.append([t, column, value, n, a, share, overall, share / overall if overall else math.nan, p])
     out = pd.DataFrame(rows, columns=cols[:-2])
     out["q_value"] = benjamini_hochberg(out["p_value"].to_numpy()) if len(out) else []
     out["significant"] = (out["q_value"] < alpha) & (out["lift"] > 1)
