@@ -67,7 +67,7 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     """Run ``python -m voc report`` on *export*; returns timings, memory and NMI."""
     work.mkdir(parents=True, exist_ok=True)
     out_dir = work / "report"
-    cfg = write_config(work / "voc.toml", export, out_dir, extra)
+    cfg = write_config(work / "voc.toml", export.resolve(), out_dir.resolve(), extra)
     r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env)
     if r.returncode != 0:
         raise RuntimeError(f"voc report failed ({r.returncode}) on {export}:\n{r.stderr[-3000:]}")
