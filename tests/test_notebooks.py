@@ -1,8 +1,9 @@
 """The analyst notebooks: committed clean (no outputs, no function or class definitions, a parameters
 cell first) and executed top to bottom on the sample corpus, where a failing cell fails the test.
 
-The notebooks run in a kernel of this very interpreter (ipykernel's built-in ``python3`` spec runs
-``sys.executable``), with the notebooks folder as working directory, as ``make lab`` runs them.
+The notebooks run in a kernel of this very interpreter (a kernel spec written to a temporary
+``JUPYTER_PATH``, so nothing is registered globally and no global ``python3`` spec can point
+elsewhere), with the notebooks folder as working directory, as ``make lab`` runs them.
 Paths they write (taxonomy, report folder) are redirected to a temporary folder by a cell injected
 after the parameters cell, as papermill does.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,18 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("notebooks")
 
 
+@pytest.fixture()
+def kernel_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A kernel spec of this very interpreter, under a name no global spec can shadow."""
+    name = "voc-test-python"
+    spec = tmp_path / "jupyter" / "kernels" / name
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": name, "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return name
+
+
 def _inject(book, overrides: dict[str, str]) -> None:
     import nbformat
 
@@ -104,7 +118,7 @@ def _inject(book, overrides: dict[str, str]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXPECTED)
-def test_notebook_runs_top_to_bottom(name, workdir):
+def test_notebook_runs_top_to_bottom(name, workdir, kernel_name):
     nbformat = pytest.importorskip("nbformat", reason="nbformat is in requirements-dev.lock")
     nbclient = pytest.importorskip("nbclient", reason="nbclient is in requirements-dev.lock")
     pytest.importorskip("ipykernel", reason="ipykernel is in requirements-dev.lock")
@@ -112,7 +126,7 @@ def test_notebook_runs_top_to_bottom(name, workdir):
     _inject(book, {"TAXONOMY": str(workdir / "taxonomy.toml"), "OUT_DIR": str(workdir / "report")})
     client = nbclient.NotebookClient(
         book,
-        kernel_name="python3",
+        kernel_name=kernel_name,
         timeout=CELL_TIMEOUT_S,
         allow_errors=False,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
