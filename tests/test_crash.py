@@ -101,6 +101,21 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_a_second_run_on_the_same_history_is_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from voc._lock import run_lock
+    from voc.cli import cli
+
+    config = make_project(tmp_path / "proj", n_deals=60)
+    history = config.parent / "shared" / "history.duckdb"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[history]\npath = "{history}"\n', encoding="utf-8")
+    with run_lock(history):  # a run writing another output folder holds the same history
+        result = CliRunner().invoke(cli, ["report", "--config", str(config), "--out", str(tmp_path / "b" / "latest")])
+    assert result.exit_code == 1
+    assert "another voc run is writing" in result.output and "history.duckdb" in result.output
+
+
 def _tiny_report(out: Path, **kw) -> Path:
     import pandas as pd
 
