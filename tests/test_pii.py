@@ -100,6 +100,18 @@ def test_product_and_company_words_are_rarely_masked(figures: dict) -> None:
     assert figures["false_mask_rate"] <= 0.05, figures["false_masks"]
 
 
+def test_false_masks_on_real_customer_requests(shared_data: Path) -> None:
+    """Real voice-of-customer text (ASDC food requests, 11,485 utterances) has almost no personal
+    data, so nearly every change masking makes there is a false mask. Measured 0.22% of texts
+    (e.g. 船盛, 松花堂弁当, 金沢 tagged 人名 by UniDic); the bound is a guard, not the figure."""
+    import pandas as pd
+
+    texts = [normalize_text(t) for t in pd.read_csv(shared_data / "asdc_food_requests.csv")["text"].astype(str)]
+    changed = sum(mask_pii(t) != t for t in texts)
+    print(f"ASDC: {changed}/{len(texts)} texts changed by masking = {changed / len(texts):.2%}")
+    assert changed / len(texts) <= 0.01
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
