@@ -193,7 +193,7 @@ def evaluate(
     seeds: Sequence[int] = (0, 1, 2),
     embedding: str | Sequence[str] | None = None,
     reduction: str | Sequence[str] | None = None,
-    baselines: bool = True,
+    baselines: bool | Sequence[str] = True,
     top_n: int = 10,
     tokenizer: Any = None,
 ) -> EvaluationResult:
@@ -214,8 +214,8 @@ def evaluate(
         comma-separated string) compare every combination in one run; the rows are then named
         ``voc:<embedding>`` (``+umap`` when reduced), and in auto mode the baselines use the number
         of themes found by the first combination.
-    baselines : bool
-        Also fit TF-IDF + k-means, TF-IDF + NMF and LDA.
+    baselines : bool or sequence of str
+        Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named.
     top_n : int
         Keywords per theme used for coherence and diversity.
 
@@ -259,6 +259,14 @@ def evaluate(
     tokens = tokenizer.tokenize_many(texts)
     log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
 
+    if baselines is True:
+        chosen_baselines = list(METHODS[1:])
+    elif baselines is False:
+        chosen_baselines = []
+    else:
+        chosen_baselines = [b for b in METHODS[1:] if b in set(baselines)]
+        if len(chosen_baselines) != len(set(baselines)):
+            raise ConfigError(f"baselines must be among {METHODS[1:]}, got {list(baselines)!r}")
     rows: list[dict[str, Any]] = []
     assignments: dict[str, list[np.ndarray]] = {}
     order = [names[v] for v in variants] + list(METHODS[1:])
@@ -299,9 +307,9 @@ def evaluate(
             record(names[(emb_name, red)], seed, np.asarray(pred), topics, time.perf_counter() - t0)
             log.info("seed %d: %s found %d themes", seed, names[(emb_name, red)], model.n_themes_)
             found.append(model.n_themes_)
-        if baselines:
+        if chosen_baselines:
             k = k_fixed if k_fixed != "auto" else max(2, found[0])
-            for method in METHODS[1:]:
+            for method in chosen_baselines:
                 t0 = time.perf_counter()
                 pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
                 record(method, seed, pred_b, topics_b, time.perf_counter() - t0)
