@@ -396,6 +396,7 @@ def run_evaluate(
     reduction: str | None = None,
     no_baselines: bool = False,
     out_prefix: str | None = None,
+    sample: int | None = None,
 ) -> EvaluationResult:
     """What ``voc evaluate`` does: read, :func:`evaluate`, and write ``OUT.csv`` / ``OUT.md``."""
     from pathlib import Path
@@ -411,6 +412,12 @@ def run_evaluate(
         label_file=label_file,
         ignore_labels=ignore_label,
     )
+    if sample is not None and sample < len(texts):
+        import pandas as pd
+
+        # the same rows as pandas.read_csv(path).sample(n=sample, random_state=0)
+        picks = pd.Series(range(len(texts))).sample(n=sample, random_state=0).tolist()
+        texts, labels = [texts[i] for i in picks], [labels[i] for i in picks]
     result = evaluate(
         texts,
         labels,
@@ -421,6 +428,8 @@ def run_evaluate(
         baselines=not no_baselines,
     )
     result.settings["input"] = str(input_path)
+    if sample is not None:
+        result.settings["sample"] = sample
     if out_prefix:
         out = Path(out_prefix)
         out.parent.mkdir(parents=True, exist_ok=True)
