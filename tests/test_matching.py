@@ -94,3 +94,33 @@ def test_combine_signatures_weights_by_size():
     assert set(row["keywords"]) == {"価格", "高い", "割高", "NovaCRM", "無料", "他社"}
     assert row["keywords"][0] in {"価格", "NovaCRM"}
     assert np.linalg.norm(row["centroid_weights"]) == pytest.approx(1.0)
+
+
+def test_stable_theme_ids_use_the_last_comparable_run_and_apply_merges(tmp_path):
+    from voc.config import Config
+    from voc.enrich import stable_theme_ids
+    from voc.store import RunStore
+
+    prev = _previous({4: "price", 9: "rival"})
+    prev["reported_as"] = prev["theme_id"]
+    prev["label"], prev["share"], prev["status"] = ["価格", "競合"], [0.5, 0.5], ["", ""]
+    run = {"run_id": "r1", "created_at": "2026-08-31T00:00:00Z", "config": {"text_columns": ["lost_reason"]},
+           "n_read": 6, "n_kept": 6, "n_rejected": 0, "n_themes": 2, "n_unassigned": 0, "voc_version": "0"}
+    history = tmp_path / "history.duckdb"
+    with RunStore(history) as store:
+        store.record_run(run, prev, pd.DataFrame({"row": range(6), "theme_id": [4, 4, 4, 9, 9, 9]}))
+    tokens = RIVAL + PRICE + SSO
+    labels = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    keywords = {0: KW["rival"], 1: KW["price"], 2: KW["sso"]}
+    tax = Taxonomy()
+    tax.merge(9, 4)  # the marketer folded 競合 into 価格
+    config = Config(text_columns=["lost_reason"], history_path=str(history))
+    ids = stable_theme_ids(config, labels, tokens, keywords, tax)
+    assert ids.previous_run_id == "r1"
+    by_cluster = dict(zip(ids.themes["cluster"], ids.themes["theme_id"], strict=True))
+    assert by_cluster[0] == 9 and by_cluster[1] == 4 and by_cluster[2] == 10  # 10 = above every id used
+    assert ids.reported.tolist() == [4, 4, 4, 4, 4, 4, 10, 10]  # 9 reported as 4
+    assert ids.status == {4: "", 10: "新規"}
+    assert set(ids.keywords[4]) >= {"価格", "NovaCRM"}
+    other = stable_theme_ids(config.replace(text_columns=["call_note"]), labels, tokens, keywords, Taxonomy())
+    assert other.previous_run_id == "" and other.themes["theme_id"].min() == 10  # ids never reused

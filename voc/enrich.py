@@ -119,6 +119,22 @@ class StableIds:
         return self.taxonomy.name_of(theme_id, default)
 
 
+def _previous_run(store: Any, config: Config) -> dict[str, Any] | None:
+    """The latest run of the history that analysed the same text columns (runs of other configs
+    sharing the history file are not comparable)."""
+    import json
+
+    runs = store.runs()
+    for rec in reversed(runs.to_dict("records")):
+        try:
+            columns = json.loads(rec.get("config") or "{}").get("text_columns")
+        except ValueError:
+            columns = None
+        if columns is None or list(columns) == list(config.text_columns):
+            return rec
+    return None
+
+
 def _new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
@@ -132,7 +148,8 @@ def stable_theme_ids(
 ) -> StableIds:
     """Match the fitted themes (*labels*, ``ThemeModel.keywords_``) to the previous run's.
 
-    Reads the latest run of the history (when ``[history] enabled``), matches by
+    Reads the latest run of the history with the same text columns (when ``[history] enabled``),
+    matches by
     :func:`voc.matching.match_themes`, then applies the taxonomy's ``merge_into`` links. The status
     is ``"新規"`` for themes without a match, but only when there was something to match against
     (a previous run or taxonomy entries with keywords).
@@ -148,7 +165,7 @@ def stable_theme_ids(
         from voc.store import RunStore
 
         with RunStore(history_path(config)) as store:
-            last = store.latest_run()
+            last = _previous_run(store, config)
             max_id = store.max_theme_id()
             if last is not None:
                 prev_id, prev_kept = str(last["run_id"]), int(last["n_kept"] or 0)
