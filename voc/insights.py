@@ -157,7 +157,8 @@ def win_loss(
 
     Needs ``theme_id`` and *outcome_column*; records whose outcome is neither *won* nor *lost*
     (e.g. 進行中) are left out. One row per theme; each row's dict (``row.to_dict()`` without
-    ``theme_id``) is what ``ThemeRow.winloss`` holds. Columns / keys:
+    ``theme_id``, NaN turned into ``None``, numpy scalars into Python ones) is what
+    ``ThemeRow.winloss`` holds. Columns / keys:
 
     ``n_won``, ``n_lost``
         closed deals of the theme that were won / lost.
@@ -229,7 +230,8 @@ def segment_lift(
     the segment is higher than outside it; Benjamini–Hochberg runs over all those tests together.
 
     One row per theme × segment value (sorted by theme id, then q-value, then lift descending); the
-    dicts in ``ThemeRow.segments`` are rows of this frame without ``theme_id``. Columns / keys:
+    dicts in ``ThemeRow.segments`` are rows of this frame without ``theme_id`` (NaN as ``None``),
+    in the same order. Columns / keys:
 
     ``column`` (segment column name), ``value`` (segment value), ``n`` (records in the segment),
     ``count`` (of them in the theme), ``share`` (``count / n``), ``share_overall`` (theme share in
