@@ -127,3 +127,21 @@ def test_documents_map_static_and_interactive():
     assert {t.name for t in inter.data} == {"価格が高い", "機能不足", "未分類"}
     with pytest.raises(ValueError, match="90 embeddings for 3 labels"):
         plots.documents_map(emb, [0, 1, 2])
+
+
+def test_segment_heatmap_marks_significant_cells():
+    lift = pd.DataFrame(
+        {
+            "column": ["company_size"] * 3 + ["region"],
+            "value": ["〜50名", "1001名以上", "〜50名", "関東"],
+            "label": ["価格", "価格", "決裁", "価格"],
+            "lift": [1.8, 0.5, 1.0, 1.2],
+            "significant": [True, False, False, False],
+        }
+    )
+    fig = plots.segment_heatmap(lift, "company_size")
+    texts = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert texts == ["0.50", "1.00", "1.80*"]  # 決裁 × 1001名以上 has no row: no cell text
+    _render(fig)
+    with pytest.raises(ValueError, match="no rows for segment column 'industry'"):
+        plots.segment_heatmap(lift, "industry")

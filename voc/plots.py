@@ -28,6 +28,7 @@ __all__ = [
     "win_loss_effect",
     "documents_map",
     "distinguishing_words",
+    "segment_heatmap",
 ]
 
 log = logging.getLogger(__name__)
@@ -302,4 +303,57 @@ def distinguishing_words(
         ax.set_xlabel("z")
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def segment_heatmap(
+    lift: pd.DataFrame,
+    column: str,
+    *,
+    label: str = "label",
+    value: str = "lift",
+    title: str | None = None,
+) -> Figure:
+    """A theme × segment-value heatmap of *value* (default the lift of :func:`voc.insights.segment_lift`)
+    for one segment *column*; cells marked ``*`` are significant when a ``significant`` column exists.
+
+    Needs columns ``column`` (segment column name), ``value`` (segment value), *label* and *value*.
+    """
+    import numpy as np
+
+    _need(lift, ["column", "value", label, value], "segment_heatmap")
+    part = lift[lift["column"] == column]
+    if part.empty:
+        raise ValueError(f"no rows for segment column {column!r}; columns are {sorted(set(lift['column']))}")
+    grid = part.pivot_table(index=label, columns="value", values=value, aggfunc="first")
+    fig, ax = _figure(1.6 + 0.9 * grid.shape[1], 0.9 + 0.4 * grid.shape[0])
+    data = grid.to_numpy(dtype=float)
+    if value == "lift":
+        from matplotlib.colors import LogNorm
+
+        span = float(np.nanmax(np.abs(np.log(np.clip(data, 1e-3, None))))) if np.isfinite(data).any() else 1.0
+        span = max(span, 0.1)
+        norm = LogNorm(vmin=float(np.exp(-span)), vmax=float(np.exp(span)))
+        image = ax.imshow(data, cmap="RdBu_r", norm=norm, aspect="auto")
+    else:
+        image = ax.imshow(data, cmap="viridis", aspect="auto")
+    sig = None
+    if "significant" in part.columns:
+        sig = part.pivot_table(index=label, columns="value", values="significant", aggfunc="first").reindex_like(grid)
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            if np.isfinite(data[i, j]):
+                mark = "*" if sig is not None and sig.iat[i, j] == 1 else ""
+                ax.text(j, i, f"{data[i, j]:.2f}{mark}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45, ha="right")
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    ax.set_title(title or f"{column} 別のテーマ ({value}, * = 有意)")
+    bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    if value == "lift":
+        from matplotlib.ticker import FixedLocator, NullFormatter, StrMethodFormatter
+
+        ticks = [t for t in (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0) if norm.vmin <= t <= norm.vmax]
+        bar.ax.yaxis.set_major_locator(FixedLocator(ticks))
+        bar.ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        bar.ax.yaxis.set_minor_formatter(NullFormatter())
     return fig
