@@ -33,7 +33,7 @@ def main() -> None:
             "# Conda environment for voc, generated from requirements*.lock by scripts/sync_env.py.",
             "# After `conda env create -f environment.yml && conda activate voc`, install BERTopic without",
             "# its torch dependency and voc itself:",
-            "#   pip install --no-deps bertopic==0.17.4 && pip install --no-deps -e .",
+            "#   pip install --no-deps bertopic==0.17.4 ja-ginza==5.3.0 && pip install --no-deps -e .",
             "name: voc",
             "channels:",
             "  - conda-forge",
