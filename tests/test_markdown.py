@@ -37,6 +37,8 @@ def test_summary_sections_follow_the_model():
     assert wl.index("7. 競合") < wl.index("1. 価格")
     assert "セキュリティ" not in wl
     assert "| 12 | セキュリティ審査 | 12 | 1.2% | 1.2%→1.2% | 件数不足 |" in text
+    # trend: mean share of the first three months → the last three
+    assert "| 7 | 競合 NovaCRM \\| 乗り換え【急増】【新規】 | 150 | 15.0% | 1.3%→19.3% |" in text
     # notable segments: only the significant one
     assert "industry＝製造業 60.0%（全体 42.0%、リフト 1.43）" in text
     assert "関西" not in text

@@ -135,6 +135,20 @@ def _winloss_view(t: ThemeRow) -> dict[str, Any]:
     }
 
 
+def trend_ends(trend: list[tuple[str, int, float]], months: int = 3) -> tuple[float, float] | None:
+    """Mean monthly share of the first and of the last *months* months (``None`` if too short).
+
+    Single months are noisy on small corpora; three-month means say "rose" or "fell" more honestly.
+    """
+    if len(trend) < 2 * months:
+        return None
+    first = [s for _, _, s in trend[:months] if _finite(s)]
+    last = [s for _, _, s in trend[-months:] if _finite(s)]
+    if not first or not last:
+        return None
+    return sum(first) / len(first), sum(last) / len(last)
+
+
 def _sparkline(trend: list[tuple[str, int, float]], width: int = 120, height: int = 28) -> dict[str, Any]:
     """Points of an SVG polyline for the monthly share (scaled to the theme's own maximum)."""
     if len(trend) < 2:
@@ -143,13 +157,14 @@ def _sparkline(trend: list[tuple[str, int, float]], width: int = 120, height: in
     top = max(shares) or 1.0
     step = (width - 4) / (len(shares) - 1)
     pts = [(2 + i * step, height - 3 - (s / top) * (height - 6)) for i, s in enumerate(shares)]
-    first, last = trend[0], trend[-1]
+    ends = trend_ends(trend)
+    title = "月ごとの割合" + (f"：最初の3か月 {_pct(ends[0])} → 直近3か月 {_pct(ends[1])}" if ends else "")
     return {
         "width": width,
         "height": height,
         "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
         "last": pts[-1],
-        "title": f"{first[0]} {_pct(first[2])} → {last[0]} {_pct(last[2])}（月ごとの割合）",
+        "title": title,
     }
 
 

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from voc.report.html import LOST_ONLY_NOTE, winloss_mode
+from voc.report.html import LOST_ONLY_NOTE, trend_ends, winloss_mode
 from voc.report.model import ReportModel, ThemeRow
 
 __all__ = ["render_markdown", "MAX_THEME_SECTIONS"]
@@ -71,9 +71,8 @@ def _effect_cell(t: ThemeRow) -> str:
 
 
 def _trend_cell(t: ThemeRow) -> str:
-    if len(t.trend) < 2:
-        return "—"
-    return f"{_pct(t.trend[0][2])}→{_pct(t.trend[-1][2])}"
+    ends = trend_ends(t.trend)
+    return f"{_pct(ends[0])}→{_pct(ends[1])}" if ends else "—"
 
 
 def _changes(model: ReportModel) -> list[str]:
@@ -95,9 +94,9 @@ def _changes(model: ReportModel) -> list[str]:
 
 
 def _table(model: ReportModel) -> list[str]:
-    has_trend = any(len(t.trend) >= 2 for t in model.themes)
+    has_trend = any(trend_ends(t.trend) for t in model.themes)
     has_wl = winloss_mode(model) == "full"
-    head = ["ID", "テーマ", "件数", "割合"] + (["推移（最初→最後の月）"] if has_trend else [])
+    head = ["ID", "テーマ", "件数", "割合"] + (["推移（最初の3か月→直近3か月）"] if has_trend else [])
     head += (["受注率への影響"] if has_wl else []) + ["キーワード"]
     align = ["---:", "---", "---:", "---:"] + (["---"] if has_trend else []) + (["---:"] if has_wl else []) + ["---"]
     lines = ["## テーマ一覧", "", "| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
