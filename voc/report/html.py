@@ -177,7 +177,7 @@ def _segments_view(t: ThemeRow, limit: int = 12) -> dict[str, Any]:
             -(s.get("lift") or 0),
         )
     )
-    top = max((s.get("share") or 0 for s in rows), default=0) or 1
+    top = max((max(s.get("share") or 0, s.get("share_overall") or 0) for s in rows), default=0) or 1
     view = [
         {
             "column": str(s.get("column", "")),
@@ -190,6 +190,7 @@ def _segments_view(t: ThemeRow, limit: int = 12) -> dict[str, Any]:
             "q": s.get("q_value"),
             "significant": bool(s.get("significant")),
             "bar": round(100 * (s.get("share") or 0) / top, 1),
+            "overall_pos": round(min(100.0, 100 * (s.get("share_overall") or 0) / top), 1),
         }
         for s in rows
     ]
