@@ -28,7 +28,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
 
     [scale]
     n_jobs = -1                       # tokenizer processes (-1: one per core; used from 4,000 texts)
-    fit_sample = 30000                # fit themes on a stratified sample this big, assign the rest (0: all)
+    fit_sample = 10000                # fit themes on a stratified sample this big, assign the rest (0: all)
     batch_size = 50000                # documents per embedding / assignment batch
     dask = "tcp://scheduler:8786"     # optional: run on a Dask cluster (pip install 'voc[dask]')
 
@@ -116,7 +116,7 @@ class Config:
     min_count: int = 20
     # [scale]  (see README "Performance")
     n_jobs: int = -1
-    fit_sample: int | None = 30_000
+    fit_sample: int | None = 10_000
     batch_size: int = 50_000
     dask: str | None = None
 
