@@ -290,3 +290,35 @@ def test_hand_model_site_badges_changes_pagination_and_outcome_filter(watched, t
     assert page.inner_text("#quote-count") == "20 件中 1–20 件を表示"
     assert page.locator("#quote-body td.won").count() == 20
     assert page.is_visible("#segment-table")
+
+
+def test_site_served_over_http_loads_only_from_its_own_origin(browser, tmp_path):
+    """An intranet web server: the same pages, every request to the serving origin, no CSP error."""
+    import functools
+    import http.server
+    import threading
+
+    write_site(tmp_path, hand_model())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        urls: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: urls.append(r.url))
+        page.goto(origin + "themes/7.html")
+        page.wait_for_selector("#chart-theme-trend .main-svg")
+        assert page.inner_text("#quote-count") == "1 件中 1–1 件を表示"
+        page.click("a:has-text('テーマ一覧')")
+        page.wait_for_selector("#chart-share .main-svg")
+        assert errors == []
+        assert urls and all(u.startswith(origin) for u in urls), urls
+    finally:
+        context.close()
+        server.shutdown()
