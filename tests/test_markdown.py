@@ -100,3 +100,9 @@ def test_lost_reasons_only_give_no_win_rate_effect():
     out = render_markdown(model)
     assert "受注率への影響" not in out and "pt＊" not in out
     assert "失注した商談にしか書かれていない" in out
+
+
+def test_no_themes_says_so():
+    model = ReportModel("voc", "x.csv", [], {"read": 3, "kept": 0, "rejected": 3}, {"empty_text": 3}, 0)
+    out = render_markdown(model)
+    assert "テーマはありません" in out and "|---" not in out and "テーマ別の声" not in out

@@ -127,6 +127,13 @@ def test_model_without_insights_renders_without_charts_that_need_them():
     assert "受注・失注の列が設定されていないため" in page
 
 
+def test_no_themes_gives_an_index_that_says_so():
+    model = ReportModel("voc", "x.csv", [], {"read": 3, "kept": 0, "rejected": 3}, {"empty_text": 3}, 0)
+    files = site_files(model)
+    assert not any(rel.startswith("themes/") for rel in files)
+    assert "テーマはありません" in files["index.html"] and _island(files["index.html"])["figures"] == {}
+
+
 def test_lost_reasons_only_show_shares_among_lost_deals_not_win_rates():
     model = hand_model()
     for t in model.themes:

@@ -107,6 +107,8 @@ def _table(model: ReportModel) -> list[str]:
         cells += [_effect_cell(t)] if has_wl else []
         cells.append("、".join(_md(k) for k in t.keywords[:6]))
         lines.append("| " + " | ".join(cells) + " |")
+    if not model.themes:
+        lines = lines[:2] + ["テーマはありません（分析できる行がありませんでした）。"]
     lines.append("")
     if has_wl:
         lines += [
@@ -159,6 +161,8 @@ def _segments(model: ReportModel, per_theme: int = 3) -> list[str]:
 
 def _sections(model: ReportModel) -> list[str]:
     chosen = [t for i, t in enumerate(model.themes) if i < MAX_THEME_SECTIONS or t.emerging or t.status == "新規"]
+    if not chosen:
+        return []
     lines = ["## テーマ別の声", ""]
     for t in chosen:
         lines += [f"### {_name(t)}（{t.size:,} 件、{_pct(t.share)}）", ""]
