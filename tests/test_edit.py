@@ -151,6 +151,10 @@ def test_a_saved_taxonomy_is_re_applied_by_a_new_editor(editor, fitted, tmp_path
     assert again.name(a) == "価格"
     assert (again.labels == editor.labels).all()
     assert b not in again.keywords
+    # saving again keeps each entry recognisable: the target keeps its own keywords, not the merged ones
+    again.save()
+    third = ThemeEditor(model, texts, taxonomy=path, tokens=tokens)
+    assert (third.labels == editor.labels).all() and third.name(a) == "価格"
 
 
 def test_find_and_similar_pairs(editor):

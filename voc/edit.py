@@ -196,10 +196,10 @@ class ThemeEditor:
         self.random_state = random_state
         self.labels = np.asarray(model.labels_, dtype=int).copy()
         self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
-        if any(e.keywords or e.seed_words for e in self.taxonomy.themes):
-            self._apply_taxonomy()
         # keywords of each theme's own documents before merges: what the next run recognises it by
         self._own_keywords = {t: list(kw) for t, kw in self.keywords.items()}
+        if any(e.keywords or e.seed_words for e in self.taxonomy.themes):
+            self._apply_taxonomy()
 
     def _apply_taxonomy(self) -> None:
         """Give the fitted themes the ids of the taxonomy's entries they match (by keywords, as a batch
@@ -217,6 +217,7 @@ class ThemeEditor:
         mapping, _ = match_themes(sig, None, next_id=max([0, *self.taxonomy.ids()]) + 1, taxonomy=candidates)
         to_id = {int(c): int(t) for c, t in zip(mapping["cluster"], mapping["theme_id"], strict=True)}
         reported = {c: self.taxonomy.resolve(t) for c, t in to_id.items()}
+        self._own_keywords = {to_id[c]: self._own_keywords[c] for c in to_id}
         self.labels = np.asarray([reported.get(int(c), -1) if c >= 0 else -1 for c in self.labels], dtype=int)
         merged = {reported[c] for c in reported if reported[c] != to_id[c]}
         self.keywords = {reported[c]: self.keywords[c] for c in sorted(reported) if reported[c] == to_id[c]}
