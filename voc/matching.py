@@ -114,7 +114,7 @@ def _taxonomy_candidates(taxonomy: Taxonomy | None, exclude: set[int]) -> list[d
     out = []
     for e in taxonomy.themes if taxonomy is not None else []:
         words = e.keywords or e.seed_words
-        if e.id in exclude or e.merge_into is not None or not words:
+        if e.id in exclude or not words:  # merged entries too: they are then reported under their target
             continue
         out.append({
             "theme_id": e.id,
