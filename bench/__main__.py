@@ -48,6 +48,23 @@ def _machine(shared: bool) -> dict[str, Any]:
     }
 
 
+def _write(res: dict[str, Any], out: Path, stamp: str) -> str:
+    """Write (or rewrite, after each run) the Markdown, JSON and plot; returns the Markdown."""
+    from bench import _report
+
+    res["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    md = _report.markdown(res)
+    png = _report.plot(res, out / f"bench-{stamp}.png")
+    if png:
+        md += f"\n![benchmark plot]({png.name})\n"
+    (out / f"bench-{stamp}.md").write_text(md, encoding="utf-8")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    (out / "latest.md").write_text(md.replace(png.name, "latest.png") if png else md, encoding="utf-8")
+    if png:
+        (out / "latest.png").write_bytes(png.read_bytes())
+    return md
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="10000,100000,1000000", help="end-to-end sizes (notes), comma-separated")
@@ -61,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "results")
     p.add_argument("--shared", action="store_true", help="note in the results that the machine was shared")
     p.add_argument("--timeout", type=float, default=3600, help="seconds before a child run is killed")
+    p.add_argument("--naive-timeout", type=float, default=0,
+                   help="seconds before a naive run is killed (its time is then reported as a lower bound)")
     p.add_argument("--threads", type=int, default=1,
                    help="OpenMP/BLAS threads of the voc and naive child runs (0: leave the environment alone); "
                    "1 by default because oversubscribed OpenMP threads on a busy machine slowed k-means 8×")
@@ -73,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             env[var] = str(a.threads)
     parts = set(a.only or ["tokenizer", "e2e", "naive"])
 
-    from bench import _data, _e2e, _report, _tokenizer
+    from bench import _data, _e2e, _tokenizer
 
     _e2e.TEXT_COLUMN = a.text_column
     _e2e.TRUTH_COLUMN = f"{a.text_column}_theme"
@@ -87,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {**_machine(a.shared), "threads": a.threads},
         "text_column": a.text_column,
         "errors": [],
+        "e2e": [],
+        "naive": [],
     }
 
     def say(msg: str) -> None:
@@ -97,40 +118,31 @@ def main(argv: list[str] | None = None) -> int:
         texts = _data.notes(a.tokenizer_texts, a.seed, cache)
         res["tokenizer"] = _tokenizer.run(texts, rounds=a.rounds, jobs=a.jobs)
         say(f"tokenizer: {res['tokenizer']['ratio_1proc']:.2f}× parse, {res['tokenizer']['speedup_jobs']:.2f}× with {a.jobs} jobs")
+        _write(res, a.out, stamp)
     res["e2e"], res["naive"] = [], []
-    for size in _ints(a.sizes) if "e2e" in parts else []:
+    voc_sizes = _ints(a.sizes) if "e2e" in parts else []
+    naive_sizes = _ints(a.naive_sizes) if "naive" in parts else []
+    for size in sorted(set(voc_sizes) | set(naive_sizes)):  # by size, voc then naive: small results come first
         export, truth = _data.export(size, a.seed, cache)
-        say(f"voc report: {size:,} notes")
-        try:
-            r = _e2e.run_voc(export, truth, a.out / "runs" / f"voc_{size}", timeout=a.timeout, env=env)
-        except RuntimeError as exc:
-            res["errors"].append(str(exc).splitlines()[0])
-            say(str(exc))
-            continue
-        res["e2e"].append({"size": size, **r})
-        say(f"voc report: {size:,} notes in {r['wall_s']:.1f}s, {r['peak_rss_mb']:.0f} MB, NMI {r['nmi']:.3f}")
-    for size in _ints(a.naive_sizes) if "naive" in parts else []:
-        export, truth = _data.export(size, a.seed, cache)
-        say(f"naive BERTopic: {size:,} notes")
-        try:
-            r = _e2e.run_naive(export, truth, a.out / "runs" / f"naive_{size}", timeout=a.timeout, env=env)
-        except RuntimeError as exc:
-            res["errors"].append(str(exc).splitlines()[0])
-            say(str(exc))
-            continue
-        res["naive"].append({"size": size, **r})
-        say(f"naive BERTopic: {size:,} notes in {r['wall_s']:.1f}s, NMI {r['nmi']:.3f}")
-    res["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    md = _report.markdown(res)
-    png = _report.plot(res, a.out / f"bench-{stamp}.png")
-    if png:
-        md += f"\n![benchmark plot]({png.name})\n"
-    (a.out / f"bench-{stamp}.md").write_text(md, encoding="utf-8")
-    (a.out / f"bench-{stamp}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    (a.out / "latest.md").write_text(md, encoding="utf-8")
-    if png:
-        (a.out / "latest.png").write_bytes(png.read_bytes())
-        (a.out / "latest.md").write_text(md.replace(png.name, "latest.png"), encoding="utf-8")
+        for kind in ("voc", "naive"):
+            if size not in (voc_sizes if kind == "voc" else naive_sizes):
+                continue
+            say(f"{kind}: {size:,} notes")
+            runner = _e2e.run_voc if kind == "voc" else _e2e.run_naive
+            limit = a.timeout if kind == "voc" else (a.naive_timeout or a.timeout)
+            try:
+                r = runner(export, truth, a.out / "runs" / f"{kind}_{size}", timeout=limit, env=env)
+            except _e2e.TimedOut as exc:
+                r = {"timed_out": True, "wall_s": exc.wall_s, "peak_rss_mb": exc.peak_rss_mb}
+                say(str(exc))
+            except RuntimeError as exc:
+                res["errors"].append(str(exc).splitlines()[0])
+                say(str(exc))
+                continue
+            res["e2e" if kind == "voc" else "naive"].append({"size": size, **r})
+            say(f"{kind}: {size:,} notes in {r['wall_s']:.1f}s, {r['peak_rss_mb']:.0f} MB, NMI {r.get('nmi', float('nan')):.3f}")
+            _write(res, a.out, stamp)
+    md = _write(res, a.out, stamp)
     print(md)
     say(f"written to {a.out / f'bench-{stamp}.md'}")
     return 1 if res["errors"] else 0

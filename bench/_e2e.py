@@ -12,6 +12,15 @@ from typing import Any
 from bench._measure import run
 
 TEXT_COLUMN = "call_note"
+
+
+class TimedOut(RuntimeError):
+    """A child run was killed after its time limit; ``wall_s`` is a lower bound."""
+
+    def __init__(self, what: str, wall_s: float, peak_rss_mb: float) -> None:
+        super().__init__(f"{what} killed after {wall_s:.0f}s")
+        self.wall_s = wall_s
+        self.peak_rss_mb = peak_rss_mb
 TRUTH_COLUMN = "call_note_theme"
 
 
@@ -69,6 +78,8 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     out_dir = work / "report"
     cfg = write_config(work / "voc.toml", export.resolve(), out_dir.resolve(), extra)
     r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env)
+    if r.timed_out:
+        raise TimedOut(f"voc report on {export.name}", r.wall_s, r.peak_rss_mb)
     if r.returncode != 0:
         raise RuntimeError(f"voc report failed ({r.returncode}) on {export}:\n{r.stderr[-3000:]}")
     run_json = _find_run_json(out_dir)
@@ -97,6 +108,8 @@ def run_naive(export: Path, truth: Path, work: Path, timeout: float | None = Non
     out = work / "naive.json"
     cmd = [sys.executable, "-m", "bench._naive", str(export), TEXT_COLUMN, str(out)]
     r = run(cmd, timeout=timeout, env=env)
+    if r.timed_out:
+        raise TimedOut(f"naive reference on {export.name}", r.wall_s, r.peak_rss_mb)
     if r.returncode != 0:
         raise RuntimeError(f"naive reference failed ({r.returncode}) on {export}:\n{r.stderr[-3000:]}")
     info = json.loads(out.read_text(encoding="utf-8"))

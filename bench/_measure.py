@@ -19,6 +19,7 @@ class Run:
     peak_rss_mb: float
     returncode: int
     stderr: str
+    timed_out: bool = False
 
 
 def run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None) -> Run:
@@ -41,6 +42,7 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float | N
     reader.start()
     ps = psutil.Process(proc.pid) if psutil else None
     ru_maxrss_kb = 0
+    killed = False
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -58,10 +60,14 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float | N
                 peak = max(peak, total)
             except psutil.Error:
                 pass
-        if timeout is not None and time.perf_counter() - t0 > timeout:
+        if timeout is not None and time.perf_counter() - t0 > timeout and not killed:
+            killed = True
+            for child in ps.children(recursive=True) if ps is not None else []:
+                child.kill()
             proc.kill()
         time.sleep(0.1)
     wall = time.perf_counter() - t0
     reader.join(timeout=5)
     peak = max(peak, ru_maxrss_kb * 1024)
-    return Run(wall_s=wall, peak_rss_mb=peak / 2**20, returncode=proc.returncode, stderr="".join(err_chunks))
+    return Run(wall_s=wall, peak_rss_mb=peak / 2**20, returncode=proc.returncode, stderr="".join(err_chunks),
+               timed_out=killed)

@@ -57,8 +57,8 @@ def markdown(res: dict[str, Any]) -> str:
         ]
     e2e = res.get("e2e", [])
     if e2e:
-        stages = [s for s in STAGE_ORDER if any(s in r["stages"] for r in e2e)]
-        stages += sorted({s for r in e2e for s in r["stages"]} - set(stages))
+        stages = [s for s in STAGE_ORDER if any(s in r.get("stages", {}) for r in e2e)]
+        stages += sorted({s for r in e2e for s in r.get("stages", {})} - set(stages))
         out += [
             f"## End to end: `voc report` ({res.get('text_column', 'call_note')}, themes = auto, default config)",
             "",
@@ -66,6 +66,10 @@ def markdown(res: dict[str, Any]) -> str:
             "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(stages),
         ]
         for r in e2e:
+            if r.get("timed_out"):
+                out.append(f"| {r['size']:,} | – | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} | – | – |"
+                           + " – |" * len(stages))
+                continue
             out.append(
                 f"| {r['size']:,} | {r['texts']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | "
                 f"{r['n_themes']} | {_f(r['nmi'], 3)} | "
@@ -74,7 +78,7 @@ def markdown(res: dict[str, Any]) -> str:
             )
         out.append("")
         for r in e2e:
-            if r["size"] in TARGETS:
+            if r["size"] in TARGETS and not r.get("timed_out"):
                 wall, rss = TARGETS[r["size"]]
                 out.append(
                     f"- {r['size']:,} notes: {_f(r['wall_s'])} s (target ≤ {wall:.0f}: {_ok(r['wall_s'] <= wall)}), "
@@ -94,7 +98,15 @@ def markdown(res: dict[str, Any]) -> str:
         ]
         for r in naive:
             v = by_size.get(r["size"])
+            if v and v.get("timed_out"):
+                v = None
             speed = r["wall_s"] / v["wall_s"] if v else float("nan")
+            if r.get("timed_out"):
+                out.append(
+                    f"| {r['size']:,} | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} | – | – | "
+                    f"{_f(v['wall_s']) if v else '–'} | {_f(v['nmi'], 3) if v else '–'} | ≥ {_f(speed)}× | – |"
+                )
+                continue
             out.append(
                 f"| {r['size']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | {r['n_themes']} "
                 f"({r['outliers']:,}) | {_f(r['nmi'], 3)} | {_f(v['wall_s']) if v else '–'} | "
@@ -109,7 +121,8 @@ def markdown(res: dict[str, Any]) -> str:
 
 
 def plot(res: dict[str, Any], path: Path) -> Path | None:
-    e2e, naive, tok = res.get("e2e", []), res.get("naive", []), res.get("tokenizer")
+    e2e = [r for r in res.get("e2e", []) if not r.get("timed_out")]
+    naive, tok = res.get("naive", []), res.get("tokenizer")
     if not (e2e or tok):
         return None
     import matplotlib
