@@ -124,3 +124,20 @@ def test_stable_theme_ids_use_the_last_comparable_run_and_apply_merges(tmp_path)
     assert set(ids.keywords[4]) >= {"価格", "NovaCRM"}
     other = stable_theme_ids(config.replace(text_columns=["call_note"]), labels, tokens, keywords, Taxonomy())
     assert other.previous_run_id == "" and other.themes["theme_id"].min() == 10  # ids never reused
+
+
+def test_pairs_below_the_threshold_cannot_steal_a_match(monkeypatch):
+    """X is A's best match (0.55); pairing Y–A (0.51) + X–B (0.40, below 0.5) sums higher, but a
+    below-threshold pair must count as nothing."""
+    import voc.matching as matching
+
+    table = {("X", "A"): 0.55, ("Y", "A"): 0.51, ("X", "B"): 0.40, ("Y", "B"): 0.30}
+    monkeypatch.setattr(matching, "signature_similarity", lambda a, b, **_: table[(a["keywords"][0], b["keywords"][0])])
+
+    def sig(name: str) -> dict:
+        return {"keywords": [name], "keyword_weights": [1.0], "centroid_terms": [], "centroid_weights": []}
+
+    current = pd.DataFrame([{"cluster": 0, **sig("X")}, {"cluster": 1, **sig("Y")}])
+    previous = pd.DataFrame([{"theme_id": 1, **sig("A")}, {"theme_id": 2, **sig("B")}])
+    mapping, vanished = matching.match_themes(current, previous, next_id=3, threshold=0.5)
+    assert mapping["theme_id"].tolist() == [1, 3] and vanished == [2]

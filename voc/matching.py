@@ -7,8 +7,8 @@ embedding coordinates of two runs are not comparable, while words are.
 
 Similarity of two themes = ``centroid_weight`` × cosine(term centroids) + (1 − ``centroid_weight``)
 × cosine(keyword weights); only the keyword part when either side has no centroid (taxonomy
-entries). Themes are paired one-to-one by the Hungarian algorithm on that matrix and a pair counts
-only at or above ``threshold``. Matched themes keep the previous id; the others get fresh ids above
+entries). Themes are paired one-to-one by the Hungarian algorithm on that matrix, with pairs below
+``threshold`` counted as zero (they never match). Matched themes keep the previous id; the others get fresh ids above
 every id used before and the status ``"新規"``; previous themes left unmatched have vanished.
 """
 
@@ -173,7 +173,9 @@ def match_themes(
             sim[i, j] = signature_similarity(a, b, centroid_weight=centroid_weight)
     matched: dict[int, tuple[int, float]] = {}
     if sim.size:
-        rows, cols = linear_sum_assignment(-sim)
+        # Pairs below the threshold count as nothing, so that forcing an unrelated pair elsewhere
+        # can never win a theme its better match.
+        rows, cols = linear_sum_assignment(-np.where(sim >= threshold, sim, 0.0))
         for i, j in zip(rows, cols, strict=True):
             if sim[i, j] >= threshold:
                 matched[int(i)] = (int(cands[j]["theme_id"]), float(sim[i, j]))
