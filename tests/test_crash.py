@@ -147,10 +147,26 @@ def test_run_folders_and_latest_link(tmp_path: Path) -> None:
     assert os.readlink(other) == "sales.2026-11-28T060000Z" and (other / "themes.csv").is_file()
 
 
+def test_a_folder_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
+    from voc.errors import VocError
+
+    out = tmp_path / "Documents"
+    out.mkdir()
+    (out / "売上.xlsx").write_text("user data", encoding="utf-8")
+    with pytest.raises(VocError, match="does not hold a voc report"):
+        _tiny_report(out)
+    assert (out / "売上.xlsx").read_text(encoding="utf-8") == "user data" and not out.is_symlink()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _tiny_report(empty)
+    assert empty.is_symlink()
+
+
 def test_an_old_real_folder_is_moved_aside_not_lost(tmp_path: Path) -> None:
     out = tmp_path / "latest"
     out.mkdir()
     (out / "index.html").write_text("old", encoding="utf-8")
+    (out / "run.json").write_text("{}", encoding="utf-8")
     _tiny_report(out, stamp="2026-11-28T060000Z")
     assert out.is_symlink()
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("previous-")]

@@ -138,6 +138,9 @@ def _switch(out: Path, target_name: str) -> None:
     if out.exists() and not out.is_symlink():
         if not out.is_dir():
             raise VocError(f"cannot write the report to {out}: it is a file; choose another --out")
+        if not any(out.iterdir()):
+            out.rmdir()
+            return _switch(out, target_name)
         aside = root / run_folder_name(out, "previous-" + time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()))
         log.warning("moving the report folder %s to %s to replace it by a link", out, aside)
         os.replace(out, aside)
@@ -192,6 +195,11 @@ def write_report(
     """
     out = Path(out_dir)
     root = out.parent
+    if out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not (out / "run.json").is_file():
+        raise VocError(
+            f"{out} is a folder that does not hold a voc report (no run.json); voc would replace it. "
+            "Choose a new or empty folder with --out or [output] dir"
+        )
     stamp = stamp or time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
     name = run_folder_name(out, stamp)
     k = 1
