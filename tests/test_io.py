@@ -210,3 +210,24 @@ def test_cli_exits_2_with_the_reason(tmp_path: Path, content: str, args: list[st
     assert result.exit_code == 2, result.output
     assert expected in result.output and str(p) in result.output
     assert not out.exists()  # nothing half-written
+
+
+def test_xlsx_blank_rows_are_accounted_for(tmp_path: Path) -> None:
+    import openpyxl
+
+    from voc.clean import clean
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["deal_id", "lost_reason"])
+    ws.append(["D-1", "価格が高い"])
+    ws.append([None, None])  # a blank row inside the data
+    ws.append(["D-3", None])
+    ws.cell(row=6, column=1, value="D-5")  # row 5 left untouched
+    ws.cell(row=6, column=2, value="導入が遅い")
+    wb.save(tmp_path / "blank.xlsx")
+    export = read_export(tmp_path / "blank.xlsx", text_columns=["lost_reason"])
+    kept, rejected = clean(export.frame, ["lost_reason"])
+    assert export.n_read == 5  # sheet rows 2–6: row number = sheet row − 2
+    assert kept["row"].tolist() == [0, 4]
+    assert rejected["row"].tolist() == [1, 2, 3] and set(rejected["reason"]) == {"empty_text"}
