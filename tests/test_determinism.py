@@ -62,6 +62,9 @@ def _check_rows_and_pii(export: Path, out: Path) -> None:
     assert sorted(assigned["row"].tolist() + rejected["row"].tolist()) == list(range(n))
     assert run["rows"]["kept"] == len(assigned) and run["rows"]["rejected"] == len(rejected)
     assert run["rows"]["truncated"] == 0
+    from voc.io import REJECT_REASONS
+
+    assert set(rejected["reason"]) <= set(REJECT_REASONS) and rejected["reason"].notna().all()
 
     raw = pd.read_csv(export, dtype=str).fillna("")["lost_reason"]
     emails = set(re.findall(r"[\w.+-]+@example\.[a-z.]+", " ".join(raw)))
