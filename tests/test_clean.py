@@ -74,6 +74,11 @@ def test_masking_can_be_turned_off_or_limited() -> None:
     frame = _frame(("田中様 090-1234-5678", ""))
     assert clean(frame, ["call_note"], mask=False)[0].loc[0, "text"] == "田中様 090-1234-5678"
     assert clean(frame, ["call_note"], mask=["phone"])[0].loc[0, "text"] == "田中様 ［電話］"
+    assert clean(frame, ["call_note"], mask="phone")[0].loc[0, "text"] == "田中様 ［電話］"
+    from voc.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown PII kind"):
+        clean(frame.iloc[:0], ["call_note"], mask=["phones"])
 
 
 def test_long_texts_are_truncated_and_counted() -> None:

@@ -218,12 +218,14 @@ def mask_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> str:
     return text
 
 
-def _kinds(mask: bool | Sequence[str]) -> tuple[str, ...]:
+def _kinds(mask: bool | str | Sequence[str]) -> tuple[str, ...]:
     if mask is True:
         return PII_KINDS
     if not mask:
         return ()
-    return tuple(mask)
+    kinds = (mask,) if isinstance(mask, str) else tuple(mask)
+    mask_pii("", kinds)  # a ConfigError naming the valid kinds, before any row is read
+    return kinds
 
 
 def clean(
