@@ -185,6 +185,49 @@ def _baseline(
     return _unassign_empty(labels, tokens), keywords
 
 
+def _run_seed(
+    seed: int,
+    texts: list[str],
+    tokens: list[list[str]],
+    variants: list[tuple[str, str]],
+    names: dict[tuple[str, str], str],
+    k_fixed: Any,
+    tokenizer: Any,
+    top_n: int,
+    baselines: list[str],
+) -> list[tuple[str, np.ndarray, list[list[str]], float]]:
+    """Every fit of one seed: (method, labels, keywords per theme, seconds). Runs in a worker with
+    ``jobs > 1``."""
+    from voc.embed import make_embedder
+    from voc.themes import ThemeModel
+
+    fits = []
+    found = []
+    for emb_name, red in variants:
+        t0 = time.perf_counter()
+        embedder = make_embedder(emb_name, random_state=seed)
+        emb = embedder.fit_transform(texts, tokens)
+        model = ThemeModel(
+            n_themes=k_fixed,
+            embedding=emb_name,
+            reduction=red,  # type: ignore[arg-type]
+            tokenizer=tokenizer,
+            top_n_words=top_n,
+            random_state=seed,
+        )
+        pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
+        topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
+        fits.append((names[(emb_name, red)], np.asarray(pred), topics, time.perf_counter() - t0))
+        log.info("seed %d: %s found %d themes", seed, names[(emb_name, red)], model.n_themes_)
+        found.append(model.n_themes_)
+    k = k_fixed if k_fixed != "auto" else max(2, found[0])
+    for method in baselines:
+        t0 = time.perf_counter()
+        pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
+        fits.append((method, pred_b, topics_b, time.perf_counter() - t0))
+    return fits
+
+
 def evaluate(
     texts: Sequence[str],
     labels: Sequence[Any],
@@ -196,6 +239,7 @@ def evaluate(
     baselines: bool | Sequence[str] = True,
     top_n: int = 10,
     tokenizer: Any = None,
+    jobs: int = 1,
 ) -> EvaluationResult:
     """Fit voc's themes (and the baselines) on labeled *texts* and measure them.
 
@@ -218,6 +262,8 @@ def evaluate(
         Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named.
     top_n : int
         Keywords per theme used for coherence and diversity.
+    jobs : int
+        Seeds fitted in parallel worker processes (results are the same as with 1).
 
     Returns
     -------
@@ -228,8 +274,7 @@ def evaluate(
 
     from voc.clean import normalize_text
     from voc.config import Config
-    from voc.embed import available_embedders, make_embedder
-    from voc.themes import ThemeModel
+    from voc.embed import available_embedders
     from voc.tokenize import Tokenizer
 
     texts = [normalize_text(str(t)) for t in texts]
@@ -288,31 +333,16 @@ def evaluate(
             }
         )
 
-    for seed in seeds:
-        found = []
-        for emb_name, red in variants:
-            t0 = time.perf_counter()
-            embedder = make_embedder(emb_name, random_state=seed)
-            emb = embedder.fit_transform(texts, tokens)
-            model = ThemeModel(
-                n_themes=k_fixed,
-                embedding=emb_name,
-                reduction=red,  # type: ignore[arg-type]
-                tokenizer=tokenizer,
-                top_n_words=top_n,
-                random_state=seed,
-            )
-            pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
-            topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
-            record(names[(emb_name, red)], seed, np.asarray(pred), topics, time.perf_counter() - t0)
-            log.info("seed %d: %s found %d themes", seed, names[(emb_name, red)], model.n_themes_)
-            found.append(model.n_themes_)
-        if chosen_baselines:
-            k = k_fixed if k_fixed != "auto" else max(2, found[0])
-            for method in chosen_baselines:
-                t0 = time.perf_counter()
-                pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
-                record(method, seed, pred_b, topics_b, time.perf_counter() - t0)
+    args = (texts, tokens, variants, names, k_fixed, tokenizer, top_n, chosen_baselines)
+    if jobs > 1 and len(seeds) > 1:
+        from joblib import Parallel, delayed
+
+        runs = Parallel(n_jobs=min(jobs, len(seeds)))(delayed(_run_seed)(seed, *args) for seed in seeds)
+    else:
+        runs = [_run_seed(seed, *args) for seed in seeds]
+    for seed, fits in zip(seeds, runs, strict=True):
+        for method, pred, topics, seconds in fits:
+            record(method, seed, pred, topics, seconds)
 
     table = pd.DataFrame(rows)
     means = []
@@ -397,6 +427,7 @@ def run_evaluate(
     no_baselines: bool = False,
     out_prefix: str | None = None,
     sample: int | None = None,
+    jobs: int = 1,
 ) -> EvaluationResult:
     """What ``voc evaluate`` does: read, :func:`evaluate`, and write ``OUT.csv`` / ``OUT.md``."""
     from pathlib import Path
@@ -426,6 +457,7 @@ def run_evaluate(
         embedding=embedding,
         reduction=reduction,
         baselines=not no_baselines,
+        jobs=jobs,
     )
     result.settings["input"] = str(input_path)
     if sample is not None:
