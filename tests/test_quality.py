@@ -14,10 +14,13 @@ import pytest
 
 from voc.evaluate import evaluate
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("ja_ginza") is None,
-    reason="the default embedding needs the chiVe vectors: pip install --no-deps ja-ginza==5.3.0",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        importlib.util.find_spec("ja_ginza") is None,
+        reason="the default embedding needs the chiVe vectors: pip install --no-deps ja-ginza==5.3.0",
+    ),
+]
 
 # (file, NMI floor, ARI floor): the measured value (seed 0, this slice) minus a margin of about 0.035.
 # Measured: livedoor NMI 0.427 / ARI 0.308; ASDC NMI 0.427 / ARI 0.277 (TF-IDF + k-means: 0.308 / 0.060
