@@ -6,8 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-STAGE_ORDER = ["read", "clean", "tokenize", "embed", "themes.reduce", "themes.cluster", "themes", "match",
-               "label", "insights", "render", "history"]
+STAGE_ORDER = ["read", "clean", "tokenize", "embed", "sample", "themes.reduce", "themes.cluster", "themes", "assign",
+               "match", "label", "insights", "render", "history"]
 
 TARGETS = {
     "tok_ratio": 0.7,
@@ -152,9 +152,8 @@ def plot(res: dict[str, Any], path: Path) -> Path | None:
             if f"{r['size']:,}" in labels:
                 ax.plot([f"{r['size']:,}"], [r["wall_s"]], "rv", markersize=10,
                         label="naive BERTopic" if r is naive[0] else None)
-        ax.set_yscale("log")
         ax.set_xlabel("notes")
-        ax.set_ylabel("seconds (log)")
+        ax.set_ylabel("seconds")
         ax.set_title("voc report: time per stage")
         ax.legend(fontsize=7, ncol=2)
     ax = axes[1]
