@@ -231,3 +231,11 @@ def test_xlsx_blank_rows_are_accounted_for(tmp_path: Path) -> None:
     assert export.n_read == 5  # sheet rows 2–6: row number = sheet row − 2
     assert kept["row"].tolist() == [0, 4]
     assert rejected["row"].tolist() == [1, 2, 3] and set(rejected["reason"]) == {"empty_text"}
+
+
+def test_a_column_named_row_does_not_clash_with_the_row_number(tmp_path):
+    path = tmp_path / "with_row.csv"
+    path.write_text("row,text\n7,価格が高い\n8,SSO非対応\n", encoding="utf-8")
+    export = read_export(path, text_columns=["text"])
+    assert export.frame["row"].tolist() == [0, 1]
+    assert export.frame["row.1"].tolist() == ["7", "8"]

@@ -139,8 +139,12 @@ def _decode(data: bytes, encoding: str, path: str, detected: bool) -> str:
 
 
 def _dedupe(names: list[str]) -> list[str]:
-    """Strip header names, name blank ones ``column_N`` and suffix repeats: 備考, 備考.1, 備考.2."""
-    seen: set[str] = set()
+    """Strip header names, name blank ones ``column_N`` and suffix repeats: 備考, 備考.1, 備考.2.
+
+    ``row`` is reserved for the data row number voc adds, so a file's own ``row`` column becomes
+    ``row.1``.
+    """
+    seen: set[str] = {"row"}
     out = []
     for i, raw in enumerate(names):
         name = str(raw).replace("\ufeff", "").strip() or f"column_{i + 1}"
