@@ -136,6 +136,10 @@ class Tokenizer:
             raise DependencyError(
                 f"fugashi could not load a dictionary ({exc}); install one: pip install unidic-lite"
             ) from exc
+        from voc._tagger import FastTagger
+
+        # Only the fields the rules below read, printed by MeCab itself (no Node objects).
+        self._fast = FastTagger(features=("pos1", "pos2", "pos3", "lemma"))
         if self.stopwords == "default":
             stop = load_wordlist("stopwords_ja") | load_wordlist("stopwords_sales")
         elif self.stopwords is None:
@@ -172,7 +176,8 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         """Tokens of one text (already normalized by :func:`voc.clean.normalize_text`)."""
-        tagger = self.tagger
+        self.tagger  # noqa: B018 - sets up the taggers and word lists on first use
+        fields = self._fast.iter_fields
         stop = self._stop
         syn = self._syn
         mode = self.compounds
@@ -196,13 +201,11 @@ class Tokenizer:
                 out.extend(f for f, c in run if c)
             run.clear()
 
-        for node in tagger(text):
-            feature = node.feature
-            pos1, pos2 = feature.pos1, feature.pos2
-            form = self._form(node.surface, pos1, pos2, feature.lemma)
+        for surface, pos1, pos2, pos3, lemma in fields(text):  # "*" and missing fields are ""
+            form = self._form(surface, pos1, pos2, lemma)
             form = syn.get(form, form)
             if pos1 == "名詞" and pos2 not in _SKIP_NOUN_POS2:
-                if form in stop or feature.pos3 == "副詞可能":
+                if form in stop or pos3 == "副詞可能":
                     # Formal and adverb-like nouns (ため, 曰く, 今回, 担当) end a compound instead of
                     # joining it: 予算不足のため見送り gives 見送り, not 為見送り.
                     flush()
