@@ -118,41 +118,42 @@ def _phone(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
-    import fugashi
+    """MeCab printing only what name detection needs (see :class:`voc._tagger.FastTagger`):
+    surface, pos2, pos3 and lemma; unknown words are the ones with an empty lemma."""
+    from voc._tagger import FastTagger
 
-    return fugashi.Tagger()
+    return FastTagger(("pos2", "pos3", "lemma"))
 
 
 def _name_spans(line: str) -> list[tuple[int, int]]:
     """Character spans of person names in one line (UniDic 人名 tags and honorific contexts)."""
     tagged = line.translate(_ITAIJI)
-    words = list(_tagger()(tagged))
+    words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
     spans: list[tuple[int, int]] = []
     pos = 0
     for w in words:
-        start = tagged.find(w.surface, pos)
+        start = tagged.find(w[0], pos)
         start = pos if start < 0 else start
-        spans.append((start, start + len(w.surface)))
-        pos = start + len(w.surface)
+        spans.append((start, start + len(w[0])))
+        pos = start + len(w[0])
     n = len(words)
     flag = [False] * n
     weak = [False] * n  # a 人名 tag that alone is not enough
-    for i, w in enumerate(words):
-        f = w.feature
-        s = w.surface
-        follows = words[i + 1].surface if i + 1 < n else ""
-        follows2 = follows + (words[i + 2].surface if i + 2 < n else "")
+    for i, (s, pos2, pos3, lemma) in enumerate(words):
+        unknown = not lemma
+        follows = words[i + 1][0] if i + 1 < n else ""
+        follows2 = follows + (words[i + 2][0] if i + 2 < n else "")
         honorific = follows in _HONORIFICS or follows2 in _HONORIFICS
         title = follows in _TITLES or follows2 in _TITLES
-        proper = f.pos2 == "固有名詞"
-        person = proper and f.pos3 == "人名"
+        proper = pos2 == "固有名詞"
+        person = proper and pos3 == "人名"
         if follows in _COMPANY_WORDS or follows2 in _COMPANY_WORDS:
             continue
         if person and len(s) >= 2 and not _KATAKANA.match(s) and not _LATIN.match(s) and s not in _NAME_STOP:
             flag[i] = True
-        elif title and (proper or w.is_unk):
+        elif title and (proper or unknown):
             flag[i] = True
-        elif honorific and (person or (proper and f.pos3 == "地名") or w.is_unk):
+        elif honorific and (person or (proper and pos3 == "地名") or unknown):
             flag[i] = not _LATIN.match(s) or person
         elif person:
             weak[i] = True
