@@ -98,3 +98,21 @@ def test_same_fields_on_the_sample_corpus(fast: FastTagger) -> None:
     assert len(texts) > 300
     for text in texts:
         assert fast(text) == _fugashi_fields(text), text
+
+
+def test_records_are_the_joined_fields_of_each_morpheme():
+    from voc._tagger import RECORD_SEP, FastTagger
+
+    text = "ｶｽﾀﾏｲｽﾞ不可のためNovaCRMに決定。SSO非対応"
+    plain = FastTagger(features=("pos1", "pos2", "pos3", "lemma"))
+    joined = FastTagger(features=("pos1", "pos2", "pos3", "lemma"), joined=True)
+    assert [tuple(r.split(RECORD_SEP)) for r in joined.records(text)] == list(plain.iter_fields(text))
+
+
+def test_record_separator_in_the_text_does_not_shift_fields():
+    from voc._tagger import RECORD_SEP, FastTagger
+    from voc.tokenize import Tokenizer
+
+    joined = FastTagger(features=("pos1", "pos2"), joined=True)
+    assert all(len(r.split(RECORD_SEP)) == 3 for r in joined.records(f"価格{RECORD_SEP}が高い"))
+    assert Tokenizer()(f"価格{RECORD_SEP}が高い") == Tokenizer()("価格 が高い")

@@ -38,13 +38,18 @@ _UNK_N_FIELDS = 6
 _EOS = "#"
 
 
-def _formats(fields: tuple[str, ...]) -> tuple[str, str]:
+#: Separates the fields of one morpheme in :meth:`FastTagger.records` (cleaned text has no control
+#: characters; :meth:`FastTagger.records` replaces any that remain).
+RECORD_SEP = "\x1f"
+
+
+def _formats(fields: tuple[str, ...], sep: str = r"\t") -> tuple[str, str]:
     bad = [f for f in fields if f not in UNIDIC_FIELDS]
     if bad:
         raise ValueError(f"unknown UniDic field(s) {bad}; valid fields are {UNIDIC_FIELDS}")
     idx = [UNIDIC_FIELDS.index(f) for f in fields]
-    node = "%m" + "".join(rf"\t%f[{i}]" for i in idx) + r"\t"
-    unk = "%m" + "".join(rf"\t%f[{i}]" if i < _UNK_N_FIELDS else r"\t" for i in idx) + r"\t"
+    node = "%m" + "".join(rf"{sep}%f[{i}]" for i in idx) + r"\t"
+    unk = "%m" + "".join(rf"{sep}%f[{i}]" if i < _UNK_N_FIELDS else sep for i in idx) + r"\t"
     return node, unk
 
 
@@ -89,9 +94,12 @@ class FastTagger:
     [('価格', '名詞', '普通名詞', '価格'), ('が', '助詞', '格助詞', 'が'), ('高い', '形容詞', '一般', '高い')]
     """
 
-    def __init__(self, features: tuple[str, ...] = ("pos1", "pos2", "lemma"), dicdir: str | None = None) -> None:
+    def __init__(
+        self, features: tuple[str, ...] = ("pos1", "pos2", "lemma"), dicdir: str | None = None, joined: bool = False
+    ) -> None:
         self.features = features
         self.dicdir = dicdir
+        self.joined = joined
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -106,7 +114,7 @@ class FastTagger:
             import fugashi
         except ImportError as exc:  # pragma: no cover - a hard dependency
             raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
-        node, unk = _formats(tuple(self.features))
+        node, unk = _formats(tuple(self.features), RECORD_SEP if self.joined else r"\t")
         d = self.dicdir or dictionary_dir()
         args = f'-d "{d}" -r "{d}/mecabrc" -O "" -F "{node}" -U "{unk}" -B "" -E "{_EOS}"'
         try:
@@ -117,6 +125,22 @@ class FastTagger:
             ) from exc
         self._parse = tagger.parse
         self._width = 1 + len(self.features)
+
+    def records(self, text: str) -> list[str]:
+        """One string per morpheme, ``surface + RECORD_SEP + feature + …`` (needs ``joined=True``).
+
+        The cheapest form to memoize on: a caller can key a dict on each record and split it with
+        ``record.split(RECORD_SEP)`` only the first time it sees it.
+        """
+        if not self.joined:
+            raise ValueError("records() needs FastTagger(joined=True)")
+        if "_parse" not in self.__dict__:
+            self._setup()
+        if RECORD_SEP in text:
+            text = text.replace(RECORD_SEP, " ")
+        out = self._parse(text).split("\t")
+        out.pop()  # the end-of-sentence sentinel
+        return out
 
     def fields(self, text: str) -> list[str]:
         """Flat list ``[surface, *features, surface, *features, …]``.

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, get_args
 
+from voc._tagger import RECORD_SEP
 from voc.errors import ConfigError, DependencyError
 
 __all__ = ["Tokenizer", "load_wordlist", "read_synonyms"]
@@ -27,6 +28,9 @@ _KEEP_POS = ("名詞", "動詞", "形容詞", "形状詞")
 #: Nouns of these sub-classes are never content words.
 _SKIP_NOUN_POS2 = {"数詞", "助動詞語幹"}
 _HONORIFIC_PREFIXES = {"御", "ご", "お", "貴"}
+_END, _FORMAL, _NOUN, _PREFIX, _SUFFIX, _OTHER = range(6)
+#: Parts of speech that can be part of a noun run even when not kept as tokens themselves.
+_RUN_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
 _NOISE = re.compile(r"^(?:[\d.,%/:\-+]+|[\W_]+|[ぁ-ん]|[a-zA-Z])$")
 _ASCII_TAIL = re.compile(r"^(.+?)-[A-Za-z0-9 ._'\-]+$")
 
@@ -118,6 +122,7 @@ class Tokenizer:
         state.pop("_tagger", None)
         state.pop("_stop", None)
         state.pop("_syn", None)
+        state.pop("_memo", None)
         return state
 
     def __repr__(self) -> str:
@@ -139,7 +144,7 @@ class Tokenizer:
         from voc._tagger import FastTagger
 
         # Only the fields the rules below read, printed by MeCab itself (no Node objects).
-        self._fast = FastTagger(features=("pos1", "pos2", "pos3", "lemma"))
+        self._fast = FastTagger(features=("pos1", "pos2", "pos3", "lemma"), joined=True)
         if self.stopwords == "default":
             stop = load_wordlist("stopwords_ja") | load_wordlist("stopwords_sales")
         elif self.stopwords is None:
@@ -174,58 +179,76 @@ class Tokenizer:
             return surface
         return lemma
 
+    def _classify(self, key: tuple[str, str, str, str, str]) -> tuple[int, str, bool]:
+        """What one morpheme does in :meth:`__call__`: ``(kind, form, flag)``, memoized per morpheme.
+
+        Kinds: ``_END`` ends a noun run (particles, symbols …); ``_FORMAL`` a formal/adverb-like noun
+        that ends a run and is emitted when *flag*; ``_NOUN`` joins the run (*flag*: a content word);
+        ``_PREFIX`` joins the run; ``_SUFFIX`` joins a non-empty run, else acts as ``_OTHER``;
+        ``_OTHER`` ends the run and is emitted when *flag* (verbs, adjectives …).
+        """
+        surface, pos1, pos2, pos3, lemma = key
+        if pos1 not in self.pos and pos1 not in _RUN_POS:
+            return _END, "", False
+        stop = self._stop
+        form = self._form(surface, pos1, pos2, lemma)
+        form = self._syn.get(form, form)
+        ok = form not in stop and not _NOISE.match(form)
+        if pos1 == "名詞" and pos2 not in _SKIP_NOUN_POS2:
+            if form in stop or pos3 == "副詞可能":
+                # Formal and adverb-like nouns (ため, 曰く, 今回, 担当) end a compound instead of
+                # joining it: 予算不足のため見送り gives 見送り, not 為見送り.
+                return _FORMAL, form, ok
+            return _NOUN, form, pos1 in self.pos and ok
+        emit = pos1 in self.pos and pos1 != "名詞" and pos2 != "非自立可能" and ok
+        if pos1 == "接頭辞" and form not in _HONORIFIC_PREFIXES:
+            return _PREFIX, form, emit
+        if pos1 == "接尾辞" and pos2 == "名詞的" and form not in stop:
+            return _SUFFIX, form, emit
+        return _OTHER, form, emit
+
     def __call__(self, text: str) -> list[str]:
         """Tokens of one text (already normalized by :func:`voc.clean.normalize_text`)."""
         self.tagger  # noqa: B018 - sets up the taggers and word lists on first use
-        fields = self._fast.iter_fields
         stop = self._stop
         syn = self._syn
         mode = self.compounds
+        memo = self.__dict__.setdefault("_memo", {})
+        classify = self._classify
         out: list[str] = []
         run: list[tuple[str, bool]] = []  # (form, is a content noun) of the current noun run
 
-        def ok(form: str) -> bool:
-            return form not in stop and not _NOISE.match(form)
-
         def flush() -> None:
-            if not run:
-                return
             joined = False
-            if mode != "off" and 2 <= len(run) <= 4 and sum(c for _, c in run) >= 1:
+            if mode != "off" and 2 <= len(run) <= 4 and any(c for _, c in run):
                 parts = [f for i, (f, _) in enumerate(run) if i == 0 or f != run[i - 1][0]]
                 compound = syn.get("".join(parts), "".join(parts))
-                if len(parts) > 1 and ok(compound):
+                if len(parts) > 1 and compound not in stop and not _NOISE.match(compound):
                     out.append(compound)
                     joined = True
             if mode == "join" and not joined:
                 out.extend(f for f, c in run if c)
             run.clear()
 
-        for surface, pos1, pos2, pos3, lemma in fields(text):  # "*" and missing fields are ""
-            form = self._form(surface, pos1, pos2, lemma)
-            form = syn.get(form, form)
-            if pos1 == "名詞" and pos2 not in _SKIP_NOUN_POS2:
-                if form in stop or pos3 == "副詞可能":
-                    # Formal and adverb-like nouns (ため, 曰く, 今回, 担当) end a compound instead of
-                    # joining it: 予算不足のため見送り gives 見送り, not 為見送り.
-                    flush()
-                    if ok(form):
-                        out.append(form)
-                    continue
-                content = pos1 in self.pos and ok(form)
-                if mode != "join" and content:
+        for record in self._fast.records(text):  # "surface␟pos1␟pos2␟pos3␟lemma"; "*" is ""
+            hit = memo.get(record)
+            if hit is None:
+                hit = memo[record] = classify(tuple(record.split(RECORD_SEP)))  # type: ignore[arg-type]
+            kind, form, flag = hit
+            if kind == _NOUN:
+                if mode != "join" and flag:
                     out.append(form)
-                run.append((form, content))
+                run.append((form, flag))
                 continue
-            if (pos1 == "接頭辞" and form not in _HONORIFIC_PREFIXES) or (
-                pos1 == "接尾辞" and pos2 == "名詞的" and run and form not in stop
-            ):
+            if kind == _PREFIX or (kind == _SUFFIX and run):
                 run.append((form, False))
                 continue
+            if run:
+                flush()
+            if flag:
+                out.append(form)  # formal nouns that pass, verbs, adjectives, adjectival nouns
+        if run:
             flush()
-            if pos1 in self.pos and pos1 != "名詞" and pos2 != "非自立可能" and ok(form):
-                out.append(form)  # verbs, adjectives, adjectival nouns (not する, できる, ない …)
-        flush()
         return out
 
     def tokenize_many(self, texts: Iterable[str], *, progress: bool = False) -> list[list[str]]:
