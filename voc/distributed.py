@@ -213,7 +213,4 @@ def fit_themes_dask(
         labels[rest] = assigned[rest]
         model.fit_sample_ = idx
     model.labels_ = labels
-    if timer is not None:
-        timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
-        timer.timings["themes.cluster"] = round(model.timings_["cluster"], 3)
     return model, tokens, embeddings

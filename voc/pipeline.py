@@ -65,11 +65,21 @@ def fit_themes(
 
     Returns the fitted model, the tokens and the embeddings (reused for labels and quotes).
     """
+    timer = timer or _Timer()
+    model, tokens, embeddings = _fit_themes(texts, config, progress=progress, timer=timer, seed_words=seed_words)
+    # Whatever the path (one machine, sample + assign, Dask), the theme step's inner timings go to the run.
+    timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
+    timer.timings["themes.cluster"] = round(model.timings_["cluster"], 3)
+    return model, tokens, embeddings
+
+
+def _fit_themes(
+    texts: list[str], config: Config, *, progress: bool, timer: _Timer, seed_words: list[list[str]] | None
+) -> tuple[ThemeModel, list[list[str]], Any]:
     from voc.embed import make_embedder
     from voc.themes import ThemeModel
     from voc.tokenize import Tokenizer
 
-    timer = timer or _Timer()
     tokenizer = Tokenizer()
     if config.dask:  # a Dask cluster: voc.distributed
         from voc.distributed import fit_themes_dask
@@ -98,8 +108,6 @@ def fit_themes(
     )
     with timer.stage("themes"):
         model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
-    timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
-    timer.timings["themes.cluster"] = round(model.timings_["cluster"], 3)
     return model, tokens, embeddings
 
 
