@@ -62,6 +62,11 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 @click.option("--n-themes", help="Number of themes, or 'auto' (default).")
 @click.option("--seed", type=int, help="Random seed (default 42): same input + seed = same themes.")
 @click.option("--embedding", help="Embedding backend: lsa+chive (default), lsa, lsa-char, chive, lsa-char+chive.")
+@click.option(
+    "--clustering",
+    type=click.Choice(["consensus-em", "consensus", "em", "kmeans"]),
+    help="How texts are grouped: consensus-em (default), consensus, em, kmeans (fastest).",
+)
 @click.option("--reduction", type=click.Choice(["none", "umap"]), help="Reduce embeddings with UMAP first (default none).")
 @click.option("--encoding", help="Input encoding (default: detected). E.g. utf-8, cp932, utf-16.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
@@ -112,6 +117,7 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
 @click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
 @click.option("--embedding", help="Embedding backend(s), comma-separated to compare (default: configured).")
 @click.option("--reduction", help="none or umap; 'none,umap' compares both (default: configured).")
+@click.option("--clustering", help="consensus-em, consensus, em or kmeans; comma-separated to compare (default: configured).")
 @click.option("--no-baselines", is_flag=True, help="Skip TF-IDF+k-means, TF-IDF+NMF and LDA.")
 @click.option("--sample", type=int, help="Evaluate on N rows drawn at random (seed 0) instead of all.")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Fit the seeds in this many processes.")

@@ -17,6 +17,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     n_themes = "auto"                 # or an integer
     seed = 42
     embedding = "lsa+chive"          # or lsa, lsa-char, chive, lsa-char+chive
+    clustering = "consensus-em"       # or consensus, em, kmeans (faster, less stable)
     reduction = "none"                # or "umap"
 
     [clean]
@@ -98,6 +99,7 @@ class Config:
     n_themes: NThemes = "auto"
     seed: int = 42
     embedding: str = "lsa+chive"
+    clustering: str = "consensus-em"
     reduction: str = "none"
     # [clean]
     mask_pii: bool | list[str] = True
@@ -147,7 +149,8 @@ _SECTIONS: dict[str, dict[str, str]] = {
         "since": "since",
         "until": "until",
     },
-    "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding", "reduction": "reduction"},
+    "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding",
+              "clustering": "clustering", "reduction": "reduction"},
     "clean": {"mask_pii": "mask_pii", "max_text_chars": "max_text_chars"},
     "output": {"dir": "out_dir"},
     "history": {"enabled": "history", "path": "history_path", "match_threshold": "match_threshold"},

@@ -199,6 +199,7 @@ def fit_themes_dask(
     with stage("sample"):
         idx = stratified_sample(n, content_strata(embeddings, seed=seed), size, seed=seed) if size < n else np.arange(n)
     model = ThemeModel(n_themes=config.n_themes, embedding=config.embedding,
+                       clustering=config.clustering,  # type: ignore[arg-type]
                        reduction=config.reduction,  # type: ignore[arg-type]
                        tokenizer=tokenizer, random_state=seed, seed_words=seed_words or None)
     with stage("themes"):

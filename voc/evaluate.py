@@ -134,12 +134,14 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return [v.strip() for v in items if v.strip()]
 
 
-def _variant_name(variant: tuple[str, str], n_variants: int, defaults: Any) -> str:
-    """``voc`` for a single configuration, else ``voc:<embedding>[+umap]``."""
-    if n_variants == 1:
+def _variant_name(variant: tuple[str, str, str], variants: Sequence[tuple[str, str, str]]) -> str:
+    """``voc`` for a single configuration, else ``voc:<embedding>[/<clustering>][+umap]`` (the
+    clustering is named when several are compared)."""
+    if len(variants) == 1:
         return "voc"
-    emb, red = variant
-    return f"voc:{emb}" + ("" if red == "none" else f"+{red}")
+    emb, clu, red = variant
+    several_clusterings = len({v[1] for v in variants}) > 1
+    return f"voc:{emb}" + (f"/{clu}" if several_clusterings else "") + ("" if red == "none" else f"+{red}")
 
 
 def _unassign_empty(labels: np.ndarray, tokens: Sequence[Sequence[str]]) -> np.ndarray:
@@ -189,8 +191,8 @@ def _run_seed(
     seed: int,
     texts: list[str],
     tokens: list[list[str]],
-    variants: list[tuple[str, str]],
-    names: dict[tuple[str, str], str],
+    variants: list[tuple[str, str, str]],
+    names: dict[tuple[str, str, str], str],
     k_fixed: Any,
     tokenizer: Any,
     top_n: int,
@@ -203,13 +205,14 @@ def _run_seed(
 
     fits = []
     found = []
-    for emb_name, red in variants:
+    for emb_name, clu, red in variants:
         t0 = time.perf_counter()
         embedder = make_embedder(emb_name, random_state=seed)
         emb = embedder.fit_transform(texts, tokens)
         model = ThemeModel(
             n_themes=k_fixed,
             embedding=emb_name,
+            clustering=clu,  # type: ignore[arg-type]
             reduction=red,  # type: ignore[arg-type]
             tokenizer=tokenizer,
             top_n_words=top_n,
@@ -217,8 +220,8 @@ def _run_seed(
         )
         pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
         topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
-        fits.append((names[(emb_name, red)], np.asarray(pred), topics, time.perf_counter() - t0))
-        log.info("seed %d: %s found %d themes", seed, names[(emb_name, red)], model.n_themes_)
+        fits.append((names[(emb_name, clu, red)], np.asarray(pred), topics, time.perf_counter() - t0))
+        log.info("seed %d: %s found %d themes", seed, names[(emb_name, clu, red)], model.n_themes_)
         found.append(model.n_themes_)
     k = k_fixed if k_fixed != "auto" else max(2, found[0])
     for method in baselines:
@@ -236,6 +239,7 @@ def evaluate(
     seeds: Sequence[int] = (0, 1, 2),
     embedding: str | Sequence[str] | None = None,
     reduction: str | Sequence[str] | None = None,
+    clustering: str | Sequence[str] | None = None,
     baselines: bool | Sequence[str] = True,
     top_n: int = 10,
     tokenizer: Any = None,
@@ -258,6 +262,8 @@ def evaluate(
         comma-separated string) compare every combination in one run; the rows are then named
         ``voc:<embedding>`` (``+umap`` when reduced), and in auto mode the baselines use the number
         of themes found by the first combination.
+    clustering : str or sequence of str, optional
+        Override the configured clustering (:data:`voc.cluster.CLUSTERINGS`); several compare.
     baselines : bool or sequence of str
         Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named.
     top_n : int
@@ -292,9 +298,14 @@ def evaluate(
     defaults = Config()
     embeddings_ = _as_list(embedding) or [defaults.embedding]
     reductions = _as_list(reduction) or [defaults.reduction]
-    variants = list(itertools.product(embeddings_, reductions))
-    names = {v: _variant_name(v, len(variants), defaults) for v in variants}
-    for emb_name, red in variants:
+    clusterings = _as_list(clustering) or [defaults.clustering]
+    variants = list(itertools.product(embeddings_, clusterings, reductions))
+    names = {v: _variant_name(v, variants) for v in variants}
+    from voc.cluster import CLUSTERINGS
+
+    for emb_name, clu, red in variants:
+        if clu not in CLUSTERINGS:
+            raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {clu!r}")
         if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
             raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
         if red not in ("none", "umap"):
@@ -361,6 +372,7 @@ def evaluate(
         "seeds": list(seeds),
         "embedding": ",".join(embeddings_),
         "reduction": ",".join(reductions),
+        "clustering": ",".join(clusterings),
     }
     return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
 
@@ -424,6 +436,7 @@ def run_evaluate(
     seeds: str = "0,1,2",
     embedding: str | None = None,
     reduction: str | None = None,
+    clustering: str | None = None,
     no_baselines: bool = False,
     out_prefix: str | None = None,
     sample: int | None = None,
@@ -456,6 +469,7 @@ def run_evaluate(
         seeds=seed_list,
         embedding=embedding,
         reduction=reduction,
+        clustering=clustering,
         baselines=not no_baselines,
         jobs=jobs,
     )

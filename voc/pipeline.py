@@ -101,6 +101,7 @@ def _fit_themes(
     model = ThemeModel(
         n_themes=config.n_themes,
         embedding=config.embedding,
+        clustering=config.clustering,  # type: ignore[arg-type]
         reduction=config.reduction,  # type: ignore[arg-type]
         tokenizer=tokenizer,
         random_state=config.seed,

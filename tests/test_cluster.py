@@ -1,0 +1,73 @@
+"""voc.cluster: consensus k-means + two-view EM, on synthetic data whose answer is known."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from voc.cluster import CLUSTERINGS, ConsensusEMClusterer
+from voc.errors import ConfigError, NotFittedError
+
+
+def _two_views(n_per: int = 60, k: int = 4, noise: float = 2.0, seed: int = 0):
+    """Documents of *k* groups: embeddings that barely separate the groups (big noise), and
+    tokens that name the group plainly (two of the group's own words plus shared filler)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(k, 16))
+    truth = np.repeat(np.arange(k), n_per)
+    emb = centres[truth] + noise * rng.normal(size=(len(truth), 16))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    vocab = [[f"g{g}w{j}" for j in range(6)] for g in range(k)]
+    filler = [f"f{j}" for j in range(20)]
+    tokens = [
+        list(rng.choice(vocab[g], size=2, replace=False)) + list(rng.choice(filler, size=3, replace=False))
+        for g in truth
+    ]
+    return emb.astype(np.float32), tokens, truth
+
+
+def test_em_uses_the_words():
+    emb, tokens, truth = _two_views()
+    km = ConsensusEMClusterer(4, method="kmeans", random_state=0).fit_predict(emb, tokens=tokens)
+    em = ConsensusEMClusterer(4, method="consensus-em", random_state=0).fit_predict(emb, tokens=tokens)
+    ari_km, ari_em = adjusted_rand_score(truth, km), adjusted_rand_score(truth, em)
+    assert ari_km < 0.6  # the embeddings alone do not find the groups...
+    assert ari_em > 0.8 and ari_em > ari_km + 0.3  # ...their words do
+
+
+def test_same_seed_same_labels_and_contiguous_ids():
+    emb, tokens, _ = _two_views(seed=1)
+    a = ConsensusEMClusterer(4, random_state=7).fit(emb, tokens=tokens)
+    b = ConsensusEMClusterer(4, random_state=7).fit(emb, tokens=tokens)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    assert sorted(set(a.labels_.tolist())) == list(range(a.n_clusters_))
+    assert a.log_word_.shape == (a.n_clusters_, len(a.vocabulary_))
+
+
+@pytest.mark.parametrize("method", CLUSTERINGS)
+def test_predict_on_training_data_agrees_with_fit(method):
+    emb, tokens, _ = _two_views(noise=0.5, seed=2)
+    model = ConsensusEMClusterer(4, method=method, random_state=0).fit(emb, tokens=tokens)
+    pred = model.predict(emb, tokens=tokens)
+    assert np.mean(pred == model.labels_) > 0.95
+
+
+def test_unknown_tokens_and_pickling():
+    emb, tokens, _ = _two_views(seed=3)
+    model = ConsensusEMClusterer(4, random_state=0).fit(emb, tokens=tokens)
+    again = pickle.loads(pickle.dumps(model))
+    unseen = [["never-seen"] for _ in range(5)]
+    np.testing.assert_array_equal(model.predict(emb[:5], tokens=unseen), again.predict(emb[:5], tokens=unseen))
+
+
+def test_errors():
+    emb, tokens, _ = _two_views(n_per=5)
+    with pytest.raises(ConfigError, match="clustering must be one of"):
+        ConsensusEMClusterer(3, method="hdbscan").fit(emb, tokens=tokens)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="token lists"):
+        ConsensusEMClusterer(3).fit(emb, tokens=tokens[:-1])
+    with pytest.raises(NotFittedError):
+        ConsensusEMClusterer(3).predict(emb)
