@@ -7,9 +7,10 @@ plainly can still land with the notes it merely resembles. :class:`ConsensusEMCl
 each in turn:
 
 1. **Consensus** (evidence accumulation, Fred & Jain 2005): ``n_runs`` k-means runs with different
-   seeds; each document is described by which cluster it joined in every run (a one-hot row per
-   run, L2-normalized) and k-means on those rows gives the consensus partition. Documents that
-   always travel together end up together whatever the seed.
+   seeds; each document is described by which cluster it joined in every run (one-hot blocks whose
+   inner products count the runs two documents shared), and k-means on the top k singular
+   directions of those descriptions gives the consensus partition. Documents that always travel
+   together end up together whatever the seed.
 2. **EM refinement**: starting from the consensus partition, expectation-maximization on a mixture
    whose components each have a multinomial over the documents' words (naive Bayes, the
    "mixture of unigrams" of Nigam et al. 2000, which models a short text as having one topic) and a
@@ -57,6 +58,9 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         ``"kmeans"``: k-means with ``n_init=10`` only (what voc did before 0.2).
     n_runs : int
         k-means runs behind the consensus.
+    run_dims : int or None
+        The consensus runs cluster the embeddings' top ``run_dims`` principal components (``None``:
+        the full embeddings). The EM step always sees the full embeddings.
     kappa : float
         Weight of the embedding (von Mises–Fisher) term next to the word likelihood in EM.
     beta : float
@@ -87,6 +91,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         n_clusters: int = 8,
         method: Clustering = "consensus-em",
         n_runs: int = 30,
+        run_dims: int | None = 64,
         kappa: float = 10.0,
         beta: float = 0.5,
         max_iter: int = 30,
@@ -95,6 +100,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters = n_clusters
         self.method = method
         self.n_runs = n_runs
+        self.run_dims = run_dims
         self.kappa = kappa
         self.beta = beta
         self.max_iter = max_iter
@@ -111,16 +117,24 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
 
         rng = np.random.default_rng(self.random_state)
         n = len(X)
+        if self.run_dims and X.shape[1] > self.run_dims and n > self.run_dims:
+            # the runs only need who lands with whom: on the top principal directions k-means is
+            # several times faster and groups the same documents
+            from sklearn.decomposition import PCA
+
+            X = PCA(n_components=int(self.run_dims), random_state=self.random_state).fit_transform(X).astype(np.float32)
         blocks = []
         for _ in range(max(2, int(self.n_runs))):
             labels = KMeans(n_clusters=k, n_init=1, random_state=int(rng.integers(2**31 - 1))).fit_predict(X)
             blocks.append(sp.csr_matrix((np.ones(n, np.float32), (np.arange(n), labels)), shape=(n, k)))
         H = sp.hstack(blocks, format="csr")
-        # every row has n_runs ones: normalizing makes k-means' distance 2 - 2·(share of runs together)
-        H = normalize(H).astype(np.float32)
-        if H.shape[1] <= 4000:
-            H = H.toarray()
-        return self._kmeans(H, k)
+        # H·Hᵀ counts the runs in which two documents were together (the co-association matrix);
+        # its top k singular directions, then k-means, give the consensus partition (spectral
+        # clustering of the co-association) without forming the n × n matrix.
+        from sklearn.decomposition import TruncatedSVD
+
+        Z = TruncatedSVD(n_components=min(k, H.shape[1] - 1), random_state=self.random_state).fit_transform(H)
+        return self._kmeans(normalize(Z).astype(np.float32), k)
 
     def _count_matrix(self, tokens: Sequence[Sequence[str]], *, fit: bool) -> sp.csr_matrix:
         from sklearn.feature_extraction.text import CountVectorizer

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 #: Below this many texts per worker, starting processes costs more than it saves.
 MIN_TEXTS_PER_JOB = 2_000
 
-_WORKER_TOKENIZER: Callable[[str], list[str]] | None = None
+_WORKER_TOKENIZER: Callable[[str], list[str]] | None = None  # the tokenizer of a worker process
 
 
 def resolve_n_jobs(n_jobs: int | None) -> int:
@@ -89,15 +89,28 @@ def tokenize_parallel(
         return [tokenizer(t) for t in _bar(texts, progress, len(texts), "tokenize")]
     import multiprocessing as mp
 
+    global _WORKER_TOKENIZER
     size = chunk_size or max(200, min(5_000, len(texts) // (jobs * 16) + 1))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     log.info("tokenize: %d texts in %d processes (%d chunks of %d)", len(texts), jobs, len(chunks), size)
     ctx = mp.get_context(start_method)
     out: list[list[str]] = []
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(tokenizer,)) as pool:
-        results = pool.imap(_tokenize_chunk, chunks)  # imap keeps the order of the chunks
-        for part in _bar(results, progress, len(chunks), "tokenize (chunks)"):
-            out.extend(part)
+    if ctx.get_start_method() == "fork":
+        # Forked workers inherit this process' tokenizer as it is: its MeCab tagger, word lists and
+        # memo are set up once here (by tokenizing the first text) and shared copy-on-write, instead
+        # of being pickled to every worker and rebuilt there.
+        tokenizer(texts[0])
+        _WORKER_TOKENIZER = tokenizer
+        pool_args: dict[str, Any] = {}
+    else:
+        pool_args = {"initializer": _init_worker, "initargs": (tokenizer,)}
+    try:
+        with ctx.Pool(jobs, **pool_args) as pool:
+            results = pool.imap(_tokenize_chunk, chunks)  # imap keeps the order of the chunks
+            for part in _bar(results, progress, len(chunks), "tokenize (chunks)"):
+                out.extend(part)
+    finally:
+        _WORKER_TOKENIZER = None
     return out
 
 
