@@ -59,8 +59,9 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
     n_runs : int
         k-means runs behind the consensus.
     run_dims : int or None
-        The consensus runs cluster the embeddings' top ``run_dims`` principal components (``None``:
-        the full embeddings). The EM step always sees the full embeddings.
+        The consensus runs cluster the embeddings' top principal components: ``run_dims`` of them,
+        or 4 per cluster when that is more (``None``: the full embeddings). The EM step always sees
+        the full embeddings.
     kappa : float
         Weight of the embedding (von Mises–Fisher) term next to the word likelihood in EM.
     beta : float
@@ -117,12 +118,14 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
 
         rng = np.random.default_rng(self.random_state)
         n = len(X)
-        if self.run_dims and X.shape[1] > self.run_dims and n > self.run_dims:
+        dims = max(int(self.run_dims), 4 * k) if self.run_dims else 0
+        if dims and X.shape[1] > dims and n > dims:
             # the runs only need who lands with whom: on the top principal directions k-means is
-            # several times faster and groups the same documents
+            # several times faster and groups the same documents (64 directions were enough for
+            # up to 20 themes; 40 themes of long call notes needed more, hence 4 per theme)
             from sklearn.decomposition import PCA
 
-            X = PCA(n_components=int(self.run_dims), random_state=self.random_state).fit_transform(X).astype(np.float32)
+            X = PCA(n_components=dims, random_state=self.random_state).fit_transform(X).astype(np.float32)
         blocks = []
         for _ in range(max(2, int(self.n_runs))):
             labels = KMeans(n_clusters=k, n_init=1, random_state=int(rng.integers(2**31 - 1))).fit_predict(X)
