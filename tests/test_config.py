@@ -61,3 +61,9 @@ def test_parse_n_themes_rejects(value):
 def test_cli_values_override_file_values():
     cfg = Config(text_columns=["a"], seed=1).replace(text_columns=("b", "c"), seed=None, n_themes="5")
     assert cfg.text_columns == ("b", "c") and cfg.seed == 1 and cfg.n_themes == 5
+
+
+def test_clustering_key(tmp_path):
+    cfg = load_config(_write(tmp_path, '[model]\nclustering = "kmeans"\n'))
+    assert cfg.clustering == "kmeans"
+    assert load_config(_write(tmp_path, "[model]\nseed = 1\n")).clustering == "consensus-em"

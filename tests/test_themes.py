@@ -95,3 +95,18 @@ def test_auto_mode_on_a_small_corpus_gives_several_themes(texts):
     assert 2 <= model.n_themes_ <= 20
     assert (model.labels_ >= 0).mean() >= 0.9
     assert np.bincount(model.labels_[model.labels_ >= 0]).max() < 0.8 * len(model.labels_)
+
+
+def test_unknown_clustering_is_a_config_error(texts):
+    with pytest.raises(ConfigError, match="clustering must be one of"):
+        ThemeModel(n_themes=3, clustering="hdbscan").fit(texts[:50])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("clustering", ["kmeans", "consensus", "em", "consensus-em"])
+def test_every_clustering_fits_and_assigns_consistently(texts, clustering):
+    model = ThemeModel(n_themes=5, clustering=clustering, random_state=0)
+    labels = model.fit_transform(texts[:200])
+    assert model.n_themes_ == 5
+    assert set(labels[labels >= 0]) == set(range(5))  # BERTopic's ids 0..k-1, by size
+    again = model.transform(texts[:200])
+    assert np.mean(again == labels) > 0.95
