@@ -1,7 +1,7 @@
 """Clustering: consensus k-means refined by a two-view mixture model (embeddings and words).
 
 k-means on the embeddings of short texts has two weaknesses measured on the corpora in README
-("Theme quality"): it depends on its seed (mean pairwise ARI between seeds 0.59 on the ASDC
+("Theme quality"): it depends on its seed (mean pairwise ARI between seeds 0.53 on the ASDC
 requests), and it only sees the dense embedding, so a note whose few content words name the theme
 plainly can still land with the notes it merely resembles. :class:`ConsensusEMClusterer` fixes
 each in turn:
