@@ -110,3 +110,16 @@ def test_every_clustering_fits_and_assigns_consistently(texts, clustering):
     assert set(labels[labels >= 0]) == set(range(5))  # BERTopic's ids 0..k-1, by size
     again = model.transform(texts[:200])
     assert np.mean(again == labels) > 0.95
+
+
+@pytest.mark.parametrize("fit_sample", [0, 150])  # everything in one fit, or a sample then assignment
+def test_the_configured_clustering_reaches_the_model(texts, fit_sample):
+    from voc.config import Config
+    from voc.pipeline import fit_themes
+
+    config = Config(n_themes=4, clustering="kmeans", fit_sample=fit_sample, n_jobs=1)
+    model, _, _ = fit_themes(texts[:300], config)
+    assert hasattr(model, "fit_sample_") == bool(fit_sample)  # the path this case is meant to take
+    assert model.clustering == "kmeans" and model.clusterer_.method == "kmeans"
+    assert model.clusterer_.vocabulary_ == {}  # no word model is built for plain k-means
+    assert len(model.labels_) == 300 and set(model.labels_[model.labels_ >= 0]) == set(range(4))

@@ -76,7 +76,8 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         Cluster of each document, ``0 .. n_clusters_-1``.
     n_clusters_ : int
     vocabulary_ : dict[str, int]
-        Tokens the word model knows (seen in at least two documents, or one in tiny corpora).
+        Tokens the word model knows (seen in at least two documents, or one in tiny corpora);
+        empty for ``"kmeans"`` and ``"consensus"``, which have no word model.
     log_prior_ : ndarray (n_clusters_,)
     log_word_ : ndarray (n_clusters_, n_tokens), float32
     centroids_ : ndarray (n_clusters_, dim), float32
@@ -149,8 +150,10 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
             try:
                 X = self.vectorizer_.fit_transform(tokens)
             except ValueError:  # no token in two documents: the word model is empty
-                self.vectorizer_ = None
+                self.vectorizer_, self.vocabulary_ = None, {}
                 return sp.csr_matrix((len(tokens), 0), dtype=np.float32)
+            # the pruned tokens are kept for introspection only and would bloat saved models
+            self.vectorizer_.stop_words_ = None
             self.vocabulary_ = self.vectorizer_.vocabulary_
             return X
         if self.vectorizer_ is None:
@@ -160,8 +163,11 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
     def _m_step(self, R: np.ndarray, X: sp.csr_matrix, E: np.ndarray) -> None:
         Nk = R.sum(axis=0)
         self.log_prior_ = np.log(np.maximum(Nk, 1e-12) / len(R))
-        W = np.asarray((X.T @ R).T) + float(self.beta)  # (k, V)
-        self.log_word_ = (np.log(W) - np.log(W.sum(axis=1, keepdims=True))).astype(np.float32)
+        if X.shape[1]:
+            W = np.asarray((X.T @ R).T) + float(self.beta)  # (k, V)
+            self.log_word_ = (np.log(W) - np.log(W.sum(axis=1, keepdims=True))).astype(np.float32)
+        else:
+            self.log_word_ = np.zeros((R.shape[1], 0), dtype=np.float32)
         self.centroids_ = (R.T @ E / np.maximum(Nk, 1e-12)[:, None]).astype(np.float32)
         self.directions_ = normalize(self.centroids_).astype(np.float32)
 
@@ -190,12 +196,17 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
             labels = self._consensus(E32, k)
         else:
             labels = self._kmeans(E32, k) if k > 1 else np.zeros(n, dtype=int)
-        C = self._count_matrix(tokens, fit=True)
+        uses_words = self.method in ("em", "consensus-em")
+        if uses_words:
+            C = self._count_matrix(tokens, fit=True)
+        else:  # no word model: predict() uses the centroids only
+            self.vectorizer_, self.vocabulary_ = None, {}
+            C = sp.csr_matrix((n, 0), dtype=np.float32)
         R = np.zeros((n, k))
         R[np.arange(n), labels] = 1.0
         self._m_step(R, C, E)
         self.n_iter_ = 0
-        if self.method in ("em", "consensus-em") and k > 1:
+        if uses_words and k > 1:
             for it in range(int(self.max_iter)):
                 new = self._log_posterior(C, E).argmax(axis=1)
                 if len(np.unique(new)) < k:
