@@ -35,6 +35,8 @@ def test_load_config_resolves_paths_against_the_file(tmp_path):
         ("[input]\ntext_column = 'x'\n", "unknown key 'text_column' in [input]"),
         ("[model]\nn_themes = 'many'\n", "n_themes must be 'auto' or an integer"),
         ("[model\n", "not valid TOML"),
+        ("[model]\nclustering = 'hdbscan'\n", "clustering must be one of consensus-em"),
+        ("[model]\nreduction = 'tsne'\n", "reduction must be one of none, umap"),
     ],
 )
 def test_bad_config_names_the_problem(tmp_path, body, message):

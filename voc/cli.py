@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from voc import __version__
+from voc.config import CLUSTERINGS, REDUCTIONS  # stdlib-only module: --help stays fast
 
 __all__ = ["main", "cli"]
 
@@ -64,10 +65,10 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 @click.option("--embedding", help="Embedding backend: lsa+chive (default), lsa, lsa-char, chive, lsa-char+chive.")
 @click.option(
     "--clustering",
-    type=click.Choice(["consensus-em", "consensus", "em", "kmeans"]),
+    type=click.Choice(CLUSTERINGS),
     help="How texts are grouped: consensus-em (default), consensus, em, kmeans (fastest).",
 )
-@click.option("--reduction", type=click.Choice(["none", "umap"]), help="Reduce embeddings with UMAP first (default none).")
+@click.option("--reduction", type=click.Choice(REDUCTIONS), help="Reduce embeddings with UMAP first (default none).")
 @click.option("--encoding", help="Input encoding (default: detected). E.g. utf-8, cp932, utf-16.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config file (see README).")

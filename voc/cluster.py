@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.preprocessing import normalize
 
+from voc.config import CLUSTERINGS
 from voc.errors import ConfigError, NotFittedError
 
 __all__ = ["Clustering", "CLUSTERINGS", "ConsensusEMClusterer"]
@@ -38,8 +39,6 @@ __all__ = ["Clustering", "CLUSTERINGS", "ConsensusEMClusterer"]
 log = logging.getLogger(__name__)
 
 Clustering = Literal["consensus-em", "consensus", "em", "kmeans"]
-#: Accepted values of ``clustering`` (config key ``model.clustering``).
-CLUSTERINGS: tuple[str, ...] = ("consensus-em", "consensus", "em", "kmeans")
 
 
 def _identity(tokens: Sequence[str]) -> Sequence[str]:

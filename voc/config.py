@@ -64,6 +64,10 @@ __all__ = ["Config", "load_config", "parse_n_themes"]
 
 NThemes = int | Literal["auto"]
 
+#: Accepted values of ``[model] clustering`` (:mod:`voc.cluster`) and ``[model] reduction``.
+CLUSTERINGS: tuple[str, ...] = ("consensus-em", "consensus", "em", "kmeans")
+REDUCTIONS: tuple[str, ...] = ("none", "umap")
+
 
 def parse_n_themes(value: Any) -> NThemes:
     """Turn ``"auto"``, ``"12"`` or ``12`` into ``"auto"`` or an int ≥ 2."""
@@ -203,6 +207,11 @@ def load_config(path: str | Path) -> Config:
     for key in ("since", "until"):
         if values.get(key) is not None:
             values[key] = str(values[key])  # TOML dates arrive as datetime.date
+    for key, allowed in (("clustering", CLUSTERINGS), ("reduction", REDUCTIONS)):
+        if key in values and values[key] not in allowed:  # fail now, not after reading the export
+            raise ConfigError(
+                f"config file {path}: [model] {key} must be one of {', '.join(allowed)}, got {values[key]!r}"
+            )
     try:
         return Config(**values)
     except TypeError as exc:  # pragma: no cover - guarded by the key checks above
