@@ -74,6 +74,29 @@ def test_key2row_reader(tmp_path) -> None:
     assert _read_key2row(path) == {2**63 + 5: 3, 17: 70000}
 
 
+def test_key2row_reader_all_widths_and_bad_bytes(tmp_path) -> None:
+    import pytest
+
+    pairs = {0: 127, 200: 255, 65535: 256, 2**32 - 1: 65536, 2**64 - 1: 2**32}
+    body = bytearray([0x85])  # fixmap of 5
+    for k, v in pairs.items():
+        for x in (k, v):
+            if x <= 0x7F:
+                body.append(x)
+            else:
+                size = next(s for s in (1, 2, 4, 8) if x < 2 ** (8 * s))
+                body += bytes([{1: 0xCC, 2: 0xCD, 4: 0xCE, 8: 0xCF}[size]]) + x.to_bytes(size, "big")
+    path = tmp_path / "key2row"
+    path.write_bytes(bytes(body))
+    assert _read_key2row(path) == pairs
+    path.write_bytes(bytes(body[:-2]))
+    with pytest.raises(ValueError, match="truncated"):
+        _read_key2row(path)
+    path.write_bytes(bytes([0x81, 0xA1, 0x61, 0x01]))  # a string key
+    with pytest.raises(ValueError, match="0xa1"):
+        _read_key2row(path)
+
+
 def test_missing_chive_names_the_pip_command(monkeypatch) -> None:
     from voc.embed import _vectors
 

@@ -64,3 +64,19 @@ def test_import_voc_and_help_do_not_load_heavy_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"imported at --help: {out.stdout.strip()}"
+
+
+def test_bertopic_plotting_is_loaded_only_when_used():
+    # BERTopic imports plotly's figure factory and UMAP at import time (7-11 s of a small report);
+    # voc defers that module until a BERTopic figure is asked for, and the figure functions still work.
+    code = (
+        "import sys\n"
+        "from voc.themes import _import_bertopic\n"
+        "_import_bertopic()\n"
+        "early = [m for m in ('plotly', 'umap', 'nbformat') if m in sys.modules]\n"
+        "import bertopic._bertopic as b\n"
+        "fn = b.plotting.visualize_barchart\n"
+        "print(','.join(early) + '|' + fn.__module__ + '|' + str('plotly' in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "|bertopic.plotting._barchart|True", out.stdout

@@ -8,9 +8,12 @@ BERTopic's c-TF-IDF find each theme's Japanese keywords from the same tokens.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import pickle
+import sys
 import time
+import types
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +42,31 @@ def _split(doc: str) -> list[str]:
     return doc.split(" ")
 
 
+class _DeferredPlotting(types.ModuleType):
+    """Stands in for ``bertopic.plotting`` until one of its functions is used.
+
+    BERTopic imports its plotting module at import time whenever plotly is installed (voc's theme
+    browser ships plotly.js, so it is), and that pulls plotly's figure factory, UMAP and, in a
+    Jupyter environment, nbformat/jsonschema: 7-11 s of a 10,000-note ``voc report`` that never
+    draws a BERTopic figure (bench/README.md). voc reads nothing from that module; a user who calls
+    ``model.topic_model_.visualize_*()`` gets the real module, loaded on first use.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real"] = real
+        return getattr(real, name)
+
+
 def _import_bertopic() -> Any:
+    if "bertopic" not in sys.modules:  # only BERTopic's own import may bind the stand-in
+        sys.modules.setdefault("bertopic.plotting", _DeferredPlotting("bertopic.plotting"))
     try:
         from bertopic import BERTopic
     except ImportError as exc:
@@ -353,6 +380,7 @@ class ThemeModel(BaseEstimator):
     @classmethod
     def load(cls, path: str | Path) -> ThemeModel:
         """Load a model written by :meth:`save`. Only load files you trust (pickle)."""
+        _import_bertopic()  # unpickling imports BERTopic; do it the fast way first
         with open(path, "rb") as fh:
             model = pickle.load(fh)
         if not isinstance(model, cls):
