@@ -71,3 +71,19 @@ def test_errors():
         ConsensusEMClusterer(3).fit(emb, tokens=tokens[:-1])
     with pytest.raises(NotFittedError):
         ConsensusEMClusterer(3).predict(emb)
+
+
+@pytest.mark.parametrize("temperature", [0.0, 1.0, 2.0])
+def test_hard_and_tempered_em_find_the_groups_and_predict_their_own_labels(temperature):
+    emb, tokens, truth = _two_views(seed=4)
+    model = ConsensusEMClusterer(4, temperature=temperature, random_state=0).fit(emb, tokens=tokens)
+    assert adjusted_rand_score(truth, model.labels_) > 0.8
+    assert model.n_iter_ >= 1
+    if temperature:  # tempered EM returns the assignment its final parameters give
+        np.testing.assert_array_equal(model.predict(emb, tokens=tokens), model.labels_)
+
+
+def test_negative_temperature_is_a_config_error():
+    emb, tokens, _ = _two_views(n_per=10)
+    with pytest.raises(ConfigError, match="temperature"):
+        ConsensusEMClusterer(3, temperature=-1.0).fit(emb, tokens=tokens)

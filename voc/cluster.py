@@ -16,6 +16,13 @@ each in turn:
    "mixture of unigrams" of Nigam et al. 2000, which models a short text as having one topic) and a
    von Mises–Fisher direction over the embeddings (weight ``kappa``). The E-step is
    ``log p(k|d) = log π_k + Σ_w x_dw log φ_kw + κ·e_d·μ_k`` and the M-step re-estimates π, φ and μ.
+   The EM is *tempered* (Hofmann 1999): each document's responsibilities are
+   ``softmax(log p(k|d) / T)`` with ``T = temperature`` (2 by default), so a document shares its
+   weight between themes while the parameters settle, and only the final assignment is the
+   argmax. The unigram likelihood counts every word as independent evidence and makes posteriors
+   far too sure of themselves; hard EM (``temperature=0``, what voc 0.2 did) then locks documents
+   in early. Tempered EM gave +0.02 to +0.03 NMI and +0.03 to +0.06 ARI on the labeled corpora
+   (README, "Theme quality").
 
 Every step is seeded: the same inputs and ``random_state`` give the same labels.
 """
@@ -65,8 +72,13 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         Weight of the embedding (von Mises–Fisher) term next to the word likelihood in EM.
     beta : float
         Additive smoothing of the per-cluster word distributions.
+    temperature : float
+        EM responsibilities are ``softmax(log posterior / temperature)``; ``0`` runs hard EM
+        (each document wholly in its most probable cluster at every step).
     max_iter : int
-        EM iterations at most; EM stops earlier when no document changes cluster.
+        EM iterations at most; EM stops earlier when it has converged (no document changes cluster
+        in hard EM; no responsibility moves by more than 1e-4 in tempered EM), and before an
+        iteration that would leave a cluster with no document.
     random_state : int
 
     Attributes
@@ -95,6 +107,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         run_dims: int | None = 64,
         kappa: float = 10.0,
         beta: float = 0.5,
+        temperature: float = 2.0,
         max_iter: int = 30,
         random_state: int = 42,
     ) -> None:
@@ -104,6 +117,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.run_dims = run_dims
         self.kappa = kappa
         self.beta = beta
+        self.temperature = temperature
         self.max_iter = max_iter
         self.random_state = random_state
 
@@ -176,6 +190,39 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
             L = L + np.asarray(X @ self.log_word_.T)
         return L
 
+    def _em(self, C: sp.csr_matrix, E: np.ndarray, R: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """EM from the partition *labels* (responsibilities *R*); returns the final labels."""
+        T = float(self.temperature)
+        if T < 0:
+            raise ConfigError(f"temperature must be ≥ 0 (0: hard EM), got {self.temperature!r}")
+        n, k = R.shape
+        for it in range(int(self.max_iter)):
+            L = self._log_posterior(C, E)
+            new = L.argmax(axis=1)
+            if len(np.unique(new)) < k:
+                log.debug("EM stopped at iteration %d: a cluster would have emptied", it)
+                break
+            if T == 0:
+                converged = bool((new == labels).all())
+                R[:] = 0.0
+                R[np.arange(n), new] = 1.0
+            else:
+                L = L / T
+                L -= L.max(axis=1, keepdims=True)
+                P = np.exp(L)
+                P /= P.sum(axis=1, keepdims=True)
+                converged = float(np.abs(P - R).max()) < 1e-4
+                R = P
+            labels = new
+            self._m_step(R, C, E)
+            self.n_iter_ = it + 1
+            if converged:
+                break
+        log.debug("EM: %d iterations", self.n_iter_)
+        # the assignment that matches the final parameters (what predict() gives)
+        final = self._log_posterior(C, E).argmax(axis=1)
+        return final if len(np.unique(final)) == k else labels
+
     # -- scikit-learn API ------------------------------------------------------------------------
     def fit(self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None) -> ConsensusEMClusterer:
         """Cluster embeddings *X* (one row per document) whose tokens are *tokens*."""
@@ -206,20 +253,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self._m_step(R, C, E)
         self.n_iter_ = 0
         if uses_words and k > 1:
-            for it in range(int(self.max_iter)):
-                new = self._log_posterior(C, E).argmax(axis=1)
-                if len(np.unique(new)) < k:
-                    log.debug("EM stopped at iteration %d: a cluster would have emptied", it)
-                    break
-                changed = int((new != labels).sum())
-                labels = new
-                R[:] = 0.0
-                R[np.arange(n), labels] = 1.0
-                self._m_step(R, C, E)
-                self.n_iter_ = it + 1
-                if changed == 0:
-                    break
-            log.debug("EM: %d iterations", self.n_iter_)
+            labels = self._em(C, E, R, labels)
         # contiguous labels (k-means can leave a cluster empty only in degenerate data)
         present = np.unique(labels)
         if len(present) < k:
