@@ -15,13 +15,17 @@ import argparse
 import itertools
 
 SETTINGS = [
-    {"kappa": 10.0, "beta": 0.5},  # the default
-    {"kappa": 5.0, "beta": 0.5},
-    {"kappa": 20.0, "beta": 0.5},
-    {"kappa": 10.0, "beta": 0.1},
-    {"kappa": 10.0, "beta": 1.0},
-    {"kappa": 10.0, "beta": 0.5, "n_runs": 60},
-    {"kappa": 10.0, "beta": 0.5, "run_dims": None},
+    {"kappa": 10.0, "beta": 0.5, "temperature": 2.0},  # the default
+    {"kappa": 10.0, "beta": 0.5, "temperature": 0.0},  # hard EM (voc 0.2)
+    {"kappa": 10.0, "beta": 0.5, "temperature": 1.0},  # plain soft EM
+    {"kappa": 10.0, "beta": 0.5, "temperature": 3.0},
+    {"kappa": 10.0, "beta": 0.5, "temperature": 4.0},
+    {"kappa": 5.0, "beta": 0.5, "temperature": 2.0},
+    {"kappa": 20.0, "beta": 0.5, "temperature": 2.0},
+    {"kappa": 10.0, "beta": 0.1, "temperature": 2.0},
+    {"kappa": 10.0, "beta": 1.0, "temperature": 2.0},
+    {"kappa": 10.0, "beta": 0.5, "temperature": 2.0, "n_runs": 60},
+    {"kappa": 10.0, "beta": 0.5, "temperature": 2.0, "run_dims": None},
 ]
 
 
