@@ -87,3 +87,17 @@ def test_negative_temperature_is_a_config_error():
     emb, tokens, _ = _two_views(n_per=10)
     with pytest.raises(ConfigError, match="temperature"):
         ConsensusEMClusterer(3, temperature=-1.0).fit(emb, tokens=tokens)
+
+
+def test_tempered_em_escapes_where_hard_em_locks_in():
+    # Six groups whose embeddings overlap heavily (noise 3): hard EM commits every document at the
+    # first E-step and keeps most of the consensus' mistakes; tempered EM lets the word
+    # distributions settle first (README, "Theme quality": +0.02 NMI on both shared corpora).
+    hard, tempered = [], []
+    for seed in range(4):
+        emb, tokens, truth = _two_views(n_per=60, k=6, noise=3.0, seed=seed)
+        for temperature, out in ((0.0, hard), (2.0, tempered)):
+            labels = ConsensusEMClusterer(6, temperature=temperature, random_state=seed).fit_predict(emb, tokens=tokens)
+            out.append(adjusted_rand_score(truth, labels))
+    assert all(t > h for t, h in zip(tempered, hard, strict=True)), (hard, tempered)
+    assert np.mean(tempered) > np.mean(hard) + 0.15, (hard, tempered)
