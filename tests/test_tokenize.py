@@ -104,3 +104,12 @@ def test_pickle_drops_tagger_and_tokenizes_the_same(tok: Tokenizer) -> None:
     assert "_tagger" not in clone.__dict__
     assert clone(text) == before
     assert clone.tokenize_many([text, "価格"]) == [before, ["価格"]]
+
+
+def test_tokenizing_builds_no_fugashi_tagger() -> None:
+    # Tokenizing reads MeCab through FastTagger; the fugashi Tagger (~15 MB per process) is only
+    # built for callers of the `tagger` property.
+    tok = Tokenizer()
+    assert tok("導入費用が高いため見送り") == ["導入", "費用", "導入費用", "高い", "見送り"]
+    assert "_tagger" not in tok.__dict__
+    assert tok.tagger("価格")[0].surface == "価格"
