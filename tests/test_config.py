@@ -69,3 +69,11 @@ def test_clustering_key(tmp_path):
     cfg = load_config(_write(tmp_path, '[model]\nclustering = "kmeans"\n'))
     assert cfg.clustering == "kmeans"
     assert load_config(_write(tmp_path, "[model]\nseed = 1\n")).clustering == "consensus-em"
+
+
+def test_consensus_runs_key(tmp_path):
+    assert load_config(_write(tmp_path, "[model]\nconsensus_runs = 60\n")).consensus_runs == 60
+    assert load_config(_write(tmp_path, "[model]\nseed = 1\n")).consensus_runs == 30
+    for bad in ("1", '"many"', "2.5", "true"):
+        with pytest.raises(ConfigError, match="consensus_runs must be an integer"):
+            load_config(_write(tmp_path, f"[model]\nconsensus_runs = {bad}\n"))

@@ -123,3 +123,14 @@ def test_the_configured_clustering_reaches_the_model(texts, fit_sample):
     assert model.clustering == "kmeans" and model.clusterer_.method == "kmeans"
     assert model.clusterer_.vocabulary_ == {}  # no word model is built for plain k-means
     assert len(model.labels_) == 300 and set(model.labels_[model.labels_ >= 0]) == set(range(4))
+
+
+@pytest.mark.parametrize("fit_sample", [0, 150])
+def test_configured_consensus_runs_reach_the_clusterer(texts, fit_sample):
+    from voc.config import Config
+    from voc.pipeline import fit_themes
+
+    config = Config(n_themes=4, clustering="consensus", consensus_runs=5, fit_sample=fit_sample, n_jobs=1)
+    model, _, _ = fit_themes(texts[:300], config)
+    assert hasattr(model, "fit_sample_") == bool(fit_sample)
+    assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5

@@ -18,6 +18,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     seed = 42
     embedding = "lsa+chive"          # or lsa, lsa-char, chive, lsa-char+chive
     clustering = "consensus-em"       # or consensus, em, kmeans (faster, less stable)
+    consensus_runs = 30               # k-means runs behind the consensus (60: steadier themes, slower)
     reduction = "none"                # or "umap"
 
     [clean]
@@ -104,6 +105,7 @@ class Config:
     seed: int = 42
     embedding: str = "lsa+chive"
     clustering: str = "consensus-em"
+    consensus_runs: int = 30
     reduction: str = "none"
     # [clean]
     mask_pii: bool | list[str] = True
@@ -154,7 +156,7 @@ _SECTIONS: dict[str, dict[str, str]] = {
         "until": "until",
     },
     "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding",
-              "clustering": "clustering", "reduction": "reduction"},
+              "clustering": "clustering", "consensus_runs": "consensus_runs", "reduction": "reduction"},
     "clean": {"mask_pii": "mask_pii", "max_text_chars": "max_text_chars"},
     "output": {"dir": "out_dir"},
     "history": {"enabled": "history", "path": "history_path", "match_threshold": "match_threshold"},
@@ -212,6 +214,9 @@ def load_config(path: str | Path) -> Config:
             raise ConfigError(
                 f"config file {path}: [model] {key} must be one of {', '.join(allowed)}, got {values[key]!r}"
             )
+    runs = values.get("consensus_runs", 30)
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 2:
+        raise ConfigError(f"config file {path}: [model] consensus_runs must be an integer ≥ 2, got {runs!r}")
     try:
         return Config(**values)
     except TypeError as exc:  # pragma: no cover - guarded by the key checks above

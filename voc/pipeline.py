@@ -102,6 +102,7 @@ def _fit_themes(
         n_themes=config.n_themes,
         embedding=config.embedding,
         clustering=config.clustering,  # type: ignore[arg-type]
+        consensus_runs=config.consensus_runs,
         reduction=config.reduction,  # type: ignore[arg-type]
         tokenizer=tokenizer,
         random_state=config.seed,

@@ -140,7 +140,8 @@ def fit_themes_on_sample(
     Parameters
     ----------
     texts, tokens : cleaned texts and their tokens (tokenized once, by the caller).
-    config : uses ``fit_sample``, ``batch_size``, ``embedding``, ``clustering``, ``n_themes``, ``reduction``, ``seed``.
+    config : uses ``fit_sample``, ``batch_size``, ``embedding``, ``clustering``, ``consensus_runs``,
+        ``n_themes``, ``reduction``, ``seed``.
     strata : optional label per document (e.g. outcome × month); default: :func:`content_strata`.
     timer : the pipeline's stage timer (stages ``embed``, ``sample``, ``themes``, ``assign``).
 
@@ -175,6 +176,7 @@ def fit_themes_on_sample(
         n_themes=config.n_themes,
         embedding=config.embedding,
         clustering=config.clustering,  # type: ignore[arg-type]
+        consensus_runs=config.consensus_runs,
         reduction=config.reduction,  # type: ignore[arg-type]
         tokenizer=tokenizer,
         random_state=seed,
