@@ -80,3 +80,7 @@ def test_bertopic_plotting_is_loaded_only_when_used():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "|bertopic.plotting._barchart|True", out.stdout
+    # importing one of its submodules first (before any attribute) reaches the real package too
+    code = "from voc.themes import _import_bertopic\n_import_bertopic()\nimport bertopic.plotting._topics as t\nprint(t.__name__)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "bertopic.plotting._topics", out.stdout

@@ -53,8 +53,8 @@ class _DeferredPlotting(types.ModuleType):
     """
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
+        if name.startswith("__") and name not in ("__path__", "__file__", "__all__"):
+            raise AttributeError(name)  # probes such as __wrapped__ must not load plotly
         real = self.__dict__.get("_real")
         if real is None:
             if sys.modules.get(self.__name__) is self:
