@@ -214,8 +214,8 @@ def load_config(path: str | Path) -> Config:
             raise ConfigError(
                 f"config file {path}: [model] {key} must be one of {', '.join(allowed)}, got {values[key]!r}"
             )
-    runs = values.get("consensus_runs", 30)
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 2:
+    runs = values.get("consensus_runs")
+    if "consensus_runs" in values and (isinstance(runs, bool) or not isinstance(runs, int) or runs < 2):
         raise ConfigError(f"config file {path}: [model] consensus_runs must be an integer ≥ 2, got {runs!r}")
     try:
         return Config(**values)
