@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="10000,100000,1000000", help="end-to-end sizes (notes), comma-separated")
     p.add_argument("--naive-sizes", default="10000,100000", help="sizes for the naive BERTopic reference ('' = none)")
     p.add_argument("--tokenizer-texts", type=int, default=20000, help="notes for the tokenizer benchmark")
-    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the tokenizer benchmark")
+    p.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the tokenizer benchmark")
+    p.add_argument("--block-size", type=int, default=250,
+                   help="notes per timed block of the tokenizer benchmark (each keeps its fastest round)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes for the parallel tokenizer")
     p.add_argument("--only", choices=["tokenizer", "e2e", "naive"], action="append",
                    help="run only these parts (repeatable)")
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if "tokenizer" in parts and a.tokenizer_texts:
         say(f"tokenizer: {a.tokenizer_texts:,} notes")
         texts = _data.notes(a.tokenizer_texts, a.seed, cache)
-        res["tokenizer"] = _tokenizer.run(texts, rounds=a.rounds, jobs=a.jobs)
+        res["tokenizer"] = _tokenizer.run(texts, rounds=a.rounds, jobs=a.jobs, block_size=a.block_size)
         say(f"tokenizer: {res['tokenizer']['ratio_1proc']:.2f}× parse, {res['tokenizer']['speedup_jobs']:.2f}× with {a.jobs} jobs")
         _write(res, a.out, stamp)
     res["e2e"], res["naive"] = [], []

@@ -43,14 +43,17 @@ def markdown(res: dict[str, Any]) -> str:
     if tok:
         out += [
             f"## Tokenizer throughput ({tok['texts']:,} notes, {tok['mean_chars']:.0f} chars on average, "
-            f"best of {tok['rounds']} interleaved rounds)",
+            + (f"fastest of {tok['rounds']} interleaved rounds per block of {tok['block_size']} notes)"
+               if tok.get("block_size") else f"best of {tok['rounds']} interleaved rounds)"),
             "",
             "| method | notes/s | × tagger.parse |",
             "|---|---:|---:|",
             *(f"| {r['name']} | {r['texts_per_s']:,.0f} | {r['vs_parse']:.2f} |" for r in tok["rows"]),
             "",
             f"- voc Tokenizer in one process: **{tok['ratio_1proc']:.2f}×** `tagger.parse` "
-            f"(target ≥ {TARGETS['tok_ratio']}: {_ok(tok['ratio_1proc'] >= TARGETS['tok_ratio'])})",
+            f"(target ≥ {TARGETS['tok_ratio']}: {_ok(tok['ratio_1proc'] >= TARGETS['tok_ratio'])})"
+            + (f"; best whole pass against best whole pass: {tok['ratio_1proc_whole']:.2f}×"
+               if tok.get("ratio_1proc_whole") else ""),
             f"- with {tok['jobs']} worker processes: **{tok['speedup_jobs']:.2f}×** its one-process speed "
             f"(target ≥ {TARGETS['tok_speedup']}: {_ok(tok['speedup_jobs'] >= TARGETS['tok_speedup'])})",
             "",

@@ -89,6 +89,15 @@ def test_negative_temperature_is_a_config_error():
         ConsensusEMClusterer(3, temperature=-1.0).fit(emb, tokens=tokens)
 
 
+@pytest.mark.parametrize("runs", [1, 0, 2.5, True])
+def test_consensus_needs_two_runs(runs):
+    emb, tokens, _ = _two_views(n_per=10)
+    with pytest.raises(ConfigError, match="n_runs must be an integer ≥ 2"):
+        ConsensusEMClusterer(3, n_runs=runs).fit(emb, tokens=tokens)
+    # the methods without a consensus do not use it
+    assert len(ConsensusEMClusterer(3, method="em", n_runs=runs).fit(emb, tokens=tokens).labels_) == len(emb)
+
+
 def test_tempered_em_escapes_where_hard_em_locks_in():
     # Six groups whose embeddings overlap heavily (noise 3): hard EM commits every document at the
     # first E-step and keeps most of the consensus' mistakes; tempered EM lets the word

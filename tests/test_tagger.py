@@ -116,3 +116,13 @@ def test_record_separator_in_the_text_does_not_shift_fields():
     joined = FastTagger(features=("pos1", "pos2"), joined=True)
     assert all(len(r.split(RECORD_SEP)) == 3 for r in joined.records(f"価格{RECORD_SEP}が高い"))
     assert Tokenizer()(f"価格{RECORD_SEP}が高い") == Tokenizer()("価格 が高い")
+
+
+def test_records_many_equals_records_of_each_text():
+    from voc._tagger import RECORD_SEP, FastTagger
+
+    fast = FastTagger(features=("pos1", "pos2", "pos3", "lemma"), joined=True)
+    texts = ["価格が高い", "", f"価格{RECORD_SEP}が高い", "SSO非対応のため見送り"]
+    assert fast.records_many(texts) == [fast.records(t) for t in texts]
+    with pytest.raises(ValueError, match="joined=True"):
+        FastTagger().records_many(texts)

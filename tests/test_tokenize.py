@@ -113,3 +113,22 @@ def test_tokenizing_builds_no_fugashi_tagger() -> None:
     assert tok("導入費用が高いため見送り") == ["導入", "費用", "導入費用", "高い", "見送り"]
     assert "_tagger" not in tok.__dict__
     assert tok.tagger("価格")[0].surface == "価格"
+
+
+@pytest.mark.parametrize("compounds", ["both", "join", "off"])
+def test_batched_tokenize_many_equals_one_text_at_a_time(monkeypatch, compounds) -> None:
+    # tokenize_many sends texts to MeCab in batches (voc.tokenize.BATCH) before reading the
+    # records: the tokens must be exactly those of one call per text, across batch boundaries.
+    import voc.tokenize as vt
+    from voc._tagger import RECORD_SEP
+
+    monkeypatch.setattr(vt, "BATCH", 3)
+    texts = [
+        "導入費用が高いため見送り", "", "既存システムとの連携が難しい", "ｶｽﾀﾏｲｽﾞ不可のためNovaCRMに決定。SSO非対応",
+        f"価格{RECORD_SEP}が高い", "特になし", "セキュリティ要件を満たさない", "相見積で他社に決定",
+    ]
+    texts = [normalize_text(t) for t in texts]
+    one = Tokenizer(compounds=compounds)
+    many = Tokenizer(compounds=compounds)
+    assert many.tokenize_many(texts) == [one(t) for t in texts]
+    assert many.tokenize_many([]) == []

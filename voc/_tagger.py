@@ -142,6 +142,26 @@ class FastTagger:
         out.pop()  # the end-of-sentence sentinel
         return out
 
+    def records_many(self, texts: list[str]) -> list[list[str]]:
+        """:meth:`records` of each text, MeCab first for all of them, then the splitting.
+
+        Parsing a batch in one go keeps MeCab's dictionary and connection matrix in the CPU cache
+        instead of alternating with the caller's per-text Python work: on 250-note blocks this
+        made :class:`voc.tokenize.Tokenizer` about 10 % faster (bench/README.md).
+        """
+        if not self.joined:
+            raise ValueError("records_many() needs FastTagger(joined=True)")
+        if "_parse" not in self.__dict__:
+            self._setup()
+        parse = self._parse
+        raw = [parse(t.replace(RECORD_SEP, " ") if RECORD_SEP in t else t) for t in texts]
+        out = []
+        for r in raw:
+            recs = r.split("\t")
+            recs.pop()  # the end-of-sentence sentinel
+            out.append(recs)
+        return out
+
     def fields(self, text: str) -> list[str]:
         """Flat list ``[surface, *features, surface, *features, …]``.
 

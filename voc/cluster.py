@@ -64,7 +64,8 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         ``"consensus"``: the consensus partition only. ``"em"``: EM from one k-means (``n_init=10``).
         ``"kmeans"``: k-means with ``n_init=10`` only (what voc did before 0.2).
     n_runs : int
-        k-means runs behind the consensus.
+        k-means runs behind the consensus, at least 2 (a consensus of one run is that run: use
+        ``"kmeans"`` or ``"em"`` instead).
     run_dims : int or None
         The consensus runs cluster the embeddings' top principal components: ``run_dims`` of them,
         or 4 per cluster when that is more (``None``: the full embeddings). The EM step always sees
@@ -142,7 +143,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
 
             X = PCA(n_components=dims, random_state=self.random_state).fit_transform(X).astype(np.float32)
         blocks = []
-        for _ in range(max(2, int(self.n_runs))):
+        for _ in range(int(self.n_runs)):
             labels = KMeans(n_clusters=k, n_init=1, random_state=int(rng.integers(2**31 - 1))).fit_predict(X)
             blocks.append(sp.csr_matrix((np.ones(n, np.float32), (np.arange(n), labels)), shape=(n, k)))
         H = sp.hstack(blocks, format="csr")
@@ -229,6 +230,13 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         """Cluster embeddings *X* (one row per document) whose tokens are *tokens*."""
         if self.method not in CLUSTERINGS:
             raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {self.method!r}")
+        if self.method in ("consensus", "consensus-em") and (
+            isinstance(self.n_runs, bool) or not isinstance(self.n_runs, (int, np.integer)) or self.n_runs < 2
+        ):
+            raise ConfigError(
+                f"n_runs must be an integer ≥ 2 for {self.method!r} clustering, got {self.n_runs!r} "
+                "(one run is plain k-means: clustering = \"kmeans\" or \"em\")"
+            )
         E = normalize(np.asarray(X, dtype=np.float64))
         n = len(E)
         k = int(min(self.n_clusters, n))

@@ -44,7 +44,8 @@ def _init_worker(tokenizer: Callable[[str], list[str]]) -> None:
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     tok = _WORKER_TOKENIZER
     assert tok is not None, "worker not initialised"
-    return [tok(t) for t in texts]
+    many = getattr(tok, "tokenize_many", None)
+    return many(texts) if many is not None else [tok(t) for t in texts]
 
 
 def tokenize_parallel(

@@ -32,6 +32,8 @@ _END, _FORMAL, _NOUN, _PREFIX, _SUFFIX, _OTHER = range(6)
 #: Parts of speech that can be part of a noun run even when not kept as tokens themselves.
 _RUN_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
 _NOISE = re.compile(r"^(?:[\d.,%/:\-+]+|[\W_]+|[ぁ-ん]|[a-zA-Z])$")
+#: Texts per MeCab batch in :meth:`Tokenizer.tokenize_many`.
+BATCH = 256
 _ASCII_TAIL = re.compile(r"^(.+?)-[A-Za-z0-9 ._'\-]+$")
 
 
@@ -218,6 +220,10 @@ class Tokenizer:
         """Tokens of one text (already normalized by :func:`voc.clean.normalize_text`)."""
         if "_fast" not in self.__dict__:
             self._setup()  # the MeCab tagger and the word lists, on first use
+        return self._tokens(self._fast.records(text))
+
+    def _tokens(self, records: list[str]) -> list[str]:
+        """Tokens from one text's MeCab records (``surface␟pos1␟pos2␟pos3␟lemma``, ``*`` is ``""``)."""
         stop = self._stop
         syn = self._syn
         mode = self.compounds
@@ -238,7 +244,7 @@ class Tokenizer:
                 out.extend(f for f, c in run if c)
             run.clear()
 
-        for record in self._fast.records(text):  # "surface␟pos1␟pos2␟pos3␟lemma"; "*" is ""
+        for record in records:
             hit = memo.get(record)
             if hit is None:
                 hit = memo[record] = classify(tuple(record.split(RECORD_SEP)))  # type: ignore[arg-type]
@@ -260,12 +266,28 @@ class Tokenizer:
         return out
 
     def tokenize_many(self, texts: Iterable[str], *, progress: bool = False) -> list[list[str]]:
-        """Tokens of many texts, with a progress bar when *progress* and stderr is a terminal."""
+        """Tokens of many texts (identical to ``[self(t) for t in texts]``), with a progress bar
+        when *progress* and stderr is a terminal.
+
+        Texts go to MeCab in batches of :data:`BATCH` before their records are read, which keeps
+        each side's data in the CPU cache (:meth:`voc._tagger.FastTagger.records_many`).
+        """
         texts = list(texts)
+        if "_fast" not in self.__dict__:
+            self._setup()
+        bar = None
         if progress:
             from tqdm.auto import tqdm
 
-            texts_iter: Iterable[str] = tqdm(texts, desc="tokenize", unit="doc", leave=False)
-        else:
-            texts_iter = texts
-        return [self(t) for t in texts_iter]
+            bar = tqdm(total=len(texts), desc="tokenize", unit="doc", leave=False)
+        out: list[list[str]] = []
+        try:
+            for i in range(0, len(texts), BATCH):
+                batch = texts[i : i + BATCH]
+                out.extend(map(self._tokens, self._fast.records_many(batch)))
+                if bar is not None:
+                    bar.update(len(batch))
+        finally:
+            if bar is not None:
+                bar.close()
+        return out
