@@ -89,7 +89,7 @@ def run(texts: list[str], *, rounds: int = 5, jobs: int = 2, block_size: int = 2
         "jobs": lambda: tokenize_parallel(tok, texts, n_jobs=jobs, min_texts_per_job=1),
     }
     whole = {name: float("inf") for name in passes}
-    for _ in range(max(2, rounds // 2)):
+    for _ in range(max(2, rounds)):
         for name, go in passes.items():
             t0 = time.perf_counter()
             go()
