@@ -155,6 +155,7 @@ class Tokenizer:
             self._syn = read_synonyms(self.synonyms)
         else:
             self._syn = dict(self.synonyms or {})
+        self._memo: dict[str, tuple[int, str, bool]] = {}  # MeCab record → what it does (_classify)
         self._fast = fast  # last: its presence means the set-up is complete
 
     @property
@@ -223,47 +224,57 @@ class Tokenizer:
         return self._tokens(self._fast.records(text))
 
     def _tokens(self, records: list[str]) -> list[str]:
-        """Tokens from one text's MeCab records (``surface␟pos1␟pos2␟pos3␟lemma``, ``*`` is ``""``)."""
-        stop = self._stop
-        syn = self._syn
-        mode = self.compounds
-        memo = self.__dict__.setdefault("_memo", {})
-        classify = self._classify
+        """Tokens from one text's MeCab records (``surface␟pos1␟pos2␟pos3␟lemma``, ``*`` is ``""``).
+
+        The hot loop of tokenizing: one dict lookup per morpheme (its rule, memoized by
+        :meth:`_classify`) and as little else as possible.
+        """
+        memo = self._memo
+        join = self.compounds == "join"
         out: list[str] = []
-        run: list[tuple[str, bool]] = []  # (form, is a content noun) of the current noun run
-
-        def flush() -> None:
-            joined = False
-            if mode != "off" and 2 <= len(run) <= 4 and any(c for _, c in run):
-                parts = [f for i, (f, _) in enumerate(run) if i == 0 or f != run[i - 1][0]]
-                compound = syn.get("".join(parts), "".join(parts))
-                if len(parts) > 1 and compound not in stop and not _NOISE.match(compound):
-                    out.append(compound)
-                    joined = True
-            if mode == "join" and not joined:
-                out.extend(f for f, c in run if c)
-            run.clear()
-
+        append = out.append
+        run: list[tuple[str, bool]] | None = None  # (form, is a content noun) of the current noun run
         for record in records:
-            hit = memo.get(record)
-            if hit is None:
-                hit = memo[record] = classify(tuple(record.split(RECORD_SEP)))  # type: ignore[arg-type]
-            kind, form, flag = hit
+            try:
+                kind, form, flag = memo[record]
+            except KeyError:
+                kind, form, flag = memo[record] = self._classify(tuple(record.split(RECORD_SEP)))  # type: ignore[arg-type]
             if kind == _NOUN:
-                if mode != "join" and flag:
-                    out.append(form)
-                run.append((form, flag))
-                continue
-            if kind == _PREFIX or (kind == _SUFFIX and run):
-                run.append((form, False))
-                continue
-            if run:
-                flush()
-            if flag:
-                out.append(form)  # formal nouns that pass, verbs, adjectives, adjectival nouns
-        if run:
-            flush()
+                if flag and not join:
+                    append(form)
+                if run is None:
+                    run = [(form, flag)]
+                else:
+                    run.append((form, flag))
+            elif kind == _PREFIX or (kind == _SUFFIX and run is not None):
+                if run is None:
+                    run = [(form, False)]
+                else:
+                    run.append((form, False))
+            else:
+                if run is not None:
+                    if join or len(run) > 1:
+                        self._flush(run, out)
+                    run = None
+                if flag:
+                    append(form)  # formal nouns that pass, verbs, adjectives, adjectival nouns
+        if run is not None and (join or len(run) > 1):
+            self._flush(run, out)
         return out
+
+    def _flush(self, run: list[tuple[str, bool]], out: list[str]) -> None:
+        """End of a noun run: its compound (2 to 4 parts with a content noun), or in ``"join"``
+        mode the run's content nouns when it makes no compound."""
+        mode = self.compounds
+        joined = False
+        if mode != "off" and 2 <= len(run) <= 4 and any(c for _, c in run):
+            parts = [f for i, (f, _) in enumerate(run) if i == 0 or f != run[i - 1][0]]
+            compound = self._syn.get("".join(parts), "".join(parts))
+            if len(parts) > 1 and compound not in self._stop and not _NOISE.match(compound):
+                out.append(compound)
+                joined = True
+        if mode == "join" and not joined:
+            out.extend(f for f, c in run if c)
 
     def tokenize_many(self, texts: Iterable[str], *, progress: bool = False) -> list[list[str]]:
         """Tokens of many texts (identical to ``[self(t) for t in texts]``), with a progress bar
