@@ -110,3 +110,20 @@ def test_tempered_em_escapes_where_hard_em_locks_in():
             out.append(adjusted_rand_score(truth, labels))
     assert all(t > h for t, h in zip(tempered, hard, strict=True)), (hard, tempered)
     assert np.mean(tempered) > np.mean(hard) + 0.15, (hard, tempered)
+
+
+@pytest.mark.parametrize("float64_seeding", [True, False])
+def test_consensus_runs_with_capped_lloyd_find_clear_groups(monkeypatch, float64_seeding):
+    # The consensus runs seed k-means++ from a float64 copy unless the embedding is too big to
+    # copy, and stop after run_max_iter Lloyd iterations: both paths still find groups that the
+    # embeddings separate plainly, and the same seed gives the same partition.
+    import voc.cluster as vc
+
+    if not float64_seeding:
+        monkeypatch.setattr(vc, "_MAX_FLOAT64_COPY", 0)
+    emb, tokens, truth = _two_views(n_per=40, k=5, noise=0.3, seed=4)
+    model = ConsensusEMClusterer(5, method="consensus", run_max_iter=2, random_state=0)
+    labels = model.fit_predict(emb, tokens=tokens)
+    assert adjusted_rand_score(truth, labels) > 0.95
+    again = ConsensusEMClusterer(5, method="consensus", run_max_iter=2, random_state=0).fit_predict(emb, tokens=tokens)
+    np.testing.assert_array_equal(labels, again)

@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 Clustering = Literal["consensus-em", "consensus", "em", "kmeans"]
 
+#: Largest embedding (in values) the consensus copies to float64 for k-means++ seeding (160 MB).
+_MAX_FLOAT64_COPY = 20_000_000
+
 
 def _identity(tokens: Sequence[str]) -> Sequence[str]:
     return tokens
@@ -107,6 +110,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         method: Clustering = "consensus-em",
         n_runs: int = 30,
         run_dims: int | None = 64,
+        run_max_iter: int = 30,
         kappa: float = 10.0,
         beta: float = 0.5,
         temperature: float = 2.0,
@@ -117,6 +121,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.method = method
         self.n_runs = n_runs
         self.run_dims = run_dims
+        self.run_max_iter = run_max_iter
         self.kappa = kappa
         self.beta = beta
         self.temperature = temperature
@@ -130,7 +135,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         return KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit_predict(X)
 
     def _consensus(self, X: np.ndarray, k: int) -> np.ndarray:
-        from sklearn.cluster import KMeans
+        from sklearn.cluster import KMeans, kmeans_plusplus
 
         rng = np.random.default_rng(self.random_state)
         n = len(X)
@@ -142,9 +147,21 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
             from sklearn.decomposition import PCA
 
             X = PCA(n_components=dims, random_state=self.random_state).fit_transform(X).astype(np.float32)
+        # k-means++ seeding from a float64 copy: scikit-learn's seeding of float32 data upcasts the
+        # distances block by block and took 1.5× as long (40 themes, 9,169 call notes). The runs
+        # stop after run_max_iter Lloyd iterations (they took 29–66 there): a consensus needs who
+        # lands with whom, not converged centroids, and the capped runs gave the same accuracy on
+        # the three labeled corpora (README, "Theme quality") with a quarter to a third less time.
+        X64 = X.astype(np.float64) if X.size <= _MAX_FLOAT64_COPY else None
         blocks = []
         for _ in range(int(self.n_runs)):
-            labels = KMeans(n_clusters=k, n_init=1, random_state=int(rng.integers(2**31 - 1))).fit_predict(X)
+            seed = int(rng.integers(2**31 - 1))
+            if X64 is not None:
+                init = kmeans_plusplus(X64, k, random_state=np.random.RandomState(seed))[0].astype(X.dtype)
+                km = KMeans(n_clusters=k, n_init=1, init=init, max_iter=int(self.run_max_iter))
+            else:
+                km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=int(self.run_max_iter))
+            labels = km.fit_predict(X)
             blocks.append(sp.csr_matrix((np.ones(n, np.float32), (np.arange(n), labels)), shape=(n, k)))
         H = sp.hstack(blocks, format="csr")
         # H·Hᵀ counts the runs in which two documents were together (the co-association matrix);
