@@ -98,6 +98,13 @@ def test_consensus_needs_two_runs(runs):
     assert len(ConsensusEMClusterer(3, method="em", n_runs=runs).fit(emb, tokens=tokens).labels_) == len(emb)
 
 
+@pytest.mark.parametrize("cap", [0, 1.5, None])
+def test_run_max_iter_is_checked(cap):
+    emb, tokens, _ = _two_views(n_per=10)
+    with pytest.raises(ConfigError, match="run_max_iter must be an integer ≥ 1"):
+        ConsensusEMClusterer(3, run_max_iter=cap).fit(emb, tokens=tokens)
+
+
 def test_tempered_em_escapes_where_hard_em_locks_in():
     # Six groups whose embeddings overlap heavily (noise 3): hard EM commits every document at the
     # first E-step and keeps most of the consensus' mistakes; tempered EM lets the word
