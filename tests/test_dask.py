@@ -68,6 +68,11 @@ def test_transform_on_the_cluster_equals_local_for_the_same_model(client, texts)
     assert remote.shape == (len(texts),)
     assert len(set(local.tolist()) - {-1}) >= 3
     np.testing.assert_array_equal(remote, local)
+    # what the workers receive names no BERTopic class, so unpickling it there imports no BERTopic
+    import pickle
+
+    assert b"bertopic" not in pickle.dumps(model._assigner())
+    assert b"bertopic" in pickle.dumps(model)  # (the check above can fail)
 
 
 def test_fit_themes_dask_equals_the_sampled_single_machine_path(client, texts) -> None:

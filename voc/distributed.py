@@ -103,7 +103,8 @@ def clean_dask(client: Any, frame: Any, text_columns: Sequence[str], *, partitio
 
 def _tokenize_part(tokenizer: Any, texts: list[str]) -> list[list[str]]:
     tok = _fresh(tokenizer)
-    return [tok(t) for t in texts]
+    many = getattr(tok, "tokenize_many", None)
+    return many(texts) if many is not None else [tok(t) for t in texts]
 
 
 def tokenize_dask(client: Any, tokenizer: Any, texts: Sequence[str], *, partition_size: int = PARTITION_SIZE,
@@ -129,10 +130,8 @@ def embed_dask(client: Any, embedder: Any, text_futs: list[Any], token_futs: lis
     return np.concatenate(client.gather(futs))
 
 
-def _transform_part(model: Any, texts: list[str], tokens: list[list[str]], embedder: Any) -> np.ndarray:
-    model = _fresh(model)
-    embeddings = embedder.transform(texts, tokens) if embedder is not None else None
-    return model.transform(texts, tokens=tokens, embeddings=embeddings)
+def _transform_part(assigner: Any, texts: list[str], tokens: list[list[str]]) -> np.ndarray:
+    return _fresh(assigner).transform(texts, tokens=tokens)
 
 
 def transform_dask(client: Any, model: ThemeModel, texts: Sequence[str] | None = None, *,
@@ -153,10 +152,10 @@ def transform_dask(client: Any, model: ThemeModel, texts: Sequence[str] | None =
             futures = (client.scatter([list(texts[i:j]) for i, j in bounds]),
                        client.scatter([[list(t) for t in tokens[i:j]] for i, j in bounds]))
     text_futs, token_futs = futures
-    [model_fut] = client.scatter([model], broadcast=True)
-    [emb_fut] = client.scatter([model.embedder_], broadcast=True)
-    futs = client.map(_transform_part, [model_fut] * len(text_futs), text_futs, token_futs,
-                      [emb_fut] * len(text_futs), pure=False)
+    # the parts transform needs, not the whole model: no BERTopic import on the workers
+    model._check_fitted()
+    [assigner_fut] = client.scatter([model._assigner()], broadcast=True)
+    futs = client.map(_transform_part, [assigner_fut] * len(text_futs), text_futs, token_futs, pure=False)
     parts = client.gather(futs)
     return np.concatenate(parts).astype(int) if parts else np.zeros(0, dtype=int)
 

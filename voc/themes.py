@@ -357,18 +357,13 @@ class ThemeModel(BaseEstimator):
     ) -> np.ndarray:
         """Theme of each new document (``-1``: nothing to embed)."""
         self._check_fitted()
-        texts = list(texts)
-        if tokens is None:
-            tokens = self.tokenizer_.tokenize_many(texts)
-        if embeddings is None:
-            embeddings = self.embedder_.transform(texts, tokens)
-        usable = np.flatnonzero(np.linalg.norm(embeddings, axis=1) > 0)
-        labels = np.full(len(texts), -1, dtype=int)
-        if len(usable):
-            reduced = self.topic_model_.umap_model.transform(np.ascontiguousarray(embeddings[usable]))
-            clusters = self.clusterer_.predict(reduced, tokens=[tokens[i] for i in usable])
-            labels[usable] = self.cluster_topics_[clusters]
-        return labels
+        return self._assigner().transform(texts, tokens=tokens, embeddings=embeddings)
+
+    def _assigner(self) -> _Assigner:
+        """What :meth:`transform` needs and nothing else: no BERTopic object, so a Dask worker that
+        receives it (:func:`voc.distributed.transform_dask`) never imports BERTopic."""
+        return _Assigner(self.tokenizer_, self.embedder_, self.topic_model_.umap_model, self.clusterer_,
+                         self.cluster_topics_)
 
     # -- Jupyter display (voc.edit renders it) ---------------------------------------------------
     def _repr_html_(self) -> str:
@@ -445,3 +440,35 @@ class _Precomputed:
         if X.shape[0] == self.reduced.shape[0]:
             return self.reduced
         return self.model.transform(X)
+
+
+class _Assigner:
+    """The fitted parts of a :class:`ThemeModel` that assign new documents to its themes."""
+
+    def __init__(self, tokenizer: Any, embedder: Any, reducer: Any, clusterer: Any, cluster_topics: np.ndarray) -> None:
+        self.tokenizer = tokenizer
+        self.embedder = embedder
+        self.reducer = reducer
+        self.clusterer = clusterer
+        self.cluster_topics = cluster_topics
+
+    def transform(
+        self,
+        texts: Sequence[str],
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Theme of each document (``-1``: nothing to embed), as :meth:`ThemeModel.transform`."""
+        texts = list(texts)
+        if tokens is None:
+            tokens = self.tokenizer.tokenize_many(texts)
+        if embeddings is None:
+            embeddings = self.embedder.transform(texts, tokens)
+        usable = np.flatnonzero(np.linalg.norm(embeddings, axis=1) > 0)
+        labels = np.full(len(texts), -1, dtype=int)
+        if len(usable):
+            reduced = self.reducer.transform(np.ascontiguousarray(embeddings[usable]))
+            clusters = self.clusterer.predict(reduced, tokens=[tokens[i] for i in usable])
+            labels[usable] = self.cluster_topics[clusters]
+        return labels
