@@ -21,14 +21,6 @@ from collections.abc import Callable
 from typing import Any
 
 
-def _loop(f: Callable[[str], Any], texts: list[str]) -> Callable[[], Any]:
-    def go() -> None:
-        for t in texts:
-            f(t)
-
-    return go
-
-
 def _each(f: Callable[[str], Any]) -> Callable[[list[str]], Any]:
     def go(block: list[str]) -> None:
         for t in block:
@@ -84,7 +76,7 @@ def run(texts: list[str], *, rounds: int = 5, jobs: int = 2, block_size: int = 2
     best = _block_minimum(one, texts, rounds, block_size)
     # whole passes: for the parallel speed-up, and the one-process ratio the old way (for comparison)
     passes: dict[str, Callable[[], Any]] = {
-        "ref": _loop(tagger.parse, texts),
+        "ref": lambda: _each(tagger.parse)(texts),
         "one": lambda: tok.tokenize_many(texts),
         "jobs": lambda: tokenize_parallel(tok, texts, n_jobs=jobs, min_texts_per_job=1),
     }

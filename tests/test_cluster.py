@@ -128,9 +128,22 @@ def test_consensus_runs_with_capped_lloyd_find_clear_groups(monkeypatch, float64
 
     if not float64_seeding:
         monkeypatch.setattr(vc, "_MAX_FLOAT64_COPY", 0)
+    import sklearn.cluster
+
+    caps: list[int] = []
+
+    class SpyKMeans(sklearn.cluster.KMeans):
+        def fit(self, X, y=None, sample_weight=None):
+            caps.append(self.max_iter)
+            return super().fit(X, y, sample_weight)
+
+    monkeypatch.setattr(sklearn.cluster, "KMeans", SpyKMeans)
     emb, tokens, truth = _two_views(n_per=40, k=5, noise=0.3, seed=4)
-    model = ConsensusEMClusterer(5, method="consensus", run_max_iter=2, random_state=0)
+    model = ConsensusEMClusterer(5, method="consensus", n_runs=4, run_max_iter=2, random_state=0)
     labels = model.fit_predict(emb, tokens=tokens)
+    assert caps[:4] == [2, 2, 2, 2]  # the four consensus runs (then the final k-means, uncapped)
     assert adjusted_rand_score(truth, labels) > 0.95
-    again = ConsensusEMClusterer(5, method="consensus", run_max_iter=2, random_state=0).fit_predict(emb, tokens=tokens)
+    again = ConsensusEMClusterer(5, method="consensus", n_runs=4, run_max_iter=2, random_state=0).fit_predict(
+        emb, tokens=tokens
+    )
     np.testing.assert_array_equal(labels, again)
