@@ -126,3 +126,5 @@ def test_records_many_equals_records_of_each_text():
     assert fast.records_many(texts) == [fast.records(t) for t in texts]
     with pytest.raises(ValueError, match="joined=True"):
         FastTagger().records_many(texts)
+    with pytest.raises(ValueError, match="joined=True"):
+        FastTagger().records(texts[0])

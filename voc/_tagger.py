@@ -132,25 +132,17 @@ class FastTagger:
         The cheapest form to memoize on: a caller can key a dict on each record and split it with
         ``record.split(RECORD_SEP)`` only the first time it sees it.
         """
-        if not self.joined:
-            raise ValueError("records() needs FastTagger(joined=True)")
-        if "_parse" not in self.__dict__:
-            self._setup()
-        if RECORD_SEP in text:
-            text = text.replace(RECORD_SEP, " ")
-        out = self._parse(text).split("\t")
-        out.pop()  # the end-of-sentence sentinel
-        return out
+        return self.records_many([text])[0]
 
     def records_many(self, texts: list[str]) -> list[list[str]]:
         """:meth:`records` of each text, MeCab first for all of them, then the splitting.
 
         Parsing a batch in one go keeps MeCab's dictionary and connection matrix in the CPU cache
         instead of alternating with the caller's per-text Python work: on 250-note blocks this
-        made :class:`voc.tokenize.Tokenizer` about 10 % faster (bench/README.md).
+        made :class:`voc.tokenize.Tokenizer` about 5 % faster (README, "Performance").
         """
         if not self.joined:
-            raise ValueError("records_many() needs FastTagger(joined=True)")
+            raise ValueError("records() and records_many() need FastTagger(joined=True)")
         if "_parse" not in self.__dict__:
             self._setup()
         parse = self._parse
