@@ -147,3 +147,29 @@ def test_consensus_runs_with_capped_lloyd_find_clear_groups(monkeypatch, float64
         emb, tokens=tokens
     )
     np.testing.assert_array_equal(labels, again)
+
+
+def test_progress_bar_counts_the_consensus_runs(monkeypatch):
+    import tqdm.auto
+
+    bars = []
+
+    class Bar:
+        def __init__(self, total, **kwargs):
+            self.total, self.n, self.closed = total, 0, False
+            bars.append(self)
+
+        def update(self, n=1):
+            self.n += n
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    emb, tokens, _ = _two_views(n_per=10)
+    quiet = ConsensusEMClusterer(3, n_runs=4, random_state=0).fit_predict(emb, tokens=tokens)
+    assert bars == []
+    shown = ConsensusEMClusterer(3, n_runs=4, random_state=0).fit_predict(emb, tokens=tokens, progress=True)
+    assert [(b.total, b.n, b.closed) for b in bars] == [(4, 4, True)]
+    np.testing.assert_array_equal(quiet, shown)
+

@@ -103,6 +103,15 @@ def test_fit_themes_dask_equals_the_sampled_single_machine_path(client, texts) -
     np.testing.assert_array_equal(remote.labels_, local.labels_)
 
 
+def test_fit_themes_dask_uses_the_configured_consensus_runs(client, texts) -> None:
+    from voc.config import Config
+    from voc.distributed import fit_themes_dask
+
+    config = Config(n_themes=4, clustering="consensus", consensus_runs=5, fit_sample=150, n_jobs=1)
+    model, _, _ = fit_themes_dask(texts, config, client=client)
+    assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5
+
+
 def test_missing_scheduler_is_a_clear_error() -> None:
     from voc.distributed import connect
     from voc.errors import ConfigError

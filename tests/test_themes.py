@@ -134,3 +134,25 @@ def test_configured_consensus_runs_reach_the_clusterer(texts, fit_sample):
     model, _, _ = fit_themes(texts[:300], config)
     assert hasattr(model, "fit_sample_") == bool(fit_sample)
     assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5
+
+
+@pytest.mark.parametrize("fit_sample", [0, 150])
+def test_report_progress_reaches_the_consensus_runs(monkeypatch, texts, fit_sample):
+    # voc report shows progress bars when stderr is a terminal; the clustering's k-means runs,
+    # most of the theme fit's time, get one on both fit paths.
+    import tqdm.auto
+
+    from voc.config import Config
+    from voc.pipeline import fit_themes
+
+    descs: list[str] = []
+    real = tqdm.auto.tqdm
+
+    def recording(*args, **kwargs):
+        descs.append(kwargs.get("desc", ""))
+        return real(*args, **{**kwargs, "disable": True})
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", recording)
+    config = Config(n_themes=4, consensus_runs=3, fit_sample=fit_sample, n_jobs=1)
+    fit_themes(texts[:300], config, progress=True)
+    assert "themes (k-means runs)" in descs

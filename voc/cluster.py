@@ -137,7 +137,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
 
         return KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit_predict(X)
 
-    def _consensus(self, X: np.ndarray, k: int) -> np.ndarray:
+    def _consensus(self, X: np.ndarray, k: int, progress: bool = False) -> np.ndarray:
         from sklearn.cluster import KMeans, kmeans_plusplus
 
         rng = np.random.default_rng(self.random_state)
@@ -158,6 +158,11 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         # the fit on ASDC's 20 themes; more on larger k, within the VM's drift end to end).
         X64 = X.astype(np.float64) if X.size <= _MAX_FLOAT64_COPY else None
         blocks = []
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=int(self.n_runs), desc="themes (k-means runs)", leave=False, disable=None)
         for _ in range(int(self.n_runs)):
             seed = int(rng.integers(2**31 - 1))
             if X64 is not None:
@@ -167,6 +172,10 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
                 km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=int(self.run_max_iter))
             labels = km.fit_predict(X)
             blocks.append(sp.csr_matrix((np.ones(n, np.float32), (np.arange(n), labels)), shape=(n, k)))
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            bar.close()
         H = sp.hstack(blocks, format="csr")
         # H·Hᵀ counts the runs in which two documents were together (the co-association matrix);
         # its top k singular directions, then k-means, give the consensus partition (spectral
@@ -247,8 +256,11 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         return final if len(np.unique(final)) == k else labels
 
     # -- scikit-learn API ------------------------------------------------------------------------
-    def fit(self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None) -> ConsensusEMClusterer:
-        """Cluster embeddings *X* (one row per document) whose tokens are *tokens*."""
+    def fit(
+        self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None, progress: bool = False
+    ) -> ConsensusEMClusterer:
+        """Cluster embeddings *X* (one row per document) whose tokens are *tokens*; *progress*
+        shows a bar over the consensus runs when stderr is a terminal."""
         if self.method not in CLUSTERINGS:
             raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {self.method!r}")
         if self.method in ("consensus", "consensus-em") and (
@@ -272,7 +284,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
             raise ValueError(f"{len(tokens)} token lists for {n} embeddings")
         E32 = E.astype(np.float32)  # k-means in float32: half the memory traffic, same partitions
         if self.method in ("consensus", "consensus-em") and k > 1:
-            labels = self._consensus(E32, k)
+            labels = self._consensus(E32, k, progress=progress)
         else:
             labels = self._kmeans(E32, k) if k > 1 else np.zeros(n, dtype=int)
         uses_words = self.method in ("em", "consensus-em")
@@ -301,8 +313,10 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters_ = int(len(present))
         return self
 
-    def fit_predict(self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
-        return self.fit(X, tokens=tokens).labels_
+    def fit_predict(
+        self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None, progress: bool = False
+    ) -> np.ndarray:
+        return self.fit(X, tokens=tokens, progress=progress).labels_
 
     def predict(self, X: np.ndarray, *, tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
         """Most probable cluster of new documents (the E-step with the fitted parameters)."""

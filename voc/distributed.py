@@ -199,11 +199,12 @@ def fit_themes_dask(
         idx = stratified_sample(n, content_strata(embeddings, seed=seed), size, seed=seed) if size < n else np.arange(n)
     model = ThemeModel(n_themes=config.n_themes, embedding=config.embedding,
                        clustering=config.clustering,  # type: ignore[arg-type]
+                       consensus_runs=config.consensus_runs,
                        reduction=config.reduction,  # type: ignore[arg-type]
                        tokenizer=tokenizer, random_state=seed, seed_words=seed_words or None)
     with stage("themes"):
         model.fit([texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx],
-                  embedder=embedder)
+                  embedder=embedder, progress=progress)
     labels = np.full(n, -1, dtype=int)
     labels[idx] = model.labels_
     if len(idx) < n:

@@ -109,7 +109,7 @@ def _fit_themes(
         seed_words=seed_words or None,
     )
     with timer.stage("themes"):
-        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
+        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, progress=progress)
     return model, tokens, embeddings
 
 

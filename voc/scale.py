@@ -184,7 +184,8 @@ def fit_themes_on_sample(
     )
     with stage("themes"):
         model.fit(
-            [texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx], embedder=embedder
+            [texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx], embedder=embedder,
+            progress=progress,
         )
     with stage("assign"):
         rest = np.setdiff1d(np.arange(n), idx, assume_unique=True)

@@ -237,13 +237,15 @@ class ThemeModel(BaseEstimator):
         tokens: Sequence[Sequence[str]] | None = None,
         embeddings: np.ndarray | None = None,
         embedder: Any = None,
+        progress: bool = False,
     ) -> ThemeModel:
         """Fit themes on *texts* (cleaned strings).
 
         *tokens*, a fitted *embedder* and its *embeddings* of *texts* may be passed when already
-        computed, so that nothing is done twice.
+        computed, so that nothing is done twice. *progress* shows a bar over the clustering's
+        k-means runs when stderr is a terminal (they are most of the fit's time).
         """
-        self.fit_transform(texts, tokens=tokens, embeddings=embeddings, embedder=embedder)
+        self.fit_transform(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, progress=progress)
         return self
 
     def fit_transform(
@@ -254,8 +256,9 @@ class ThemeModel(BaseEstimator):
         tokens: Sequence[Sequence[str]] | None = None,
         embeddings: np.ndarray | None = None,
         embedder: Any = None,
+        progress: bool = False,
     ) -> np.ndarray:
-        """Fit and return the theme of each document (``-1``: nothing to embed)."""
+        """Fit and return the theme of each document (``-1``: nothing to embed); see :meth:`fit`."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         from voc.cluster import CLUSTERINGS, ConsensusEMClusterer
@@ -318,7 +321,7 @@ class ThemeModel(BaseEstimator):
             self.clusterer_ = ConsensusEMClusterer(
                 n_clusters=k, method=self.clustering, n_runs=self.consensus_runs, random_state=seed
             )
-            clusters = self.clusterer_.fit_predict(reduced, tokens=[tokens[i] for i in usable])
+            clusters = self.clusterer_.fit_predict(reduced, tokens=[tokens[i] for i in usable], progress=progress)
             umap_model = _Precomputed(umap_model, reduced)
             self.topic_model_ = BERTopic(
                 umap_model=umap_model,
