@@ -102,9 +102,9 @@ def clean_dask(client: Any, frame: Any, text_columns: Sequence[str], *, partitio
 
 
 def _tokenize_part(tokenizer: Any, texts: list[str]) -> list[list[str]]:
-    tok = _fresh(tokenizer)
-    many = getattr(tok, "tokenize_many", None)
-    return many(texts) if many is not None else [tok(t) for t in texts]
+    from voc.parallel import tokenize_all
+
+    return tokenize_all(_fresh(tokenizer), texts)
 
 
 def tokenize_dask(client: Any, tokenizer: Any, texts: Sequence[str], *, partition_size: int = PARTITION_SIZE,

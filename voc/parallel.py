@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["tokenize_parallel", "clean_parallel", "resolve_n_jobs", "MIN_TEXTS_PER_JOB"]
+__all__ = ["tokenize_parallel", "tokenize_all", "clean_parallel", "resolve_n_jobs", "MIN_TEXTS_PER_JOB"]
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,19 @@ def _init_worker(tokenizer: Callable[[str], list[str]]) -> None:
     _WORKER_TOKENIZER = tokenizer
 
 
+def tokenize_all(tokenizer: Callable[[str], list[str]], texts: list[str], *, progress: bool = False) -> list[list[str]]:
+    """Tokens of *texts* in this process: the tokenizer's ``tokenize_many`` (batched, see
+    :class:`voc.tokenize.Tokenizer`) when it has one, else one call per text."""
+    many = getattr(tokenizer, "tokenize_many", None)
+    if many is not None:
+        return many(texts, progress=progress)
+    return [tokenizer(t) for t in _bar(texts, progress, len(texts), "tokenize")]
+
+
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     tok = _WORKER_TOKENIZER
     assert tok is not None, "worker not initialised"
-    many = getattr(tok, "tokenize_many", None)
-    return many(texts) if many is not None else [tok(t) for t in texts]
+    return tokenize_all(tok, texts)
 
 
 def tokenize_parallel(
@@ -84,10 +92,7 @@ def tokenize_parallel(
     texts = list(texts)
     jobs = min(resolve_n_jobs(n_jobs), max(1, len(texts) // max(1, min_texts_per_job)))
     if jobs <= 1:
-        many = getattr(tokenizer, "tokenize_many", None)
-        if many is not None:
-            return many(texts, progress=progress)
-        return [tokenizer(t) for t in _bar(texts, progress, len(texts), "tokenize")]
+        return tokenize_all(tokenizer, texts, progress=progress)
     import multiprocessing as mp
 
     global _WORKER_TOKENIZER

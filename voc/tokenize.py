@@ -290,7 +290,7 @@ class Tokenizer:
         if progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(texts), desc="tokenize", unit="doc", leave=False)
+            bar = tqdm(total=len(texts), desc="tokenize", unit="doc", leave=False, disable=None)  # quiet off a TTY
         out: list[list[str]] = []
         try:
             for i in range(0, len(texts), BATCH):
