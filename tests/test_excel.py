@@ -45,3 +45,22 @@ def test_workbook_sheets_and_text_stays_text():
     assert wb["セグメント"]["D2"].value == "@製造業"
     assert [[c.value for c in r] for r in wb["変化"].iter_rows(min_row=2)] == [["新規", 3, themes["B2"].value],
                                                                               ["消滅", 9, "旧テーマ"]]
+
+
+def test_rows_past_the_sheet_limit_go_on_to_numbered_sheets(monkeypatch):
+    """Excel stops at 1,048,576 rows and xlsxwriter drops the rest silently: voc continues the
+    table on the next sheet instead (the limit is lowered here so the test stays small)."""
+    import voc.report.excel as excel
+
+    monkeypatch.setattr(excel, "MAX_ROWS", 3)
+    assignments = pd.DataFrame({"row": range(7), "deal_id": [f"D{i}" for i in range(7)], "theme_id": [3] * 7,
+                                "theme_label": ["価格"] * 7})
+    wb = load_workbook(io.BytesIO(render_excel(_model(), assignments)))
+    parts = ["割り当て", "割り当て (2)", "割り当て (3)"]
+    assert [n for n in wb.sheetnames if n.startswith("割り当て")] == parts
+    got = []
+    for name in parts:
+        rows = [[c.value for c in r] for r in wb[name].iter_rows()]
+        assert rows[0] == ["row", "deal_id", "theme_id", "theme_label"] and len(rows) <= 4
+        got += [r[1] for r in rows[1:]]
+    assert got == [f"D{i}" for i in range(7)]  # every row, in order, none twice

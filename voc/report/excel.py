@@ -5,6 +5,8 @@ figures and marketing fields), 割り当て (the assignments table as in ``assig
 (count and share per theme and month), 勝敗 (every ``ThemeRow.winloss`` key), セグメント (every
 ``ThemeRow.segments`` entry), 競合 (competitors named per theme), 変化 (changes since the previous
 run). Text is always stored as text, never as a formula, even when it starts with ``=``.
+A sheet holds at most Excel's 1,048,575 data rows; longer tables go on to sheets named
+``割り当て (2)``, ``割り当て (3)`` … so that no row is dropped (xlsxwriter would skip them silently).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["render_excel", "SHEETS"]
 
 SHEETS = ("テーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化")
+MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 rows minus the header
 
 _WINLOSS_KEYS = [
     "n_won",
@@ -68,11 +71,21 @@ def _plain(value: Any) -> Any:
 
 
 def _sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, plain: bool = False) -> None:
-    """One sheet: a bold, frozen header row, then *rows* (*plain*: values need no conversion)."""
-    ws = wb.add_worksheet(title)
-    ws.freeze_panes(1, 0)
-    ws.write_row(0, 0, list(header), wb.add_format({"bold": True}))
-    for i, row in enumerate(rows, start=1):
+    """A bold, frozen header row, then *rows* (*plain*: values need no conversion); past
+    :data:`MAX_ROWS` rows the table continues on ``title (2)``, ``title (3)`` …, each with the header."""
+    bold = wb.add_format({"bold": True})
+
+    def new_sheet(part: int) -> Any:
+        ws = wb.add_worksheet(title if part == 1 else f"{title} ({part})")
+        ws.freeze_panes(1, 0)
+        ws.write_row(0, 0, list(header), bold)
+        return ws
+
+    part, ws, i = 1, new_sheet(1), 0
+    for row in rows:
+        if i == MAX_ROWS:
+            part, ws, i = part + 1, new_sheet(part + 1), 0
+        i += 1
         ws.write_row(i, 0, row if plain else [_plain(v) for v in row])
 
 
