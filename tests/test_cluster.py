@@ -173,3 +173,32 @@ def test_progress_bar_counts_the_consensus_runs(monkeypatch):
     assert [(b.total, b.n, b.closed) for b in bars] == [(4, 4, True)]
     np.testing.assert_array_equal(quiet, shown)
 
+
+
+def test_consensus_runs_in_threads_single_threaded_and_same_labels_whatever_n_jobs(monkeypatch):
+    # The runs go to a thread pool, each with one OpenMP/BLAS thread (OpenMP limits are per
+    # thread, so each run sets its own): the labels are the same for every n_jobs.
+    import threading
+
+    import sklearn.cluster
+    from threadpoolctl import threadpool_info
+
+    seen: list[tuple[int, int]] = []
+
+    class SpyKMeans(sklearn.cluster.KMeans):
+        def fit(self, X, y=None, sample_weight=None):
+            if self.n_init == 1:  # a consensus run (the final k-means has n_init=10)
+                omp = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"]
+                seen.append((threading.get_ident(), max(omp, default=1)))
+            return super().fit(X, y, sample_weight)
+
+    monkeypatch.setattr(sklearn.cluster, "KMeans", SpyKMeans)
+    emb, tokens, _ = _two_views(n_per=40, k=5, noise=1.0, seed=5)
+    labels = {}
+    for n_jobs in (None, 1, 2, -1):
+        seen.clear()
+        labels[n_jobs] = ConsensusEMClusterer(5, n_runs=8, n_jobs=n_jobs, random_state=3).fit_predict(emb, tokens=tokens)
+        assert len(seen) == 8 and {threads for _, threads in seen} == {1}
+        assert threading.get_ident() not in {ident for ident, _ in seen}  # runs are on pool threads
+    for n_jobs in (1, 2, -1):
+        np.testing.assert_array_equal(labels[None], labels[n_jobs])

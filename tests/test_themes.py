@@ -134,6 +134,16 @@ def test_configured_consensus_runs_reach_the_clusterer(texts, fit_sample):
     model, _, _ = fit_themes(texts[:300], config)
     assert hasattr(model, "fit_sample_") == bool(fit_sample)
     assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5
+    assert model.n_jobs == 1 and model.clusterer_.n_jobs == 1  # [scale] n_jobs reaches the k-means runs
+
+
+def test_auto_k_and_themes_do_not_depend_on_n_jobs(texts):
+    tok = Tokenizer()
+    tokens = tok.tokenize_many(texts)
+    one = ThemeModel(n_themes="auto", random_state=5, tokenizer=tok, n_jobs=1).fit(texts, tokens=tokens)
+    two = ThemeModel(n_themes="auto", random_state=5, tokenizer=tok, n_jobs=2).fit(texts, tokens=tokens)
+    assert len(one.k_stability_) > 1 and one.k_stability_ == two.k_stability_
+    np.testing.assert_array_equal(one.labels_, two.labels_)
 
 
 @pytest.mark.parametrize("fit_sample", [0, 150])

@@ -29,7 +29,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     dir = "reports/latest"
 
     [scale]
-    n_jobs = -1                       # tokenizer processes (-1: one per core; used from 4,000 texts)
+    n_jobs = -1                       # processes for cleaning/tokenizing (from 4,000 texts), threads for the theme fit's k-means runs (-1: one per core)
     fit_sample = 10000                # fit themes on a stratified sample this big, assign the rest (0: all)
     batch_size = 50000                # documents per embedding / assignment batch
     dask = "tcp://scheduler:8786"     # optional: run on a Dask cluster (pip install 'voc[dask]')

@@ -201,7 +201,8 @@ def fit_themes_dask(
                        clustering=config.clustering,  # type: ignore[arg-type]
                        consensus_runs=config.consensus_runs,
                        reduction=config.reduction,  # type: ignore[arg-type]
-                       tokenizer=tokenizer, random_state=seed, seed_words=seed_words or None)
+                       tokenizer=tokenizer, random_state=seed, seed_words=seed_words or None,
+                       n_jobs=config.n_jobs)
     with stage("themes"):
         model.fit([texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx],
                   embedder=embedder, progress=progress)

@@ -107,6 +107,7 @@ def _fit_themes(
         tokenizer=tokenizer,
         random_state=config.seed,
         seed_words=seed_words or None,
+        n_jobs=config.n_jobs,
     )
     with timer.stage("themes"):
         model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, progress=progress)

@@ -181,6 +181,7 @@ def fit_themes_on_sample(
         tokenizer=tokenizer,
         random_state=seed,
         seed_words=seed_words or None,
+        n_jobs=config.n_jobs,
     )
     with stage("themes"):
         model.fit(

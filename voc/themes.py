@@ -110,6 +110,10 @@ class ThemeModel(BaseEstimator):
         Keywords kept per theme.
     random_state : int
         Seed for the SVD, UMAP and k-means: the same input and seed give the same themes.
+    n_jobs : int or None
+        Threads for the k-means runs of the theme fit (the consensus runs and auto mode's stability
+        runs), each run single-threaded (``-1``: one per core; ``None`` or ``1``: one at a time).
+        The themes do not depend on it.
     seed_words : list of list of str, optional
         Guided topics (BERTopic's ``seed_topic_list``): one word list per seeded theme, e.g. from
         :meth:`voc.taxonomy.Taxonomy.seed_topic_list`. Documents nearest a list's embedding are
@@ -144,6 +148,7 @@ class ThemeModel(BaseEstimator):
         top_n_words: int = 10,
         random_state: int = 42,
         seed_words: list[list[str]] | None = None,
+        n_jobs: int | None = -1,
     ) -> None:
         self.n_themes = n_themes
         self.embedding = embedding
@@ -156,6 +161,7 @@ class ThemeModel(BaseEstimator):
         self.top_n_words = top_n_words
         self.random_state = random_state
         self.seed_words = seed_words
+        self.n_jobs = n_jobs
 
     # -- stages ----------------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
@@ -197,8 +203,13 @@ class ThemeModel(BaseEstimator):
         mean pairwise ARI wins. Silhouette, which the first version used, grows with k on text
         embeddings and always picked the largest k (see README, "Theme quality").
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         from sklearn.cluster import KMeans
         from sklearn.metrics import adjusted_rand_score
+        from threadpoolctl import threadpool_limits
+
+        from voc.parallel import resolve_n_jobs
 
         n = len(reduced)
         root = float(np.sqrt(n))
@@ -213,11 +224,18 @@ class ThemeModel(BaseEstimator):
         subsets = [rng.choice(len(sample), size=int(0.8 * len(sample)), replace=False) for _ in range(3)]
         best_k, best_score = grid[0], -np.inf
         self.k_stability_ = {}
+
+        def labeling(job: tuple[int, int]) -> np.ndarray:
+            k, r = job
+            with threadpool_limits(limits=1, user_api="openmp"):  # per thread, as in voc.cluster
+                return KMeans(n_clusters=k, n_init=1, random_state=seed + r).fit(sample[subsets[r]]).predict(sample)
+
+        jobs = [(k, r) for k in grid for r in range(len(subsets))]
+        workers = max(1, min(resolve_n_jobs(self.n_jobs), len(jobs)))
+        with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as pool:
+            done = dict(zip(jobs, pool.map(labeling, jobs), strict=True))
         for k in grid:
-            labelings = [
-                KMeans(n_clusters=k, n_init=1, random_state=seed + r).fit(sample[sub]).predict(sample)
-                for r, sub in enumerate(subsets)
-            ]
+            labelings = [done[(k, r)] for r in range(len(subsets))]
             score = float(
                 np.mean([adjusted_rand_score(labelings[a], labelings[b]) for a, b in ((0, 1), (0, 2), (1, 2))])
             )
@@ -319,7 +337,8 @@ class ThemeModel(BaseEstimator):
             else:
                 k = min(n_themes, len(usable) - 1)
             self.clusterer_ = ConsensusEMClusterer(
-                n_clusters=k, method=self.clustering, n_runs=self.consensus_runs, random_state=seed
+                n_clusters=k, method=self.clustering, n_runs=self.consensus_runs, n_jobs=self.n_jobs,
+                random_state=seed,
             )
             clusters = self.clusterer_.fit_predict(reduced, tokens=[tokens[i] for i in usable], progress=progress)
             umap_model = _Precomputed(umap_model, reduced)
