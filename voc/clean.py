@@ -129,47 +129,50 @@ def _name_spans(line: str) -> list[tuple[int, int]]:
     """Character spans of person names in one line (UniDic 人名 tags and honorific contexts)."""
     tagged = line.translate(_ITAIJI)
     words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for w in words:
-        start = tagged.find(w[0], pos)
-        start = pos if start < 0 else start
-        spans.append((start, start + len(w[0])))
-        pos = start + len(w[0])
     n = len(words)
-    flag = [False] * n
-    weak = [False] * n  # a 人名 tag that alone is not enough
+    # Only a proper noun (固有名詞) or an unknown word (no lemma) can be (part of) a name: the
+    # rules below look at those alone, which skips most morphemes of a line (2.1 s → ~1 s for the
+    # names of 9,169 call notes).
+    flagged: set[int] = set()
+    weak: list[int] = []  # a 人名 tag that alone is not enough
     for i, (s, pos2, pos3, lemma) in enumerate(words):
+        proper = pos2 == "固有名詞"
+        if not proper and lemma:
+            continue
         unknown = not lemma
         follows = words[i + 1][0] if i + 1 < n else ""
         follows2 = follows + (words[i + 2][0] if i + 2 < n else "")
-        honorific = follows in _HONORIFICS or follows2 in _HONORIFICS
-        title = follows in _TITLES or follows2 in _TITLES
-        proper = pos2 == "固有名詞"
-        person = proper and pos3 == "人名"
         if follows in _COMPANY_WORDS or follows2 in _COMPANY_WORDS:
             continue
+        person = proper and pos3 == "人名"
         if person and len(s) >= 2 and not _KATAKANA.match(s) and not _LATIN.match(s) and s not in _NAME_STOP:
-            flag[i] = True
-        elif title and (proper or unknown):
-            flag[i] = True
-        elif honorific and (person or (proper and pos3 == "地名") or unknown):
-            flag[i] = not _LATIN.match(s) or person
+            flagged.add(i)
+        elif (follows in _TITLES or follows2 in _TITLES) and (proper or unknown):
+            flagged.add(i)
+        elif (follows in _HONORIFICS or follows2 in _HONORIFICS) and (person or (proper and pos3 == "地名") or unknown):
+            if not _LATIN.match(s) or person:
+                flagged.add(i)
         elif person:
-            weak[i] = True
-    # a weak 人名 token next to a name is part of it (佐々木 健, カトウ 花子)
-    for i in range(n):
-        if weak[i] and ((i > 0 and flag[i - 1]) or (i + 1 < n and flag[i + 1])):
-            flag[i] = True
+            weak.append(i)
+    # a weak 人名 token next to a name is part of it (佐々木 健, カトウ 花子); left to right, so a
+    # run of weak tokens after a name joins it
+    for i in weak:
+        if i - 1 in flagged or i + 1 in flagged:
+            flagged.add(i)
+    if not flagged:
+        return []
     out: list[tuple[int, int]] = []
-    for i in range(n):
-        if not flag[i]:
+    pos = 0
+    for i, w in enumerate(words):
+        start = tagged.find(w[0], pos)
+        start = pos if start < 0 else start
+        pos = start + len(w[0])
+        if i not in flagged:
             continue
-        a, b = spans[i]
-        if out and line[out[-1][1] : a].strip() == "":
-            out[-1] = (out[-1][0], b)
+        if out and line[out[-1][1] : start].strip() == "":
+            out[-1] = (out[-1][0], pos)
         else:
-            out.append((a, b))
+            out.append((start, pos))
     return out
 
 
