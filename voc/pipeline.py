@@ -5,7 +5,9 @@ read → clean → tokenize → embed → themes (UMAP + clustering + c-TF-IDF) 
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +53,12 @@ class _Timer:
         yield
         self.timings[name] = round(time.perf_counter() - t0, 3)
         log.info("stage %s done in %.1fs", name, self.timings[name])
+
+
+def _replace_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def fit_themes(
@@ -263,6 +271,9 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     with timer.stage("history"):
         record_run(config, stable, run, rows, assignments)
     run["timings_s"] = timer.timings
+    # run.json was written during the render stage: complete its timings with that stage and the
+    # history's (replaced atomically, so a reader never sees half a file)
+    _replace_json(Path(out) / "run.json", run)
     themes = pd.DataFrame(report_model.theme_records())
     log.info("report written to %s", out)
     return ReportResult(out_dir=out, run=run, themes=themes, assignments=assignments, rejected=rejected, model=model, report=report_model)
