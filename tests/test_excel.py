@@ -6,7 +6,6 @@ import io
 
 import numpy as np
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
 
 from voc.report.excel import SHEETS, render_excel
@@ -65,52 +64,3 @@ def test_rows_past_the_sheet_limit_go_on_to_numbered_sheets(monkeypatch):
         assert rows[0] == ["row", "deal_id", "theme_id", "theme_label"] and len(rows) <= 4
         got += [r[1] for r in rows[1:]]
     assert got == [f"D{i}" for i in range(7)]  # every row, in order, none twice
-
-
-def _values(data: bytes) -> dict:
-    wb = load_workbook(io.BytesIO(data))
-    return {name: [[c.value for c in r] for r in wb[name].iter_rows()] for name in wb.sheetnames}
-
-
-def test_big_workbooks_are_rendered_in_a_child_process_with_the_same_content(monkeypatch):
-    import voc.report.writer as writer
-    from voc.parallel import resolve_n_jobs
-
-    if resolve_n_jobs(-1) < 2:
-        pytest.skip("one core: the workbook is rendered in this process")
-    monkeypatch.setattr(writer, "EXCEL_CHILD_MIN_ROWS", 3)
-    assignments = pd.DataFrame({"row": range(5), "deal_id": [f"D{i}" for i in range(5)], "theme_id": [3] * 5,
-                                "theme_label": ["価格"] * 5})
-    book = writer._Workbook(_model(), assignments)
-    assert book.future is not None  # a child process renders it
-    assert _values(book.result()) == _values(render_excel(_model(), assignments))
-    assert book.pool is None  # shut down
-    small = writer._Workbook(_model(), assignments.head(2))
-    assert small.future is None and _values(small.result()) == _values(render_excel(_model(), assignments.head(2)))
-
-
-def test_a_failed_child_falls_back_to_rendering_here(monkeypatch, caplog):
-    import concurrent.futures
-
-    import voc.report.writer as writer
-
-    class Broken:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def submit(self, *args, **kwargs):
-            future = concurrent.futures.Future()
-            future.set_exception(concurrent.futures.process.BrokenProcessPool("killed"))
-            return future
-
-        def shutdown(self, **kwargs):
-            pass
-
-    monkeypatch.setattr(writer, "EXCEL_CHILD_MIN_ROWS", 1)
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
-    monkeypatch.setattr("voc.parallel.resolve_n_jobs", lambda n: 2)
-    assignments = pd.DataFrame({"row": [0, 1], "deal_id": ["D0", "D1"], "theme_id": [3, 3], "theme_label": ["価格"] * 2})
-    with caplog.at_level("WARNING", logger="voc.report.writer"):
-        data = writer._Workbook(_model(), assignments).result()
-    assert _values(data) == _values(render_excel(_model(), assignments))
-    assert "child process failed" in caplog.text

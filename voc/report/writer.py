@@ -105,63 +105,7 @@ def _csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-#: From this many assignment rows the workbook is rendered in a child process while this one renders
-#: the HTML site and the CSV files (xlsxwriter costs ~12 µs per cell: 2.4 s for 46,605 rows, most of
-#: a minute for 915,000).
-EXCEL_CHILD_MIN_ROWS = 20_000
-
-
-class _Workbook:
-    """``render_excel(model, assignments)``, in a child process when it is worth one."""
-
-    def __init__(self, model: ReportModel, assignments: pd.DataFrame) -> None:
-        from voc.parallel import resolve_n_jobs
-
-        self.args = (model, assignments)
-        self.pool: Any = None
-        self.future: Any = None
-        if len(assignments) < EXCEL_CHILD_MIN_ROWS or resolve_n_jobs(-1) < 2:
-            return
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        from voc.report.excel import render_excel
-
-        try:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context())
-            self.future = self.pool.submit(render_excel, model, assignments)
-        except Exception as exc:  # noqa: BLE001 - no child process: render here instead
-            log.warning("themes.xlsx: no child process (%s); rendering it in this process", exc)
-            self.close()
-
-    def result(self) -> bytes:
-        from voc.report.excel import render_excel
-
-        try:
-            if self.future is not None:
-                try:
-                    return self.future.result()
-                except Exception as exc:  # noqa: BLE001 - e.g. the child was killed (out of memory)
-                    log.warning("themes.xlsx: the child process failed (%s); rendering it in this process", exc)
-            return render_excel(*self.args)
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool, self.future = None, None
-
-
 def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: dict[str, Any]) -> dict:
-    workbook = _Workbook(model, assignments)  # started first: it takes the longest
-    try:
-        return _other_files(model, assignments, rejected, run) | {"themes.xlsx": workbook.result()}
-    finally:
-        workbook.close()
-
-
-def _other_files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: dict[str, Any]) -> dict:
     import pandas as pd
 
     html = render_html(model)
@@ -172,6 +116,9 @@ def _other_files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.Dat
     files["assignments.csv"] = _csv(assignments)
     files["rejected.csv"] = _csv(rejected)
     files["run.json"] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
+    from voc.report.excel import render_excel
+
+    files["themes.xlsx"] = render_excel(model, assignments)
     return files
 
 
