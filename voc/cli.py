@@ -75,7 +75,7 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 @click.option("--no-mask-pii", is_flag=True, default=False, help="Do not mask e-mails, phone numbers, URLs.")
 @click.option("--since", metavar="DATE", help="Only rows whose date column is on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only rows whose date column is on or before DATE (YYYY-MM-DD).")
-@click.option("--n-jobs", type=int, help="Processes for cleaning and tokenizing (default -1: one per core).")
+@click.option("--n-jobs", type=int, help="Processes for cleaning and tokenizing, threads for the theme fit's k-means runs (default -1: one per core; results do not depend on it).")
 @click.option("--fit-sample", type=int, help="Fit themes on a stratified sample this big, assign the rest (default 10000; 0: all).")
 @click.option("--dask", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://host:8786 (pip install 'voc[dask]').")
 def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, **options: Any) -> None:
