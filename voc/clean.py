@@ -131,8 +131,8 @@ def _name_spans(line: str) -> list[tuple[int, int]]:
     words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
     n = len(words)
     # Only a proper noun (固有名詞) or an unknown word (no lemma) can be (part of) a name: the
-    # rules below look at those alone, which skips most morphemes of a line (2.1 s → ~1 s for the
-    # names of 9,169 call notes).
+    # rules below look at those alone, which skips most morphemes of a line (clean() of 9,169 call
+    # notes in one process: 2.66 s → 2.19 s; MeCab's own pass, 1.3 s, is most of the rest).
     flagged: set[int] = set()
     weak: list[int] = []  # a 人名 tag that alone is not enough
     for i, (s, pos2, pos3, lemma) in enumerate(words):
