@@ -138,3 +138,27 @@ def test_unwritable_output_exits_1(tmp_path):
                                       "--out", str(blocker / "out")])
     assert result.exit_code == 1, result.output
     assert "cannot" in result.output
+
+
+def test_run_json_update_failure_is_only_a_warning(tmp_path, caplog, monkeypatch):
+    # run.json is completed after the report is written: if that fails (disk full, read-only),
+    # the run still succeeds, the first run.json stays whole and no temporary file is left.
+    import errno
+    import os
+
+    from voc.pipeline import _replace_json
+
+    target = tmp_path / "run.json"
+    target.write_text('{"first": true}\n', encoding="utf-8")
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m, caplog.at_level("WARNING", logger="voc.pipeline"):
+        m.setattr(os, "replace", full)
+        _replace_json(target, {"second": True})
+    assert json.loads(target.read_text(encoding="utf-8")) == {"first": True}
+    assert "could not update" in caplog.text and "No space left" in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]
+    _replace_json(tmp_path / "other.json", {"second": True})
+    assert json.loads((tmp_path / "other.json").read_text(encoding="utf-8")) == {"second": True}

@@ -56,9 +56,14 @@ class _Timer:
 
 
 def _replace_json(path: Path, data: dict[str, Any]) -> None:
+    """Rewrite *path* atomically; a failure only costs the update (the report is already written)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.warning("could not update %s (%s); it lacks the render and history timings", path, exc.strerror or exc)
 
 
 def fit_themes(
