@@ -141,3 +141,20 @@ def test_pairs_below_the_threshold_cannot_steal_a_match(monkeypatch):
     previous = pd.DataFrame([{"theme_id": 1, **sig("A")}, {"theme_id": 2, **sig("B")}])
     mapping, vanished = matching.match_themes(current, previous, next_id=3, threshold=0.5)
     assert mapping["theme_id"].tolist() == [1, 3] and vanished == [2]
+
+
+def test_count_rows_is_what_countvectorizer_gives():
+    # theme signatures count tokens with pandas' factorize instead of CountVectorizer's Python
+    # loop: same matrix, same (sorted) vocabulary, empty documents included
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from voc.matching import _count_rows
+
+    docs = [["価格", "高い", "価格"], [], ["API", "連携", "api", "ＡＰＩ"], ["カスタマイズ", "見積もり", "高い"], ["Z", "a", "ア"]]
+    vec = CountVectorizer(analyzer=lambda d: d)
+    expected = vec.fit_transform(docs).astype(float)
+    got, vocab = _count_rows(docs)
+    assert list(vocab) == list(vec.get_feature_names_out())
+    assert (got != expected).nnz == 0 and got.shape == expected.shape
+    empty, none = _count_rows([[], []])
+    assert empty.shape == (2, 0) and len(none) == 0
