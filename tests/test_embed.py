@@ -129,6 +129,27 @@ def test_chive_lookup_and_sif_embeddings() -> None:
 
 
 @needs_chive
+def test_sif_average_is_the_weighted_mean_of_each_documents_vectors() -> None:
+    # _average builds one sparse (documents × table rows) product: check it against the plain
+    # per-document definition, with repeated tokens, tokens without a vector and empty documents.
+    from voc.embed._sif import SIFEmbedder
+
+    docs = [["予算", "予算", "見積もり"], [], ["導入費用ではない語"], ["価格", "導入費用ではない語", "競合"], ["予算"]]
+    sif = SIFEmbedder().fit(None, docs)
+    table = sif._table()
+    got = sif._average(docs)
+    assert got.dtype == np.float32 and got.shape == (len(docs), 300)
+    for i, doc in enumerate(docs):
+        known = [t for t in doc if table.row(t) >= 0]
+        if not known:
+            assert not got[i].any()
+            continue
+        w = np.array([sif.weights_[t] for t in known], dtype=np.float64)
+        vecs = table.vectors[[table.row(t) for t in known]].astype(np.float64)
+        np.testing.assert_allclose(got[i], (w[:, None] * vecs).sum(axis=0) / len(known), rtol=1e-5, atol=1e-7)
+
+
+@needs_chive
 def test_combined_backend_clone_and_determinism() -> None:
     emb = make_embedder("lsa+chive", random_state=1)
     assert available_embedders()[0] == "lsa"

@@ -60,18 +60,29 @@ class SIFEmbedder(Embedder):
         return load_chive()
 
     def _average(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """Weighted mean vector of each document's tokens that have a vector (zeros: none has).
+
+        One sparse product, (documents × table rows) weights times the table, instead of a loop
+        over documents (which took most of the embed stage: 62.6 s for 915,000 call notes). The
+        sums come out in another order, so values differ from the loop's in the last float32 bit.
+        """
+        import scipy.sparse as sp
+
         table = self._table()
         vocab = sorted({t for doc in tokens for t in doc})
-        rows = dict(zip(vocab, table.rows(vocab).tolist(), strict=True))
         default_w = self.a / (self.a + self.min_p_)
-        X = np.zeros((len(tokens), table.dim), dtype=np.float32)
-        for i, doc in enumerate(tokens):
-            idx = [rows[t] for t in doc if rows[t] >= 0]
-            if not idx:
-                continue
-            w = np.array([self.weights_.get(t, default_w) for t in doc if rows[t] >= 0], dtype=np.float32)
-            X[i] = (w[:, None] * table.vectors[idx]).sum(axis=0) / len(idx)
-        return X
+        row_of = dict(zip(vocab, table.rows(vocab).tolist(), strict=True))
+        weight_of = {t: self.weights_.get(t, default_w) for t in vocab}
+        flat = [t for doc in tokens for t in doc]
+        rows = np.fromiter((row_of[t] for t in flat), dtype=np.int64, count=len(flat))
+        weights = np.fromiter((weight_of[t] for t in flat), dtype=np.float32, count=len(flat))
+        doc = np.repeat(np.arange(len(tokens)), [len(d) for d in tokens])
+        has = rows >= 0
+        rows, weights, doc = rows[has], weights[has], doc[has]
+        counts = np.bincount(doc, minlength=len(tokens)).astype(np.float32)
+        weights /= counts[doc]
+        W = sp.csr_matrix((weights, (doc, rows)), shape=(len(tokens), len(table.vectors)), dtype=np.float32)
+        return np.asarray(W @ table.vectors, dtype=np.float32)
 
     def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> SIFEmbedder:
         counts = Counter(t for doc in tokens for t in doc)
