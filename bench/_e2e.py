@@ -76,7 +76,10 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     """Run ``python -m voc report`` on *export*; returns timings, memory and NMI."""
     work.mkdir(parents=True, exist_ok=True)
     out_dir = work / "report"
-    cfg = write_config(work / "voc.toml", export.resolve(), out_dir.resolve(), extra)
+    # absolute(), not resolve(): after the first run out_dir is a link to its run folder, and a
+    # resolved path would make voc treat that run folder as the output (each run then nested a
+    # longer name until "File name too long")
+    cfg = write_config(work / "voc.toml", export.resolve(), out_dir.absolute(), extra)
     r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env)
     if r.timed_out:
         raise TimedOut(f"voc report on {export.name}", r.wall_s, r.peak_rss_mb)

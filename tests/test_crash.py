@@ -147,6 +147,25 @@ def test_run_folders_and_latest_link(tmp_path: Path) -> None:
     assert os.readlink(other) == "sales.2026-11-28T060000Z" and (other / "themes.csv").is_file()
 
 
+def test_writing_to_the_run_folder_behind_a_link_is_refused(tmp_path: Path) -> None:
+    # `--out $(realpath reports/sales)` names the run folder the link points to: writing there would
+    # move that folder aside and nest a longer name on every run ("sales.<stamp>.<stamp>…" until the
+    # file system refuses the name), so voc stops and names the link to use instead.
+    from voc.errors import VocError
+
+    link = tmp_path / "sales"
+    _tiny_report(link, stamp="2026-11-28T060000Z")
+    resolved = link.resolve()
+    assert resolved.name == "sales.2026-11-28T060000Z"
+    with pytest.raises(VocError, match=r"points to; write to the link") as err:
+        _tiny_report(resolved, stamp="2026-11-29T060000Z")
+    assert str(link) in str(err.value)
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert names == ["sales", "sales.2026-11-28T060000Z"] and os.readlink(link) == "sales.2026-11-28T060000Z"
+    _tiny_report(link, stamp="2026-11-29T060000Z")  # through the link: a new folder beside it
+    assert os.readlink(link) == "sales.2026-11-29T060000Z"
+
+
 def test_a_folder_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
     from voc.errors import VocError
 

@@ -64,6 +64,17 @@ def run_folder_name(out: Path, stamp: str) -> str:
     return stamp if out.name == "latest" else f"{out.name}.{stamp}"
 
 
+def _link_to(folder: Path) -> Path | None:
+    """A symbolic link beside *folder* that points to it, if there is one."""
+    try:
+        for entry in os.scandir(folder.parent):
+            if entry.is_symlink() and os.readlink(entry.path) == folder.name:
+                return Path(entry.path)
+    except OSError:
+        return None
+    return None
+
+
 def _write(path: Path, data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     kwargs = {} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""}
@@ -200,6 +211,13 @@ def write_report(
             f"{out} is a folder that does not hold a voc report (no run.json); voc would replace it. "
             "Choose a new or empty folder with --out or [output] dir"
         )
+    if out.is_dir() and not out.is_symlink():
+        link = _link_to(out)
+        if link is not None:  # e.g. a path passed through realpath: each run would nest a longer name
+            raise VocError(
+                f"{out} is the run folder that the report link {link} points to; write to the link "
+                f"instead (--out {link}), so that each run gets its own folder beside it"
+            )
     stamp = stamp or time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
     name = run_folder_name(out, stamp)
     k = 1
