@@ -9,6 +9,7 @@ from typing import Any
 STAGE_ORDER = ["read", "clean", "tokenize", "embed", "sample", "themes.reduce", "themes.cluster", "themes", "assign",
                "match", "label", "insights", "render", "history"]
 
+
 def _rest(r: dict) -> float | None:
     """Wall time outside the timed stages: interpreter start-up, imports, the CLI (sub-stages such
     as ``themes.cluster`` are inside ``themes`` and not counted twice)."""

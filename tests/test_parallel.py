@@ -72,3 +72,22 @@ def test_clean_in_two_processes_equals_clean() -> None:
     two = clean_parallel(frame, ["note", "reason"], n_jobs=2, min_rows_per_job=1)
     pd.testing.assert_frame_equal(two[0], one[0])
     pd.testing.assert_frame_equal(two[1], one[1])
+
+
+def test_single_threaded_map_keeps_order_and_runs_each_call_on_one_thread():
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from voc.parallel import single_threaded_map
+
+    def call(x):
+        omp = [i["num_threads"] for i in threadpool_info() if i["user_api"] in ("openmp", "blas")]
+        return x * x, threading.get_ident(), max(omp, default=1)
+
+    for n_jobs in (None, 1, 2, -1):
+        out = list(single_threaded_map(call, list(range(20)), n_jobs))
+        assert [r[0] for r in out] == [x * x for x in range(20)]
+        assert {r[2] for r in out} == {1}  # one OpenMP and one BLAS thread in every call
+        assert threading.get_ident() not in {r[1] for r in out}
+    assert list(single_threaded_map(call, [], 2)) == []

@@ -144,10 +144,9 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         return KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit_predict(X)
 
     def _consensus(self, X: np.ndarray, k: int, progress: bool = False) -> np.ndarray:
-        from concurrent.futures import ThreadPoolExecutor
-
         from sklearn.cluster import KMeans, kmeans_plusplus
-        from threadpoolctl import threadpool_limits
+
+        from voc.parallel import single_threaded_map
 
         rng = np.random.default_rng(self.random_state)
         n = len(X)
@@ -169,14 +168,12 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         seeds = [int(rng.integers(2**31 - 1)) for _ in range(int(self.n_runs))]
 
         def one_run(seed: int) -> sp.csr_matrix:
-            # OpenMP limits are per thread (BLAS limits are global: set once around the pool)
-            with threadpool_limits(limits=1, user_api="openmp"):
-                if X64 is not None:
-                    init = kmeans_plusplus(X64, k, random_state=np.random.RandomState(seed))[0].astype(X.dtype)
-                    km = KMeans(n_clusters=k, n_init=1, init=init, max_iter=int(self.run_max_iter))
-                else:
-                    km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=int(self.run_max_iter))
-                labels = km.fit_predict(X)
+            if X64 is not None:
+                init = kmeans_plusplus(X64, k, random_state=np.random.RandomState(seed))[0].astype(X.dtype)
+                km = KMeans(n_clusters=k, n_init=1, init=init, max_iter=int(self.run_max_iter))
+            else:
+                km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=int(self.run_max_iter))
+            labels = km.fit_predict(X)
             return sp.csr_matrix((np.ones(n, np.float32), (np.arange(n), labels)), shape=(n, k))
 
         bar = None
@@ -189,15 +186,11 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         # one, and 2.0 s two at a time (the k-means++ seeding is mostly single-threaded Python and
         # NumPy). One thread per run also makes the runs, hence the labels, independent of n_jobs
         # and of the machine's core count.
-        from voc.parallel import resolve_n_jobs
-
-        workers = max(1, min(resolve_n_jobs(self.n_jobs), len(seeds)))
         blocks = []
-        with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as pool:
-            for block in pool.map(one_run, seeds):  # map keeps the runs in seed order
-                blocks.append(block)
-                if bar is not None:
-                    bar.update()
+        for block in single_threaded_map(one_run, seeds, self.n_jobs):  # in seed order
+            blocks.append(block)
+            if bar is not None:
+                bar.update()
         if bar is not None:
             bar.close()
         H = sp.hstack(blocks, format="csr")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["tokenize_parallel", "tokenize_all", "clean_parallel", "resolve_n_jobs", "MIN_TEXTS_PER_JOB"]
+__all__ = [
+    "tokenize_parallel", "tokenize_all", "clean_parallel", "resolve_n_jobs", "single_threaded_map", "MIN_TEXTS_PER_JOB",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,29 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     if n_jobs < 0:
         return max(1, cores + 1 + n_jobs)
     return int(n_jobs)
+
+
+def single_threaded_map(fn: Callable[[Any], Any], items: Sequence[Any], n_jobs: int | None) -> Iterator[Any]:
+    """``fn`` over *items* in up to *n_jobs* threads, each call with one OpenMP and one BLAS thread;
+    results in the order of *items*.
+
+    For many small k-means fits (the theme fit's consensus and stability runs): their k-means++
+    seeding is mostly single-threaded, so several one-thread fits at once use the cores better than
+    one multi-threaded fit after another (README, "Large exports"), and a call's result does not
+    depend on *n_jobs* or the core count. OpenMP limits are per thread, so each call sets its own;
+    the BLAS limit is global and set once around the pool.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    def one(item: Any) -> Any:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return fn(item)
+
+    workers = max(1, min(resolve_n_jobs(n_jobs), len(items)))
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(one, items)
 
 
 def _init_worker(tokenizer: Callable[[str], list[str]]) -> None:

@@ -203,13 +203,10 @@ class ThemeModel(BaseEstimator):
         mean pairwise ARI wins. Silhouette, which the first version used, grows with k on text
         embeddings and always picked the largest k (see README, "Theme quality").
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         from sklearn.cluster import KMeans
         from sklearn.metrics import adjusted_rand_score
-        from threadpoolctl import threadpool_limits
 
-        from voc.parallel import resolve_n_jobs
+        from voc.parallel import single_threaded_map
 
         n = len(reduced)
         root = float(np.sqrt(n))
@@ -227,13 +224,10 @@ class ThemeModel(BaseEstimator):
 
         def labeling(job: tuple[int, int]) -> np.ndarray:
             k, r = job
-            with threadpool_limits(limits=1, user_api="openmp"):  # per thread, as in voc.cluster
-                return KMeans(n_clusters=k, n_init=1, random_state=seed + r).fit(sample[subsets[r]]).predict(sample)
+            return KMeans(n_clusters=k, n_init=1, random_state=seed + r).fit(sample[subsets[r]]).predict(sample)
 
         jobs = [(k, r) for k in grid for r in range(len(subsets))]
-        workers = max(1, min(resolve_n_jobs(self.n_jobs), len(jobs)))
-        with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as pool:
-            done = dict(zip(jobs, pool.map(labeling, jobs), strict=True))
+        done = dict(zip(jobs, single_threaded_map(labeling, jobs, self.n_jobs), strict=True))
         for k in grid:
             labelings = [done[(k, r)] for r in range(len(subsets))]
             score = float(
