@@ -102,6 +102,53 @@ def test_read_labeled_with_truth_file(tmp_path) -> None:
     assert texts == ["価格が高い", "SSO非対応"] and labels == ["price", "security"]
 
 
+def test_read_labeled_keeps_unlabeled_rows_when_asked(tmp_path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("deal_id,lost_reason\nD1,価格が高い\nD2,SSO非対応\nD3,\nD4,来期に再検討\nD5,要件未達\n", encoding="utf-8")
+    truth = tmp_path / "truth.csv"
+    truth.write_text("row,theme\n0,price\n1,\n2,timing\n3,none\n4,features\n", encoding="utf-8")
+    texts, labels = read_labeled(
+        str(export), text_column="lost_reason", label_column="theme", label_file=str(truth),
+        ignore_labels=["none"], keep_unlabeled=True,
+    )
+    # the blank text (D3) still goes; the blank and the ignored label are kept as unlabeled
+    assert texts == ["価格が高い", "SSO非対応", "来期に再検討", "要件未達"]
+    assert labels == ["price", "", "", "features"]
+
+
+def test_unlabeled_texts_are_fitted_but_not_scored(monkeypatch) -> None:
+    """With unlabeled="fit" every text is fitted and the scores use the labeled texts only."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    import voc.evaluate as ev
+
+    texts, labels = _labeled()
+    labels = ["" if i % 3 == 0 else y for i, y in enumerate(labels)]
+    # a fixed partition of all 60 texts, to compare the table with a hand-computed score
+    pred = np.array([i % 4 for i in range(len(texts))])
+    seen: list[int] = []
+
+    def fake_run_seed(seed, fitted_texts, *args):
+        seen.append(len(fitted_texts))
+        return [("voc", pred, [["価格", "予算"]], 0.0)]
+
+    monkeypatch.setattr(ev, "_run_seed", fake_run_seed)
+    res = evaluate(texts, labels, seeds=(0,), baselines=False, unlabeled="fit")
+    assert seen == [60] and res.n_documents == 60 and res.settings["scored"] == 40
+    keep = np.array([bool(y) for y in labels])
+    gold = [y for y in labels if y]
+    row = res.means().loc["voc"]
+    assert row["nmi"] == pytest.approx(normalized_mutual_info_score(gold, pred[keep]))
+    assert row["ari"] == pytest.approx(adjusted_rand_score(gold, pred[keep]))
+    # the default leaves the unlabeled texts out of the fit
+    seen.clear()
+    pred = pred[keep]
+    evaluate(texts, labels, seeds=(0,), baselines=False)
+    assert seen == [40]
+    with pytest.raises(ev.ConfigError, match="unlabeled"):
+        evaluate(texts, labels, seeds=(0,), baselines=False, unlabeled="keep")
+
+
 def test_cli_evaluate_writes_csv_and_markdown(tmp_path) -> None:
     texts, labels = _labeled()
     path = tmp_path / "labeled.csv"

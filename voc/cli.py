@@ -113,7 +113,10 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
 @click.option("--text-column", required=True, help="Column with the texts.")
 @click.option("--label-column", required=True, help="Column with the gold label of each text.")
 @click.option("--label-file", type=click.Path(dir_okay=False), help="Read the label column from this file (same row order).")
-@click.option("--ignore-label", multiple=True, help="Drop rows with this label (repeatable), e.g. none.")
+@click.option("--ignore-label", multiple=True, help="Drop rows with this label (repeatable), e.g. none; with --unlabeled fit they are fitted, not scored.")
+@click.option("--unlabeled", type=click.Choice(["drop", "fit"]), default="drop", show_default=True,
+              help="Rows with a blank (or ignored) label: leave out, or fit themes on them too and score "
+                   "the labeled rows only (a hand-labeled sample of an export).")
 @click.option("--n-themes", help="Number of themes or 'auto' (default: the number of distinct labels).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
 @click.option("--embedding", help="Embedding backend(s), comma-separated to compare (default: configured).")

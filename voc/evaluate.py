@@ -244,6 +244,7 @@ def evaluate(
     top_n: int = 10,
     tokenizer: Any = None,
     jobs: int = 1,
+    unlabeled: str = "drop",
 ) -> EvaluationResult:
     """Fit voc's themes (and the baselines) on labeled *texts* and measure them.
 
@@ -270,6 +271,12 @@ def evaluate(
         Keywords per theme used for coherence and diversity.
     jobs : int
         Seeds fitted in parallel worker processes (results are the same as with 1).
+    unlabeled : {"drop", "fit"}
+        What to do with texts whose label is blank: ``"drop"`` (default) leaves them out;
+        ``"fit"`` fits the themes on every text and scores NMI, ARI and V-measure on the labeled
+        ones only, as when a sample of an export has been labeled by hand (or a ground truth, like
+        the call notes' concern, exists for some notes only). The unassigned share, the number of
+        themes, coherence and stability are measured on every fitted text.
 
     Returns
     -------
@@ -283,13 +290,18 @@ def evaluate(
     from voc.embed import available_embedders
     from voc.tokenize import Tokenizer
 
+    if unlabeled not in ("drop", "fit"):
+        raise ConfigError(f"unlabeled must be 'drop' or 'fit', got {unlabeled!r}")
     texts = [normalize_text(str(t)) for t in texts]
     gold = [str(y) for y in labels]
     if len(texts) != len(gold):
         raise InputError(f"{len(texts)} texts but {len(gold)} labels")
-    keep = [i for i, (t, y) in enumerate(zip(texts, gold, strict=True)) if t and y and y.lower() != "nan"]
+    labeled = [bool(y.strip()) and y.lower() != "nan" for y in gold]
+    keep = [i for i, t in enumerate(texts) if t and (labeled[i] or unlabeled == "fit")]
     texts, gold = [texts[i] for i in keep], [gold[i] for i in keep]
-    n_labels = len(set(gold))
+    scored = np.array([labeled[i] for i in keep], dtype=bool)  # the texts the scores are computed on
+    gold_scored = [y for y, s in zip(gold, scored, strict=True) if s]
+    n_labels = len(set(gold_scored))
     if n_labels < 2:
         raise InputError(f"the label column has {n_labels} distinct value(s) among non-empty texts; need ≥ 2")
     if not seeds:
@@ -333,9 +345,9 @@ def evaluate(
             {
                 "method": method,
                 "seed": str(seed),
-                "nmi": normalized_mutual_info_score(gold, pred),
-                "ari": adjusted_rand_score(gold, pred),
-                "v_measure": v_measure_score(gold, pred),
+                "nmi": normalized_mutual_info_score(gold_scored, pred[scored]),
+                "ari": adjusted_rand_score(gold_scored, pred[scored]),
+                "v_measure": v_measure_score(gold_scored, pred[scored]),
                 "unassigned": float(np.mean(pred < 0)),
                 "n_themes": float(len(set(pred[pred >= 0].tolist()))),
                 "coherence": npmi_coherence(topics, tokens),
@@ -374,6 +386,9 @@ def evaluate(
         "reduction": ",".join(reductions),
         "clustering": ",".join(clusterings),
     }
+    if unlabeled == "fit":
+        settings["unlabeled"] = "fit"
+        settings["scored"] = int(scored.sum())
     return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
 
 
@@ -385,13 +400,15 @@ def read_labeled(
     label_file: str | None = None,
     ignore_labels: Sequence[str] = (),
     encoding: str = "auto",
+    keep_unlabeled: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Texts and gold labels of a labeled export; rows with a blank text or label are dropped.
 
     The label column is read from *path*, or from *label_file* when given (a ground-truth file
     beside the export, such as ``corpus/sample_crm_export.truth.csv``, whose data rows are in the
     same order as the export's). Labels listed in
-    *ignore_labels* (e.g. ``none``) are dropped too.
+    *ignore_labels* (e.g. ``none``) are dropped too. With *keep_unlabeled*, rows with a text but a
+    blank or ignored label are kept, with the label ``""`` (``evaluate(..., unlabeled="fit")``).
     """
     from voc.io import read_export
 
@@ -415,14 +432,16 @@ def read_labeled(
         texts = frame[text_column].tolist()
         labels = [by_row.get(int(r), "") for r in frame["row"]]
     ignore = {s.strip() for s in ignore_labels}
-    pairs = [
-        (t, y)
-        for t, y in zip(texts, labels, strict=True)
-        if str(t).strip() and str(y).strip() and str(y).strip() not in ignore
-    ]
-    if not pairs:
+    pairs = []
+    for t, y in zip(texts, labels, strict=True):
+        y = str(y).strip()
+        if y in ignore:
+            y = ""
+        if str(t).strip() and (y or keep_unlabeled):
+            pairs.append((t, y))
+    if not any(y for _, y in pairs):
         raise InputError("no row has both a text and a label", path=str(path), column=label_column)
-    return [t for t, _ in pairs], [str(y).strip() for _, y in pairs]
+    return [t for t, _ in pairs], [y for _, y in pairs]
 
 
 def run_evaluate(
@@ -441,6 +460,7 @@ def run_evaluate(
     out_prefix: str | None = None,
     sample: int | None = None,
     jobs: int = 1,
+    unlabeled: str = "drop",
 ) -> EvaluationResult:
     """What ``voc evaluate`` does: read, :func:`evaluate`, and write ``OUT.csv`` / ``OUT.md``."""
     from pathlib import Path
@@ -455,6 +475,7 @@ def run_evaluate(
         label_column=label_column,
         label_file=label_file,
         ignore_labels=ignore_label,
+        keep_unlabeled=unlabeled == "fit",
     )
     if sample is not None and sample < len(texts):
         import pandas as pd
@@ -472,6 +493,7 @@ def run_evaluate(
         clustering=clustering,
         baselines=not no_baselines,
         jobs=jobs,
+        unlabeled=unlabeled,
     )
     result.settings["input"] = str(input_path)
     if sample is not None:
