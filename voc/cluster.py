@@ -220,7 +220,10 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
             return X
         if self.vectorizer_ is None:
             return sp.csr_matrix((len(tokens), 0), dtype=np.float32)
-        return self.vectorizer_.transform(tokens)
+        from voc._counts import count_matrix
+
+        # = self.vectorizer_.transform(tokens), without its per-token Python loop
+        return count_matrix(tokens, self.vectorizer_.vocabulary_, binary=True, dtype=np.float32)
 
     def _m_step(self, R: np.ndarray, X: sp.csr_matrix, E: np.ndarray) -> None:
         Nk = R.sum(axis=0)

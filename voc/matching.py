@@ -87,19 +87,17 @@ def _count_rows(tokens: Sequence[Sequence[str]]) -> tuple[Any, np.ndarray]:
     ``CountVectorizer(analyzer=identity)`` gives, built with pandas' hash-table factorize instead
     of a Python loop over every token (1.1 s → 0.3 s for 91,397 call notes)."""
     import numpy as np
-    import pandas as pd
     from scipy import sparse
 
-    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-    flat = [w for doc in tokens for w in doc]
-    if not flat:
+    from voc._counts import factorize_tokens
+
+    doc, codes, uniques = factorize_tokens(tokens)
+    if not len(codes):
         return sparse.csr_matrix((len(tokens), 0)), np.asarray([], dtype=object)
-    codes, uniques = pd.factorize(np.asarray(flat, dtype=object))
     order = np.argsort(uniques.astype(str), kind="stable")  # CountVectorizer sorts its vocabulary
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    indptr = np.concatenate(([0], np.cumsum(lengths)))
-    X = sparse.csr_matrix((np.ones(len(flat)), rank[codes], indptr), shape=(len(tokens), len(uniques)))
+    X = sparse.csr_matrix((np.ones(len(codes)), (doc, rank[codes])), shape=(len(tokens), len(uniques)))
     X.sum_duplicates()
     return X, np.asarray(uniques[order], dtype=object)
 

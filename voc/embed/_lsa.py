@@ -62,7 +62,9 @@ class LSAEmbedder(Embedder):
                 )
                 blocks.append(self.char_vectorizer_.fit_transform(texts) * self.char_weight)
         else:
-            blocks = [self.token_vectorizer_.transform(tokens)]
+            from voc._counts import tfidf_matrix
+
+            blocks = [tfidf_matrix(tokens, self.token_vectorizer_)]  # = token_vectorizer_.transform(tokens)
             if self.char_ngrams:
                 blocks.append(self.char_vectorizer_.transform(texts) * self.char_weight)
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]

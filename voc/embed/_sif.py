@@ -68,15 +68,15 @@ class SIFEmbedder(Embedder):
         """
         import scipy.sparse as sp
 
+        from voc._counts import factorize_tokens
+
         table = self._table()
-        vocab = sorted({t for doc in tokens for t in doc})
         default_w = self.a / (self.a + self.min_p_)
-        row_of = dict(zip(vocab, table.rows(vocab).tolist(), strict=True))
-        weight_of = {t: self.weights_.get(t, default_w) for t in vocab}
-        flat = [t for doc in tokens for t in doc]
-        rows = np.fromiter((row_of[t] for t in flat), dtype=np.int64, count=len(flat))
-        weights = np.fromiter((weight_of[t] for t in flat), dtype=np.float32, count=len(flat))
-        doc = np.repeat(np.arange(len(tokens)), [len(d) for d in tokens])
+        # vectors and weights are looked up once per distinct token, then spread to every occurrence
+        doc, codes, vocab = factorize_tokens(tokens)
+        row_of = np.asarray(table.rows(vocab.tolist()), dtype=np.int64).reshape(-1)
+        weight_of = np.fromiter((self.weights_.get(t, default_w) for t in vocab), dtype=np.float32, count=len(vocab))
+        rows, weights = row_of[codes], weight_of[codes]
         has = rows >= 0
         rows, weights, doc = rows[has], weights[has], doc[has]
         counts = np.bincount(doc, minlength=len(tokens)).astype(np.float32)
