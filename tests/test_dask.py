@@ -112,6 +112,18 @@ def test_fit_themes_dask_uses_the_configured_consensus_runs(client, texts) -> No
     assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5
 
 
+def test_each_call_sends_its_own_copy_of_the_texts(client, texts) -> None:
+    """Content-hashed keys let a second fit of the same texts reuse the keys the first fit's futures
+    were releasing: the full test suite failed with "lost dependencies" that way. Every call must
+    scatter under keys of its own."""
+    from voc.distributed import tokenize_dask
+    from voc.tokenize import Tokenizer
+
+    first, _ = tokenize_dask(client, Tokenizer(), texts[:50], gather=False)
+    second, _ = tokenize_dask(client, Tokenizer(), texts[:50], gather=False)
+    assert {f.key for f in first}.isdisjoint({f.key for f in second})
+
+
 def test_missing_scheduler_is_a_clear_error() -> None:
     from voc.distributed import connect
     from voc.errors import ConfigError

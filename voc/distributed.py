@@ -111,8 +111,11 @@ def tokenize_dask(client: Any, tokenizer: Any, texts: Sequence[str], *, partitio
                   gather: bool = True) -> Any:
     """Tokens of *texts*, tokenized on the workers; with ``gather=False`` the per-partition futures
     (text futures, token futures) are returned for later stages."""
-    text_futs = client.scatter([list(texts[i:j]) for i, j in _partitions(len(texts), partition_size)])
-    [tok_fut] = client.scatter([tokenizer], broadcast=True)
+    # hash=False everywhere: content-hashed keys would make a second fit on the same texts in one
+    # session reuse keys that the first fit's futures are releasing ("lost dependencies", seen
+    # when tests/test_dask.py fitted the same texts twice in a row)
+    text_futs = client.scatter([list(texts[i:j]) for i, j in _partitions(len(texts), partition_size)], hash=False)
+    [tok_fut] = client.scatter([tokenizer], broadcast=True, hash=False)
     token_futs = client.map(_tokenize_part, [tok_fut] * len(text_futs), text_futs, pure=False)
     if not gather:
         return text_futs, token_futs
@@ -125,7 +128,7 @@ def _embed_part(embedder: Any, texts: list[str], tokens: list[list[str]]) -> np.
 
 def embed_dask(client: Any, embedder: Any, text_futs: list[Any], token_futs: list[Any]) -> np.ndarray:
     """A fitted embedder's ``transform`` over the partitions already on the workers."""
-    [emb_fut] = client.scatter([embedder], broadcast=True)
+    [emb_fut] = client.scatter([embedder], broadcast=True, hash=False)
     futs = client.map(_embed_part, [emb_fut] * len(text_futs), text_futs, token_futs, pure=False)
     return np.concatenate(client.gather(futs))
 
@@ -149,12 +152,12 @@ def transform_dask(client: Any, model: ThemeModel, texts: Sequence[str] | None =
             futures = tokenize_dask(client, model.tokenizer_, texts, partition_size=partition_size, gather=False)
         else:
             bounds = _partitions(len(texts), partition_size)
-            futures = (client.scatter([list(texts[i:j]) for i, j in bounds]),
-                       client.scatter([[list(t) for t in tokens[i:j]] for i, j in bounds]))
+            futures = (client.scatter([list(texts[i:j]) for i, j in bounds], hash=False),
+                       client.scatter([[list(t) for t in tokens[i:j]] for i, j in bounds], hash=False))
     text_futs, token_futs = futures
     # the parts transform needs, not the whole model: no BERTopic import on the workers
     model._check_fitted()
-    [assigner_fut] = client.scatter([model._assigner()], broadcast=True)
+    [assigner_fut] = client.scatter([model._assigner()], broadcast=True, hash=False)
     futs = client.map(_transform_part, [assigner_fut] * len(text_futs), text_futs, token_futs, pure=False)
     parts = client.gather(futs)
     return np.concatenate(parts).astype(int) if parts else np.zeros(0, dtype=int)
