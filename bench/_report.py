@@ -36,6 +36,25 @@ def _f(x: float, nd: int = 1) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{nd}f}"
 
 
+def _by_size(records: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Runs grouped by size, in order (``--repeats`` gives several per size)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in records:
+        out.setdefault(r["size"], []).append(r)
+    return out
+
+
+def _mean(runs: list[dict[str, Any]], key: str) -> float:
+    return sum(r[key] for r in runs) / len(runs)
+
+
+def _spread(runs: list[dict[str, Any]], key: str, nd: int) -> str:
+    """The mean, with the range when there are several runs."""
+    if len(runs) == 1:
+        return _f(runs[0][key], nd)
+    return f"{_f(_mean(runs, key), nd)} ({_f(min(r[key] for r in runs), nd)}–{_f(max(r[key] for r in runs), nd)})"
+
+
 def markdown(res: dict[str, Any]) -> str:
     m = res["machine"]
     out = [
@@ -72,25 +91,35 @@ def markdown(res: dict[str, Any]) -> str:
     if e2e:
         stages = [s for s in STAGE_ORDER if any(s in r.get("stages", {}) for r in e2e)]
         stages += sorted({s for r in e2e for s in r.get("stages", {})} - set(stages))
+        repeated = any(r.get("run", 1) > 1 for r in e2e)
+        seed_head, seed_rule = ("seed | ", "---:|") if repeated else ("", "")
         out += [
             f"## End to end: `voc report` ({res.get('text_column', 'call_note')}, themes = auto, default config)",
             "",
-            "| notes (rows) | texts analysed | wall s | peak RSS GB | themes | NMI | " + " | ".join(stages)
+            f"| notes (rows) | {seed_head}texts analysed | wall s | peak RSS GB | themes | NMI | " + " | ".join(stages)
             + " | start-up and the rest |",
-            "|---:|---:|---:|---:|---:|---:|" + "---:|" * (len(stages) + 1),
+            f"|---:|{seed_rule}---:|---:|---:|---:|---:|" + "---:|" * (len(stages) + 1),
         ]
         for r in e2e:
+            seed = f"{r.get('seed', '–')} | " if repeated else ""
             if r.get("timed_out"):
-                out.append(f"| {r['size']:,} | – | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} | – | – |"
-                           + " – |" * (len(stages) + 1))
+                out.append(f"| {r['size']:,} | {seed}– | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} "
+                           "| – | – |" + " – |" * (len(stages) + 1))
                 continue
             out.append(
-                f"| {r['size']:,} | {r['texts']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | "
+                f"| {r['size']:,} | {seed}{r['texts']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | "
                 f"{r['n_themes']} | {_f(r['nmi'], 3)} | "
                 + " | ".join(_f(r["stages"].get(s)) for s in stages)
                 + f" | {_f(_rest(r))} |"
             )
         out.append("")
+        if repeated:
+            for size, runs in _by_size(e2e).items():
+                done = [r for r in runs if not r.get("timed_out")]
+                if len(done) > 1:
+                    out.append(f"- {size:,} notes, mean (range) of {len(done)} runs: wall {_spread(done, 'wall_s', 1)} s, "
+                               f"NMI {_spread(done, 'nmi', 3)}")
+            out.append("")
         for r in e2e:
             if r["size"] in TARGETS and not r.get("timed_out"):
                 wall, rss = TARGETS[r["size"]]
@@ -102,31 +131,38 @@ def markdown(res: dict[str, Any]) -> str:
         out.append("")
     naive = res.get("naive", [])
     if naive:
-        by_size = {r["size"]: r for r in e2e}
+        voc_runs = {size: [r for r in runs if not r.get("timed_out")] for size, runs in _by_size(e2e).items()}
+        several = any(len(runs) > 1 for runs in [*_by_size(naive).values(), *voc_runs.values()])
         out += [
             "## Against the naive BERTopic reference (same notes, same LSA embeddings)",
             "",
+            *(["Means over the runs of each size, ranges in brackets; the speed-up and the NMI verdict "
+               "compare the means.", ""] if several else []),
             "| notes | naive wall s | naive peak RSS GB | naive themes (outliers) | naive NMI | voc wall s | voc NMI "
             "| speed-up | NMI ≥ naive |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
-        for r in naive:
-            v = by_size.get(r["size"])
-            if v and v.get("timed_out"):
-                v = None
-            speed = r["wall_s"] / v["wall_s"] if v else float("nan")
-            if r.get("timed_out"):
+        for size, runs in _by_size(naive).items():
+            v = voc_runs.get(size) or None
+            done = [r for r in runs if not r.get("timed_out")]
+            voc_wall = _spread(v, "wall_s", 1) if v else "–"
+            voc_nmi = _spread(v, "nmi", 3) if v else "–"
+            if not done:  # every naive run was killed: its time is a lower bound
+                r = runs[0]
+                speed = r["wall_s"] / _mean(v, "wall_s") if v else float("nan")
                 out.append(
-                    f"| {r['size']:,} | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} | – | – | "
-                    f"{_f(v['wall_s']) if v else '–'} | {_f(v['nmi'], 3) if v else '–'} | ≥ {_f(speed)}× | – |"
+                    f"| {size:,} | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} | – | – | "
+                    f"{voc_wall} | {voc_nmi} | ≥ {_f(speed)}× | – |"
                 )
                 continue
+            speed = _mean(done, "wall_s") / _mean(v, "wall_s") if v else float("nan")
+            themes = "/".join(str(r["n_themes"]) for r in done)
+            outliers = "/".join(f"{r['outliers']:,}" for r in done)
             out.append(
-                f"| {r['size']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | {r['n_themes']} "
-                f"({r['outliers']:,}) | {_f(r['nmi'], 3)} | {_f(v['wall_s']) if v else '–'} | "
-                f"{_f(v['nmi'], 3) if v else '–'} | **{_f(speed)}×** "
+                f"| {size:,} | {_spread(done, 'wall_s', 1)} | {max(r['peak_rss_mb'] for r in done) / 1024:.2f} | "
+                f"{themes} ({outliers}) | {_spread(done, 'nmi', 3)} | {voc_wall} | {voc_nmi} | **{_f(speed)}×** "
                 f"(target ≥ {TARGETS['naive_speedup']:.0f}: {_ok(speed >= TARGETS['naive_speedup'])}) | "
-                f"{_ok(bool(v) and v['nmi'] >= r['nmi'])} |"
+                f"{_ok(bool(v) and _mean(v, 'nmi') >= _mean(done, 'nmi'))} |"
             )
         out.append("")
     for err in res.get("errors", []):
@@ -135,8 +171,9 @@ def markdown(res: dict[str, Any]) -> str:
 
 
 def plot(res: dict[str, Any], path: Path) -> Path | None:
-    e2e = [r for r in res.get("e2e", []) if not r.get("timed_out")]
-    naive, tok = res.get("naive", []), res.get("tokenizer")
+    # one bar per size: its first run (the default seed with --repeats), and the naive reference's first
+    e2e = [runs[0] for runs in _by_size([r for r in res.get("e2e", []) if not r.get("timed_out")]).values()]
+    naive, tok = [runs[0] for runs in _by_size(res.get("naive", [])).values()], res.get("tokenizer")
     if not (e2e or tok):
         return None
     import matplotlib

@@ -33,3 +33,46 @@ def test_block_minimum_keeps_a_real_difference() -> None:
 
     best = _block_minimum({"fast": _each(fast), "slow": _each(slow)}, ["x"] * 4, rounds=2, block_size=2)
     assert best["slow"] > best["fast"] + 0.008
+
+
+def _res(e2e, naive):
+    machine = {"cpu": "test", "cores": 2, "ram_gb": 24, "python": "3.11", "load_before": "0", "load_after": "0"}
+    return {"started": "now", "command": "python -m bench", "machine": machine, "e2e": e2e, "naive": naive}
+
+
+def _voc(size, run, seed, wall, nmi):
+    return {"size": size, "run": run, "seed": seed, "wall_s": wall, "peak_rss_mb": 700.0, "texts": 9169,
+            "n_themes": 40, "nmi": nmi, "stages": {"clean": 1.0, "themes": 5.0}}
+
+
+def _naive(size, run, wall, nmi):
+    return {"size": size, "run": run, "wall_s": wall, "peak_rss_mb": 800.0, "n_themes": 100, "outliers": 1000, "nmi": nmi}
+
+
+def _comparison_row(md: str, size: str) -> list[str]:
+    table = md.split("## Against the naive")[1]
+    row = next(line for line in table.splitlines() if line.startswith(f"| {size} |"))
+    return [c.strip() for c in row.strip("|").split("|")]
+
+
+def test_report_compares_one_run_each() -> None:
+    from bench._report import markdown
+
+    md = markdown(_res([_voc(10_000, 1, 42, 18.0, 0.1376)], [_naive(10_000, 1, 88.0, 0.1381)]))
+    row = _comparison_row(md, "10,000")
+    assert row[1] == "88.0" and row[5] == "18.0" and row[7].startswith("**4.9×**") and row[8] == "**no**"
+    assert "seed |" not in md  # one run: the table keeps its usual columns
+
+
+def test_report_compares_the_means_of_repeated_runs() -> None:
+    """With --repeats the verdicts use the means: seed 42 alone would beat the naive NMI here."""
+    from bench._report import markdown
+
+    voc = [_voc(10_000, 1, 42, 16.0, 0.150), _voc(10_000, 2, 0, 20.0, 0.110), _voc(10_000, 3, 1, 18.0, 0.118)]
+    naive = [_naive(10_000, 1, 95.0, 0.140), _naive(10_000, 2, 85.0, 0.144)]
+    md = markdown(_res(voc, naive))
+    row = _comparison_row(md, "10,000")
+    assert row[1] == "90.0 (85.0–95.0)" and row[4] == "0.142 (0.140–0.144)"
+    assert row[5] == "18.0 (16.0–20.0)" and row[6] == "0.126 (0.110–0.150)"
+    assert row[7].startswith("**5.0×**") and row[8] == "**no**"
+    assert "| 10,000 | 42 | 9,169 |" in md and "mean (range) of 3 runs" in md
