@@ -85,6 +85,17 @@ def test_every_row_is_assigned_or_rejected_with_a_reason(two_runs):
     assert run["rows"]["rejected_by_reason"]["non_answer"] > 0
 
 
+def test_run_json_records_the_auto_k_choice(sample_report, two_runs):
+    """Auto mode (corpus/voc.toml) records each candidate k's stability; a given k records none."""
+    run = json.loads((Path(sample_report.out_dir) / "run.json").read_text(encoding="utf-8"))
+    auto = run["themes"]["auto_k"]
+    stability = {int(k): v for k, v in auto["stability"].items()}
+    assert len(stability) > 1 and auto["chosen"] == max(stability, key=stability.get)
+    assert auto["chosen"] == sample_report.model.clusterer_.n_clusters
+    fixed = json.loads((two_runs[0] / "run.json").read_text(encoding="utf-8"))
+    assert "auto_k" not in fixed["themes"]
+
+
 def test_same_seed_gives_identical_outputs(two_runs):
     a, b = two_runs
     for name in ("assignments.csv", "themes.csv"):

@@ -66,6 +66,16 @@ def _replace_json(path: Path, data: dict[str, Any]) -> None:
         log.warning("could not update %s (%s); it lacks the render and history timings", path, exc.strerror or exc)
 
 
+def _auto_k(model: Any) -> dict[str, Any]:
+    """run.json's record of an auto-k choice: the stability of every candidate k, so a scheduled
+    run's log shows how close the call was (empty when the number of themes was given)."""
+    stability = getattr(model, "k_stability_", None) or {}
+    if not stability:
+        return {}
+    best = max(stability, key=lambda k: stability[k])
+    return {"auto_k": {"chosen": int(best), "stability": {str(k): round(float(v), 4) for k, v in stability.items()}}}
+
+
 def fit_themes(
     texts: list[str],
     config: Config,
@@ -269,7 +279,7 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
             "options": config.to_dict(),
             "input": {"path": export.path, "checksum": export.checksum, "encoding": export.encoding},
             "rows": {**counts, "rejected_by_reason": by_reason, "truncated": int(kept["truncated"].sum())},
-            "themes": {"n_themes": len(rows), "unassigned": n_unassigned},
+            "themes": {"n_themes": len(rows), "unassigned": n_unassigned, **_auto_k(model)},
             "timings_s": timer.timings,
         }
         out = write_report(config.out_dir, report_model, assignments, rejected, run)

@@ -133,6 +133,9 @@ class ThemeModel(BaseEstimator):
         c-TF-IDF keywords per theme, best first.
     timings_ : dict[str, float]
         Seconds spent embedding, reducing and clustering in the last fit.
+    k_stability_ : dict[int, float]
+        Auto mode: the stability (mean pairwise ARI) of each candidate k; the largest wins. Empty
+        when the number of themes was given or the corpus left one candidate.
     """
 
     def __init__(
@@ -237,7 +240,11 @@ class ThemeModel(BaseEstimator):
             log.debug("auto k: k=%d stability (ARI) %.3f", k, score)
             if score > best_score + 1e-9:
                 best_k, best_score = k, score
-        log.info("auto k: chose %d themes (stability %.3f; window %d..%d)", best_k, best_score, k_lo, k_hi)
+        runner_up = max((k for k in grid if k != best_k), key=lambda k: self.k_stability_[k])
+        log.info(
+            "auto k: chose %d themes (stability %.3f; runner-up %d at %.3f; window %d..%d)",
+            best_k, best_score, runner_up, self.k_stability_[runner_up], k_lo, k_hi,
+        )
         return best_k
 
     # -- scikit-learn API ------------------------------------------------------------------------
@@ -326,6 +333,7 @@ class ThemeModel(BaseEstimator):
             reduced = umap_model.fit_transform(emb)
             self.timings_["reduce"] = time.perf_counter() - t0
             t0 = time.perf_counter()
+            self.k_stability_ = {}
             if n_themes == "auto":
                 k = self._choose_k(reduced, seed)
             else:
