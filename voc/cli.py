@@ -145,6 +145,7 @@ def evaluate(input_path: str, **options: Any) -> None:
     except Exception as exc:  # noqa: BLE001 - mapped to exit codes
         _fail(exc)
         return
+    click.echo(result.summary() + "\n")
     click.echo(result.to_markdown(), nl=False)
 
 

@@ -57,6 +57,11 @@ class EvaluationResult:
         """The mean rows, indexed by method."""
         return self.table[self.table["seed"] == "mean"].set_index("method")
 
+    def summary(self) -> str:
+        """One line: texts, labels and settings (``scored = N`` when unlabeled texts were fitted too)."""
+        settings = ", ".join(f"{k} = {v}" for k, v in self.settings.items() if k != "input")
+        return f"{self.n_documents:,} texts, {self.n_labels} labels; {settings}"
+
     def to_markdown(self, *, per_seed: bool = True) -> str:
         """The table as GitHub Markdown (mean rows first, then per seed when *per_seed*)."""
         t = self.table if per_seed else self.table[self.table["seed"] == "mean"]
@@ -456,10 +461,6 @@ def run_evaluate(
         out = Path(out_prefix)
         out.parent.mkdir(parents=True, exist_ok=True)
         result.table.to_csv(out.with_suffix(".csv"), index=False)
-        header = (
-            f"# voc evaluate: {input_path}\n\n{result.n_documents:,} texts, {result.n_labels} labels; "
-            + ", ".join(f"{k} = {v}" for k, v in result.settings.items() if k != "input")
-            + "\n\n"
-        )
+        header = f"# voc evaluate: {input_path}\n\n{result.summary()}\n\n"
         out.with_suffix(".md").write_text(header + result.to_markdown(), encoding="utf-8")
     return result
