@@ -91,25 +91,33 @@ def test_evaluate_rejects_single_label() -> None:
         evaluate(["価格が高い", "予算がない"], ["price", "price"])
 
 
-def test_read_labeled_with_truth_file(tmp_path) -> None:
+def _read_with_truth(tmp_path, reasons: list[str], themes: list[str], **kwargs):
+    """read_labeled on an export of lost reasons (D1, D2 …) and a truth file with one theme per row."""
     export = tmp_path / "export.csv"
-    export.write_text("deal_id,lost_reason\nD1,価格が高い\nD2,SSO非対応\nD3,\nD4,来期に再検討\n", encoding="utf-8")
+    export.write_text(
+        "deal_id,lost_reason\n" + "".join(f"D{i + 1},{r}\n" for i, r in enumerate(reasons)), encoding="utf-8"
+    )
     truth = tmp_path / "truth.csv"
-    truth.write_text("row,theme\n0,price\n1,security\n2,\n3,none\n", encoding="utf-8")
-    texts, labels = read_labeled(
-        str(export), text_column="lost_reason", label_column="theme", label_file=str(truth), ignore_labels=["none"]
+    truth.write_text("row,theme\n" + "".join(f"{i},{t}\n" for i, t in enumerate(themes)), encoding="utf-8")
+    return read_labeled(
+        str(export), text_column="lost_reason", label_column="theme", label_file=str(truth),
+        ignore_labels=["none"], **kwargs,
+    )
+
+
+def test_read_labeled_with_truth_file(tmp_path) -> None:
+    texts, labels = _read_with_truth(
+        tmp_path, ["価格が高い", "SSO非対応", "", "来期に再検討"], ["price", "security", "", "none"]
     )
     assert texts == ["価格が高い", "SSO非対応"] and labels == ["price", "security"]
 
 
 def test_read_labeled_keeps_unlabeled_rows_when_asked(tmp_path) -> None:
-    export = tmp_path / "export.csv"
-    export.write_text("deal_id,lost_reason\nD1,価格が高い\nD2,SSO非対応\nD3,\nD4,来期に再検討\nD5,要件未達\n", encoding="utf-8")
-    truth = tmp_path / "truth.csv"
-    truth.write_text("row,theme\n0,price\n1,\n2,timing\n3,none\n4,features\n", encoding="utf-8")
-    texts, labels = read_labeled(
-        str(export), text_column="lost_reason", label_column="theme", label_file=str(truth),
-        ignore_labels=["none"], keep_unlabeled=True,
+    texts, labels = _read_with_truth(
+        tmp_path,
+        ["価格が高い", "SSO非対応", "", "来期に再検討", "要件未達"],
+        ["price", "", "timing", "none", "features"],
+        keep_unlabeled=True,
     )
     # the blank text (D3) still goes; the blank and the ignored label are kept as unlabeled
     assert texts == ["価格が高い", "SSO非対応", "来期に再検討", "要件未達"]
