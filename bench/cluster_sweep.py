@@ -28,7 +28,6 @@ SETTINGS = [
     {"kappa": 10.0, "beta": 0.5, "temperature": 2.0, "n_runs": 60},
     {"kappa": 10.0, "beta": 0.5, "temperature": 2.0, "run_dims": None},
     {"kappa": 10.0, "beta": 0.5, "temperature": 2.0, "run_max_iter": 300},  # converged runs (to 61dc91b)
-    {"kappa": 10.0, "beta": 0.5, "temperature": 2.0, "consensus_n_init": 10},  # ten final starts (to e9a02f5)
 ]
 
 

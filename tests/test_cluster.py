@@ -105,29 +105,6 @@ def test_run_max_iter_is_checked(cap):
         ConsensusEMClusterer(3, run_max_iter=cap).fit(emb, tokens=tokens)
 
 
-@pytest.mark.parametrize("starts", [0, 2.0, True])
-def test_consensus_n_init_is_checked(starts):
-    emb, tokens, _ = _two_views(n_per=10)
-    with pytest.raises(ConfigError, match="consensus_n_init must be an integer ≥ 1"):
-        ConsensusEMClusterer(3, consensus_n_init=starts).fit(emb, tokens=tokens)
-
-
-def test_consensus_final_starts_are_passed_to_kmeans(monkeypatch):
-    # the consensus' last k-means uses consensus_n_init starts; plain k-means keeps its ten
-    emb, tokens, _ = _two_views(n_per=10)
-    seen = []
-    original = ConsensusEMClusterer._kmeans
-
-    def spy(self, X, k, n_init=10):
-        seen.append(n_init)
-        return original(self, X, k, n_init=n_init)
-
-    monkeypatch.setattr(ConsensusEMClusterer, "_kmeans", spy)
-    ConsensusEMClusterer(3, n_runs=2, consensus_n_init=4).fit(emb, tokens=tokens)
-    ConsensusEMClusterer(3, method="kmeans").fit(emb, tokens=tokens)
-    assert seen == [4, 10]
-
-
 def test_tempered_em_escapes_where_hard_em_locks_in():
     # Six groups whose embeddings overlap heavily (noise 3): hard EM commits every document at the
     # first E-step and keeps most of the consensus' mistakes; tempered EM lets the word

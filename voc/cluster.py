@@ -73,11 +73,6 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         The consensus runs cluster the embeddings' top principal components: ``run_dims`` of them,
         or 4 per cluster when that is more (``None``: the full embeddings). The EM step always sees
         the full embeddings.
-    consensus_n_init : int
-        k-means starts of the final step of the consensus (on the co-association's top singular
-        directions). 3 by default (10 before this parameter existed): the co-association's groups are well separated
-        there, and 3 starts gave the same accuracy on the three labeled corpora for less time
-        (README, "Theme quality").
     run_max_iter : int
         Lloyd iterations of each consensus run at most (scikit-learn's default, 300, lets them
         converge; 30 gave the same accuracy for somewhat less time, see :meth:`_consensus`).
@@ -123,7 +118,6 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         n_runs: int = 30,
         run_dims: int | None = 64,
         run_max_iter: int = 30,
-        consensus_n_init: int = 3,
         n_jobs: int | None = -1,
         kappa: float = 10.0,
         beta: float = 0.5,
@@ -136,7 +130,6 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.n_runs = n_runs
         self.run_dims = run_dims
         self.run_max_iter = run_max_iter
-        self.consensus_n_init = consensus_n_init
         self.n_jobs = n_jobs
         self.kappa = kappa
         self.beta = beta
@@ -145,10 +138,10 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- steps -----------------------------------------------------------------------------------
-    def _kmeans(self, X: np.ndarray, k: int, n_init: int = 10) -> np.ndarray:
+    def _kmeans(self, X: np.ndarray, k: int) -> np.ndarray:
         from sklearn.cluster import KMeans
 
-        return KMeans(n_clusters=k, n_init=n_init, random_state=self.random_state).fit_predict(X)
+        return KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit_predict(X)
 
     def _consensus(self, X: np.ndarray, k: int, progress: bool = False) -> np.ndarray:
         from sklearn.cluster import KMeans, kmeans_plusplus
@@ -207,7 +200,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         from sklearn.decomposition import TruncatedSVD
 
         Z = TruncatedSVD(n_components=min(k, H.shape[1] - 1), random_state=self.random_state).fit_transform(H)
-        return self._kmeans(normalize(Z).astype(np.float32), k, n_init=int(self.consensus_n_init))
+        return self._kmeans(normalize(Z).astype(np.float32), k)
 
     def _count_matrix(self, tokens: Sequence[Sequence[str]], *, fit: bool) -> sp.csr_matrix:
         from sklearn.feature_extraction.text import CountVectorizer
@@ -297,9 +290,6 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
                 f"n_runs must be an integer ≥ 2 for {self.method!r} clustering, got {self.n_runs!r} "
                 "(one run is plain k-means: clustering = \"kmeans\" or \"em\")"
             )
-        starts = self.consensus_n_init
-        if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
-            raise ConfigError(f"consensus_n_init must be an integer ≥ 1, got {self.consensus_n_init!r}")
         cap = self.run_max_iter
         if isinstance(cap, bool) or not isinstance(cap, (int, np.integer)) or cap < 1:
             raise ConfigError(f"run_max_iter must be an integer ≥ 1, got {self.run_max_iter!r}")
