@@ -80,6 +80,10 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     # resolved path would make voc treat that run folder as the output (each run then nested a
     # longer name until "File name too long")
     cfg = write_config(work / "voc.toml", export.resolve(), out_dir.absolute(), extra)
+    # Every run starts from an empty run history, as a first run does: with a history, auto mode
+    # keeps the previous run's number of themes (voc.autok), and repeats would not be independent.
+    for stale in work.glob("history.duckdb*"):
+        stale.unlink()
     r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env)
     if r.timed_out:
         raise TimedOut(f"voc report on {export.name}", r.wall_s, r.peak_rss_mb)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bench._tokenizer import _block_minimum, _each
 
 
@@ -76,3 +78,23 @@ def test_report_compares_the_means_of_repeated_runs() -> None:
     assert row[5] == "18.0 (16.0–20.0)" and row[6] == "0.126 (0.110–0.150)"
     assert row[7].startswith("**5.0×**") and row[8] == "**no**"
     assert "| 10,000 | 42 | 9,169 |" in md and "mean (range) of 3 runs" in md
+
+
+def test_each_voc_run_starts_from_an_empty_history(tmp_path, monkeypatch) -> None:
+    # with a history, auto mode keeps the previous run's k: the benchmark's repeats must not see it
+    import bench._e2e as e2e
+
+    work = tmp_path / "voc_10"
+    work.mkdir()
+    (work / "history.duckdb").write_bytes(b"an earlier run")
+    (work / "history.duckdb.wal").write_bytes(b"")
+    seen = {}
+
+    def fake_run(cmd, **kwargs):
+        seen["left"] = sorted(p.name for p in work.glob("history.duckdb*"))
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(e2e, "run", fake_run)
+    with pytest.raises(RuntimeError, match="stop here"):
+        e2e.run_voc(tmp_path / "export.csv", tmp_path / "truth.csv", work)
+    assert seen == {"left": []}

@@ -19,6 +19,7 @@ A config file mirrors the CLI options so that scheduled runs can say everything 
     embedding = "lsa+chive"          # or lsa, lsa-char, chive, lsa-char+chive
     clustering = "consensus-em"       # or consensus, em, kmeans (faster, less stable)
     consensus_runs = 30               # k-means runs behind the consensus (60: steadier themes, slower)
+    auto_k_margin = 0.1               # auto mode with history: keep the last run's k unless another is this much more stable
     reduction = "none"                # or "umap"
 
     [clean]
@@ -106,6 +107,7 @@ class Config:
     embedding: str = "lsa+chive"
     clustering: str = "consensus-em"
     consensus_runs: int = 30
+    auto_k_margin: float = 0.1
     reduction: str = "none"
     # [clean]
     mask_pii: bool | list[str] = True
@@ -156,7 +158,8 @@ _SECTIONS: dict[str, dict[str, str]] = {
         "until": "until",
     },
     "model": {"n_themes": "n_themes", "seed": "seed", "embedding": "embedding",
-              "clustering": "clustering", "consensus_runs": "consensus_runs", "reduction": "reduction"},
+              "clustering": "clustering", "consensus_runs": "consensus_runs", "reduction": "reduction",
+              "auto_k_margin": "auto_k_margin"},
     "clean": {"mask_pii": "mask_pii", "max_text_chars": "max_text_chars"},
     "output": {"dir": "out_dir"},
     "history": {"enabled": "history", "path": "history_path", "match_threshold": "match_threshold"},
@@ -217,6 +220,9 @@ def load_config(path: str | Path) -> Config:
     runs = values.get("consensus_runs")
     if "consensus_runs" in values and (isinstance(runs, bool) or not isinstance(runs, int) or runs < 2):
         raise ConfigError(f"config file {path}: [model] consensus_runs must be an integer ≥ 2, got {runs!r}")
+    margin = values.get("auto_k_margin")
+    if "auto_k_margin" in values and (isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin >= 0):
+        raise ConfigError(f"config file {path}: [model] auto_k_margin must be a number ≥ 0, got {margin!r}")
     try:
         return Config(**values)
     except TypeError as exc:  # pragma: no cover - guarded by the key checks above

@@ -172,6 +172,7 @@ def fit_themes_dask(
     seed_words: list[list[str]] | None = None,
     timer: Any = None,
     progress: bool = False,
+    previous_k: int | None = None,
 ) -> tuple[ThemeModel, list[list[str]], np.ndarray]:
     """:func:`voc.pipeline.fit_themes` with tokenizing, embedding and assignment on a Dask cluster
     (``config.dask`` or *client*); the fit runs here on a sample of ``config.fit_sample``."""
@@ -200,12 +201,7 @@ def fit_themes_dask(
         embeddings = embed_dask(client, embedder, text_futs, token_futs)
     with stage("sample"):
         idx = stratified_sample(n, content_strata(embeddings, seed=seed), size, seed=seed) if size < n else np.arange(n)
-    model = ThemeModel(n_themes=config.n_themes, embedding=config.embedding,
-                       clustering=config.clustering,  # type: ignore[arg-type]
-                       consensus_runs=config.consensus_runs,
-                       reduction=config.reduction,  # type: ignore[arg-type]
-                       tokenizer=tokenizer, random_state=seed, seed_words=seed_words or None,
-                       n_jobs=config.n_jobs)
+    model = ThemeModel.from_config(config, tokenizer=tokenizer, seed_words=seed_words, previous_k=previous_k)
     with stage("themes"):
         model.fit([texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx],
                   embedder=embedder, progress=progress)

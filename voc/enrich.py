@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "filter_window", "history_path", "load_run_taxonomy", "StableIds", "stable_theme_ids",
-    "add_insights", "record_run", "MAX_QUOTE_RECORDS",
+    "add_insights", "record_run", "previous_auto_k", "MAX_QUOTE_RECORDS",
 ]
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,36 @@ def _previous_run(store: Any, config: Config) -> dict[str, Any] | None:
         if columns is None or list(columns) == list(config.text_columns):
             return rec
     return None
+
+
+def previous_auto_k(config: Config) -> int | None:
+    """The number of themes auto mode chose in the last comparable run of the history (same text
+    columns, ``n_themes = "auto"``), or ``None``: no history, a given number of themes, or a last
+    run that did not choose one. The next auto-mode fit keeps it unless another k is clearly more
+    stable (``[model] auto_k_margin``, :func:`voc.autok.choose_k`)."""
+    import json
+
+    import pandas as pd
+
+    if not config.history or config.n_themes != "auto":
+        return None
+    path = history_path(config)
+    if not path.exists():
+        return None
+    from voc.store import RunStore
+
+    with RunStore(path) as store:
+        previous = _previous_run(store, config)
+    if previous is None:
+        return None
+    try:
+        was_auto = json.loads(previous.get("config") or "{}").get("n_themes") == "auto"
+    except ValueError:
+        was_auto = False
+    k = previous.get("auto_k")
+    if not was_auto or k is None or pd.isna(k):
+        return None
+    return int(k)
 
 
 def _new_run_id() -> str:
@@ -343,6 +373,7 @@ def record_run(
             "since": config.since,
             "until": config.until,
             "previous_run_id": stable.previous_run_id,
+            "auto_k": run["themes"].get("auto_k", {}).get("chosen"),
         }
         with RunStore(history_path(config)) as store:
             store.record_run(record, th, asg)

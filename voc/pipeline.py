@@ -66,14 +66,22 @@ def _replace_json(path: Path, data: dict[str, Any]) -> None:
         log.warning("could not update %s (%s); it lacks the render and history timings", path, exc.strerror or exc)
 
 
-def _auto_k(model: Any) -> dict[str, Any]:
-    """run.json's record of an auto-k choice: the stability of every candidate k, so a scheduled
-    run's log shows how close the call was (empty when the number of themes was given)."""
-    stability = getattr(model, "k_stability_", None) or {}
-    if not stability:
+def _auto_k(model: Any, previous_k: int | None) -> dict[str, Any]:
+    """run.json's record of an auto-k choice: the k chosen, the stability of every candidate (so a
+    scheduled run's log shows how close the call was), the previous run's k and whether it was
+    kept over a more stable one (empty when the number of themes was given)."""
+    chosen = getattr(model, "k_chosen_", None)
+    if chosen is None:
         return {}
-    best = max(stability, key=lambda k: stability[k])
-    return {"auto_k": {"chosen": int(best), "stability": {str(k): round(float(v), 4) for k, v in stability.items()}}}
+    stability = getattr(model, "k_stability_", None) or {}
+    return {
+        "auto_k": {
+            "chosen": int(chosen),
+            "stability": {str(k): round(float(v), 4) for k, v in stability.items()},
+            "previous": previous_k,
+            "kept_previous": bool(getattr(model, "k_kept_", False)),
+        }
+    }
 
 
 def fit_themes(
@@ -83,13 +91,19 @@ def fit_themes(
     progress: bool = False,
     timer: _Timer | None = None,
     seed_words: list[list[str]] | None = None,
+    previous_k: int | None = None,
 ) -> tuple[ThemeModel, list[list[str]], Any]:
     """Tokenize once, embed and fit a :class:`~voc.themes.ThemeModel` on cleaned *texts*.
+
+    *previous_k*: in auto mode, the number of themes of the last comparable run, kept unless
+    another k is clearly more stable (:func:`voc.autok.choose_k`).
 
     Returns the fitted model, the tokens and the embeddings (reused for labels and quotes).
     """
     timer = timer or _Timer()
-    model, tokens, embeddings = _fit_themes(texts, config, progress=progress, timer=timer, seed_words=seed_words)
+    model, tokens, embeddings = _fit_themes(
+        texts, config, progress=progress, timer=timer, seed_words=seed_words, previous_k=previous_k
+    )
     # Whatever the path (one machine, sample + assign, Dask), the theme step's inner timings go to the run.
     timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
     timer.timings["themes.cluster"] = round(model.timings_["cluster"], 3)
@@ -97,7 +111,13 @@ def fit_themes(
 
 
 def _fit_themes(
-    texts: list[str], config: Config, *, progress: bool, timer: _Timer, seed_words: list[list[str]] | None
+    texts: list[str],
+    config: Config,
+    *,
+    progress: bool,
+    timer: _Timer,
+    seed_words: list[list[str]] | None,
+    previous_k: int | None,
 ) -> tuple[ThemeModel, list[list[str]], Any]:
     from voc.embed import make_embedder
     from voc.themes import ThemeModel
@@ -107,7 +127,10 @@ def _fit_themes(
     if config.dask:  # a Dask cluster: voc.distributed
         from voc.distributed import fit_themes_dask
 
-        return fit_themes_dask(texts, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress)
+        return fit_themes_dask(
+            texts, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress,
+            previous_k=previous_k,
+        )
     with timer.stage("tokenize"):
         from voc.parallel import tokenize_parallel
 
@@ -116,22 +139,13 @@ def _fit_themes(
         from voc.scale import fit_themes_on_sample
 
         return fit_themes_on_sample(
-            texts, tokens, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress
+            texts, tokens, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress,
+            previous_k=previous_k,
         )
     with timer.stage("embed"):
         embedder = make_embedder(config.embedding, random_state=config.seed)
         embeddings = embedder.fit_transform(texts, tokens)
-    model = ThemeModel(
-        n_themes=config.n_themes,
-        embedding=config.embedding,
-        clustering=config.clustering,  # type: ignore[arg-type]
-        consensus_runs=config.consensus_runs,
-        reduction=config.reduction,  # type: ignore[arg-type]
-        tokenizer=tokenizer,
-        random_state=config.seed,
-        seed_words=seed_words or None,
-        n_jobs=config.n_jobs,
-    )
+    model = ThemeModel.from_config(config, tokenizer=tokenizer, seed_words=seed_words, previous_k=previous_k)
     with timer.stage("themes"):
         model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, progress=progress)
     return model, tokens, embeddings
@@ -182,7 +196,14 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
             sheet=config.sheet,
             max_input_mb=config.max_input_mb,
         )
-    from voc.enrich import add_insights, filter_window, load_run_taxonomy, record_run, stable_theme_ids
+    from voc.enrich import (
+        add_insights,
+        filter_window,
+        load_run_taxonomy,
+        previous_auto_k,
+        record_run,
+        stable_theme_ids,
+    )
 
     in_window, rejected_window = filter_window(export.frame, config.date_column, config.since, config.until)
     taxonomy = load_run_taxonomy(config)
@@ -211,8 +232,9 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
             hint="check that the export has data rows and that --text-column names the free-text column",
         )
     texts = kept["text"].tolist()
+    previous_k = previous_auto_k(config)
     model, tokens, embeddings = fit_themes(
-        texts, config, progress=progress, timer=timer, seed_words=taxonomy.seed_topic_list()
+        texts, config, progress=progress, timer=timer, seed_words=taxonomy.seed_topic_list(), previous_k=previous_k
     )
     with timer.stage("match"):
         stable = stable_theme_ids(config, model.labels_, tokens, model.keywords_, taxonomy)
@@ -279,7 +301,7 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
             "options": config.to_dict(),
             "input": {"path": export.path, "checksum": export.checksum, "encoding": export.encoding},
             "rows": {**counts, "rejected_by_reason": by_reason, "truncated": int(kept["truncated"].sum())},
-            "themes": {"n_themes": len(rows), "unassigned": n_unassigned, **_auto_k(model)},
+            "themes": {"n_themes": len(rows), "unassigned": n_unassigned, **_auto_k(model, previous_k)},
             "timings_s": timer.timings,
         }
         out = write_report(config.out_dir, report_model, assignments, rejected, run)

@@ -134,6 +134,7 @@ def fit_themes_on_sample(
     seed_words: list[list[str]] | None = None,
     timer: Any = None,
     progress: bool = False,
+    previous_k: int | None = None,
 ) -> tuple[ThemeModel, list[list[str]], np.ndarray]:
     """Fit themes on a stratified sample of ``config.fit_sample`` documents and assign them all.
 
@@ -172,17 +173,7 @@ def fit_themes_on_sample(
         groups = np.asarray(strata) if strata is not None else content_strata(embeddings, seed=seed)
         idx = stratified_sample(n, groups, size, seed=seed)
     log.info("themes: fitting on a stratified sample of %d of %d documents", len(idx), n)
-    model = ThemeModel(
-        n_themes=config.n_themes,
-        embedding=config.embedding,
-        clustering=config.clustering,  # type: ignore[arg-type]
-        consensus_runs=config.consensus_runs,
-        reduction=config.reduction,  # type: ignore[arg-type]
-        tokenizer=tokenizer,
-        random_state=seed,
-        seed_words=seed_words or None,
-        n_jobs=config.n_jobs,
-    )
+    model = ThemeModel.from_config(config, tokenizer=tokenizer, seed_words=seed_words, previous_k=previous_k)
     with stage("themes"):
         model.fit(
             [texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx], embedder=embedder,

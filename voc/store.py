@@ -70,6 +70,9 @@ _MIGRATIONS: list[list[str]] = [
         "ALTER TABLE themes ADD COLUMN centroid_terms VARCHAR[]",
         "ALTER TABLE themes ADD COLUMN centroid_weights DOUBLE[]",
     ],
+    [  # 3: the number of themes auto mode chose (NULL when it was given), which the next run may keep
+        "ALTER TABLE runs ADD COLUMN auto_k INTEGER",
+    ],
 ]
 
 #: The schema version this voc writes.
@@ -183,7 +186,8 @@ class RunStore:
 
         *run* needs ``run_id``, ``created_at`` (ISO text or datetime), ``input_path``,
         ``input_checksum``, ``config`` (dict), ``n_read``, ``n_kept``, ``n_rejected``, ``n_themes``,
-        ``n_unassigned``, ``voc_version`` and may have ``since``, ``until``, ``previous_run_id``.
+        ``n_unassigned``, ``voc_version`` and may have ``since``, ``until``, ``previous_run_id``,
+        ``auto_k`` (the number of themes auto mode chose).
         *themes* needs the columns of :meth:`themes` (missing optional ones are filled);
         *assignments* needs ``row``, ``theme_id`` and optionally ``record_id``.
         """
@@ -195,6 +199,7 @@ class RunStore:
             run.get("input_path"), run.get("input_checksum"), json.dumps(run.get("config", {}), ensure_ascii=False),
             run.get("n_read"), run.get("n_kept"), run.get("n_rejected"), run.get("n_themes"), run.get("n_unassigned"),
             run.get("voc_version"), run.get("since") or None, run.get("until") or None, run.get("previous_run_id") or None,
+            run.get("auto_k"),
         ]
         th = themes.copy()
         th.insert(0, "run_id", run["run_id"])
@@ -213,8 +218,8 @@ class RunStore:
         try:
             con.execute(
                 "INSERT INTO runs (run_id, created_at, input_path, input_checksum, config, n_read, n_kept, n_rejected, "
-                "n_themes, n_unassigned, voc_version, since, until, previous_run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "n_themes, n_unassigned, voc_version, since, until, previous_run_id, auto_k) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
             con.register("_voc_themes", th)

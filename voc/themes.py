@@ -85,7 +85,7 @@ class ThemeModel(BaseEstimator):
     ----------
     n_themes : int or "auto"
         Number of themes. ``"auto"`` picks the most stable k (k-means on subsamples) within a
-        window set by corpus size, see :meth:`_choose_k`.
+        window set by corpus size, see :func:`voc.autok.choose_k`.
     embedding : str
         Embedding backend name (:func:`voc.embed.available_embedders`).
     clustering : {"consensus-em", "consensus", "em", "kmeans"}
@@ -114,6 +114,16 @@ class ThemeModel(BaseEstimator):
         Threads for the k-means runs of the theme fit (the consensus runs and auto mode's stability
         runs), each run single-threaded (``-1``: one per core; ``None`` or ``1``: one at a time).
         The themes do not depend on it.
+    previous_k : int, optional
+        Auto mode only: the number of themes the previous run of a scheduled series chose
+        (:func:`voc.pipeline.run_report` reads it from the run history). It joins the candidates
+        and is kept unless another candidate's stability beats it by more than *k_margin*, so that
+        consecutive runs do not jump between near-equally stable k (README, "Theme quality").
+    k_margin : float
+        How much more stable (mean pairwise ARI) another k must be to replace *previous_k*.
+        0.1 by default: with the seed alone, one candidate's stability varied by up to 0.12 over
+        five seeds (k = 13 on the benchmark's 100k lost reasons: 0.28–0.39). ``0`` keeps
+        *previous_k* only when it is at least as stable as every other candidate.
     seed_words : list of list of str, optional
         Guided topics (BERTopic's ``seed_topic_list``): one word list per seeded theme, e.g. from
         :meth:`voc.taxonomy.Taxonomy.seed_topic_list`. Documents nearest a list's embedding are
@@ -134,8 +144,13 @@ class ThemeModel(BaseEstimator):
     timings_ : dict[str, float]
         Seconds spent embedding, reducing and clustering in the last fit.
     k_stability_ : dict[int, float]
-        Auto mode: the stability (mean pairwise ARI) of each candidate k; the largest wins. Empty
-        when the number of themes was given or the corpus left one candidate.
+        Auto mode: the stability (mean pairwise ARI) of each candidate k; the largest wins unless
+        *previous_k* is kept. Empty when the number of themes was given or the corpus left one
+        candidate.
+    k_chosen_ : int or None
+        Auto mode: the number of themes chosen (``None`` when it was given).
+    k_kept_ : bool
+        Auto mode: *previous_k* was kept although another candidate was (slightly) more stable.
     """
 
     def __init__(
@@ -152,6 +167,8 @@ class ThemeModel(BaseEstimator):
         random_state: int = 42,
         seed_words: list[list[str]] | None = None,
         n_jobs: int | None = -1,
+        previous_k: int | None = None,
+        k_margin: float = 0.1,
     ) -> None:
         self.n_themes = n_themes
         self.embedding = embedding
@@ -165,6 +182,33 @@ class ThemeModel(BaseEstimator):
         self.random_state = random_state
         self.seed_words = seed_words
         self.n_jobs = n_jobs
+        self.previous_k = previous_k
+        self.k_margin = k_margin
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Any,
+        *,
+        tokenizer: Tokenizer | None = None,
+        seed_words: list[list[str]] | None = None,
+        previous_k: int | None = None,
+    ) -> ThemeModel:
+        """The unfitted model a :class:`voc.config.Config` describes ([model] and [scale] n_jobs);
+        *previous_k* is the last comparable run's number of themes in auto mode (run history)."""
+        return cls(
+            n_themes=config.n_themes,
+            embedding=config.embedding,
+            clustering=config.clustering,
+            consensus_runs=config.consensus_runs,
+            reduction=config.reduction,
+            tokenizer=tokenizer,
+            random_state=config.seed,
+            seed_words=seed_words or None,
+            n_jobs=config.n_jobs,
+            previous_k=previous_k if config.n_themes == "auto" else None,
+            k_margin=config.auto_k_margin,
+        )
 
     # -- stages ----------------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
@@ -198,54 +242,13 @@ class ThemeModel(BaseEstimator):
         )
 
     def _choose_k(self, reduced: np.ndarray, seed: int) -> int:
-        """The number of themes in auto mode: the most stable k within a window set by corpus size.
+        """The number of themes in auto mode (:func:`voc.autok.choose_k`)."""
+        from voc.autok import choose_k
 
-        The window is ``[sqrt(n)/8, sqrt(n)/2]`` (at least 3, at most 40 themes). For each candidate
-        k on a geometric grid, k-means is fitted on three random 80% subsamples of (up to) 2,000
-        documents and the three labelings of the whole sample are compared; the k with the highest
-        mean pairwise ARI wins. Silhouette, which the first version used, grows with k on text
-        embeddings and always picked the largest k (see README, "Theme quality").
-        """
-        from sklearn.cluster import KMeans
-        from sklearn.metrics import adjusted_rand_score
-
-        from voc.parallel import single_threaded_map
-
-        n = len(reduced)
-        root = float(np.sqrt(n))
-        k_lo = int(min(max(3, np.ceil(root / 8)), max(2, n // 10)))
-        k_hi = int(max(k_lo, min(40, np.floor(root / 2), n // 5)))
-        grid = sorted({int(round(v)) for v in np.geomspace(k_lo, k_hi, num=6)}) if k_hi > k_lo else [k_lo]
-        if len(grid) == 1:
-            log.info("auto k: %d themes (corpus of %d texts)", grid[0], n)
-            return grid[0]
-        rng = np.random.default_rng(seed)
-        sample = reduced[rng.choice(n, size=min(n, 2000), replace=False)]
-        subsets = [rng.choice(len(sample), size=int(0.8 * len(sample)), replace=False) for _ in range(3)]
-        best_k, best_score = grid[0], -np.inf
-        self.k_stability_ = {}
-
-        def labeling(job: tuple[int, int]) -> np.ndarray:
-            k, r = job
-            return KMeans(n_clusters=k, n_init=1, random_state=seed + r).fit(sample[subsets[r]]).predict(sample)
-
-        jobs = [(k, r) for k in grid for r in range(len(subsets))]
-        done = dict(zip(jobs, single_threaded_map(labeling, jobs, self.n_jobs), strict=True))
-        for k in grid:
-            labelings = [done[(k, r)] for r in range(len(subsets))]
-            score = float(
-                np.mean([adjusted_rand_score(labelings[a], labelings[b]) for a, b in ((0, 1), (0, 2), (1, 2))])
-            )
-            self.k_stability_[k] = score
-            log.debug("auto k: k=%d stability (ARI) %.3f", k, score)
-            if score > best_score + 1e-9:
-                best_k, best_score = k, score
-        runner_up = max((k for k in grid if k != best_k), key=lambda k: self.k_stability_[k])
-        log.info(
-            "auto k: chose %d themes (stability %.3f; runner-up %d at %.3f; window %d..%d)",
-            best_k, best_score, runner_up, self.k_stability_[runner_up], k_lo, k_hi,
+        k, self.k_stability_, self.k_kept_ = choose_k(
+            reduced, seed, n_jobs=self.n_jobs, previous_k=self.previous_k, k_margin=self.k_margin
         )
-        return best_k
+        return k
 
     # -- scikit-learn API ------------------------------------------------------------------------
     def fit(
@@ -333,9 +336,9 @@ class ThemeModel(BaseEstimator):
             reduced = umap_model.fit_transform(emb)
             self.timings_["reduce"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            self.k_stability_ = {}
+            self.k_stability_, self.k_kept_, self.k_chosen_ = {}, False, None
             if n_themes == "auto":
-                k = self._choose_k(reduced, seed)
+                k = self.k_chosen_ = self._choose_k(reduced, seed)
             else:
                 k = min(n_themes, len(usable) - 1)
             self.clusterer_ = ConsensusEMClusterer(
