@@ -119,3 +119,4 @@ def test_a_scheduled_run_keeps_the_previous_k(sample_report, tmp_path):
     assert result.model.clusterer_.n_clusters == other
     with RunStore(history, read_only=True) as store:
         assert store.runs()["auto_k"].tolist() == [other, other]
+        assert store.summary()["auto_k"].tolist() == [str(other), str(other)]  # voc history shows it

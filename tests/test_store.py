@@ -83,6 +83,7 @@ def test_reopen_appends_and_reads_back(tmp_path):
         assert th["status"].tolist() == ["", "新規"]
         summary = store.summary()
         assert summary["n_new"].tolist() == [1, 1] and summary["input_checksum"].iloc[0] == "abcdef012345"
+        assert summary["auto_k"].tolist() == ["", ""]  # the number of themes was given
         shares = store.theme_shares()
         assert shares[shares.theme_id == 1]["size"].tolist() == [4, 4]
         with pytest.raises(VocError, match="matches 2 runs"):

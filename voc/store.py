@@ -280,12 +280,13 @@ class RunStore:
 
     def summary(self) -> pd.DataFrame:
         """One line per run for ``voc history``: ``run_id``, ``created_at_utc``, ``since``, ``until``,
-        ``n_read``, ``n_kept``, ``n_themes``, ``n_new`` (themes new that run), ``input_checksum``
-        (first 12 hex digits), ``voc_version``; oldest first."""
+        ``n_read``, ``n_kept``, ``n_themes``, ``auto_k`` (the number of themes auto mode chose, empty
+        when it was given), ``n_new`` (themes new that run), ``input_checksum`` (first 12 hex
+        digits), ``voc_version``; oldest first."""
         return self.con.execute(
             """SELECT r.run_id, strftime(r.created_at, '%Y-%m-%d %H:%M:%S') AS created_at_utc,
                       coalesce(CAST(r.since AS VARCHAR), '') AS since, coalesce(CAST(r.until AS VARCHAR), '') AS until,
-                      r.n_read, r.n_kept, r.n_themes,
+                      r.n_read, r.n_kept, r.n_themes, coalesce(CAST(r.auto_k AS VARCHAR), '') AS auto_k,
                       (SELECT count(*) FROM themes t WHERE t.run_id = r.run_id AND t.status = '新規') AS n_new,
                       substr(replace(r.input_checksum, 'sha256:', ''), 1, 12) AS input_checksum, r.voc_version
                FROM runs r ORDER BY r.created_at, r.run_id"""
