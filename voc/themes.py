@@ -118,7 +118,7 @@ class ThemeModel(BaseEstimator):
         Auto mode only: the number of themes the previous run of a scheduled series chose
         (:func:`voc.pipeline.run_report` reads it from the run history). It joins the candidates
         and is kept unless another candidate's stability beats it by more than *k_margin*, so that
-        consecutive runs do not jump between near-equally stable k (README, "Theme quality").
+        consecutive runs do not jump between near-equally stable k (README, "Auto mode across runs").
     k_margin : float
         How much more stable (mean pairwise ARI) another k must be to replace *previous_k*.
         0.1 by default: with the seed alone, one candidate's stability varied by up to 0.12 over
