@@ -186,3 +186,47 @@ def test_theme_labels_skip_generic_words() -> None:
     from voc.label import label_from_keywords
 
     assert label_from_keywords(["事", "為る", "様", "価格", "ー", "予算", "高い"]) == "価格・予算・高い"
+
+
+def test_evaluate_compares_numbers_of_themes_on_the_same_embeddings(monkeypatch) -> None:
+    """--n-themes 3,5: one row per k, named by k, fitted on one embedding per seed; the baselines
+    use the first k."""
+    import voc.embed as embed_module
+
+    texts, labels = _labeled()
+    made: list[str] = []
+    real = embed_module.make_embedder
+
+    def counting(name, **kwargs):
+        made.append(name)
+        return real(name, **kwargs)
+
+    monkeypatch.setattr(embed_module, "make_embedder", counting)
+    res = evaluate(texts, labels, seeds=(0,), embedding="lsa", n_themes="3,5", baselines=["tfidf+kmeans"])
+    means = res.means()
+    assert list(means.index) == ["voc:lsa/k=3", "voc:lsa/k=5", "tfidf+kmeans"]
+    assert means["n_themes"].tolist() == [3, 5, 3]
+    assert made == ["lsa"] and res.settings["n_themes"] == "3,5"
+    assert evaluate(texts, labels, seeds=(0,), embedding="lsa", n_themes=[4], baselines=False).means().index.tolist() == ["voc"]
+    from voc.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="each number of themes once"):
+        evaluate(texts, labels, seeds=(0,), n_themes="3,3", baselines=False)
+    with pytest.raises(ConfigError, match="n_themes must be 'auto' or an integer"):
+        evaluate(texts, labels, seeds=(0,), n_themes="3,x", baselines=False)
+
+
+def test_cli_evaluate_takes_several_numbers_of_themes(tmp_path) -> None:
+    texts, labels = _labeled()
+    path = tmp_path / "labeled.csv"
+    path.write_text(
+        "text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(texts, labels, strict=True)), encoding="utf-8"
+    )
+    args = ["evaluate", str(path), "--text-column", "text", "--label-column", "label", "--seeds", "0",
+            "--embedding", "lsa", "--no-baselines"]
+    r = CliRunner().invoke(cli, [*args, "--n-themes", "3,4"])
+    assert r.exit_code == 0, r.output
+    assert "| voc:lsa/k=3 | mean |" in r.output and "| voc:lsa/k=4 | mean |" in r.output
+    assert "n_themes = 3,4" in r.output
+    bad = CliRunner().invoke(cli, [*args, "--n-themes", "3,three"])
+    assert bad.exit_code == 2 and "n_themes must be 'auto' or an integer" in bad.output

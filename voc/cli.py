@@ -117,7 +117,7 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
 @click.option("--unlabeled", type=click.Choice(["drop", "fit"]), default="drop", show_default=True,
               help="Rows with a blank (or ignored) label: leave out, or fit themes on them too and score "
                    "the labeled rows only (a hand-labeled sample of an export).")
-@click.option("--n-themes", help="Number of themes or 'auto' (default: the number of distinct labels).")
+@click.option("--n-themes", help="Number of themes or 'auto'; comma-separated to compare, e.g. 40,60 (default: the number of distinct labels).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
 @click.option("--embedding", help="Embedding backend(s), comma-separated to compare (default: configured).")
 @click.option("--reduction", help="none or umap; 'none,umap' compares both (default: configured).")

@@ -93,14 +93,22 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return [v.strip() for v in items if v.strip()]
 
 
-def _variant_name(variant: tuple[str, str, str], variants: Sequence[tuple[str, str, str]]) -> str:
-    """``voc`` for a single configuration, else ``voc:<embedding>[/<clustering>][+umap]`` (the
-    clustering is named when several are compared)."""
+#: One configuration of voc in an evaluation: (embedding, clustering, reduction, number of themes).
+Variant = tuple[str, str, str, Any]
+
+
+def _variant_name(variant: Variant, variants: Sequence[Variant]) -> str:
+    """``voc`` for a single configuration, else ``voc:<embedding>[/<clustering>][+umap][/k=K]``
+    (the clustering and the number of themes are named when several are compared)."""
     if len(variants) == 1:
         return "voc"
-    emb, clu, red = variant
+    emb, clu, red, k = variant
     several_clusterings = len({v[1] for v in variants}) > 1
-    return f"voc:{emb}" + (f"/{clu}" if several_clusterings else "") + ("" if red == "none" else f"+{red}")
+    several_ks = len({v[3] for v in variants}) > 1
+    return (
+        f"voc:{emb}" + (f"/{clu}" if several_clusterings else "") + ("" if red == "none" else f"+{red}")
+        + (f"/k={k}" if several_ks else "")
+    )
 
 
 def _unassign_empty(labels: np.ndarray, tokens: Sequence[Sequence[str]]) -> np.ndarray:
@@ -150,24 +158,29 @@ def _run_seed(
     seed: int,
     texts: list[str],
     tokens: list[list[str]],
-    variants: list[tuple[str, str, str]],
-    names: dict[tuple[str, str, str], str],
-    k_fixed: Any,
+    variants: list[Variant],
+    names: dict[Variant, str],
     tokenizer: Any,
     top_n: int,
     baselines: list[str],
 ) -> list[tuple[str, np.ndarray, list[list[str]], float]]:
     """Every fit of one seed: (method, labels, keywords per theme, seconds). Runs in a worker with
-    ``jobs > 1``."""
+    ``jobs > 1``. The baselines use the first variant's number of themes (in auto mode: the number
+    it found)."""
     from voc.embed import make_embedder
     from voc.themes import ThemeModel
 
     fits = []
     found = []
-    for emb_name, clu, red in variants:
-        t0 = time.perf_counter()
-        embedder = make_embedder(emb_name, random_state=seed)
-        emb = embedder.fit_transform(texts, tokens)
+    embedded: dict[str, tuple[Any, np.ndarray, float]] = {}  # several k on one embedding embed once
+    for emb_name, clu, red, k_fixed in variants:
+        if emb_name not in embedded:
+            t0 = time.perf_counter()
+            embedder = make_embedder(emb_name, random_state=seed)
+            emb = embedder.fit_transform(texts, tokens)
+            embedded[emb_name] = (embedder, emb, time.perf_counter() - t0)
+        embedder, emb, embed_seconds = embedded[emb_name]
+        t0 = time.perf_counter() - embed_seconds  # each row's seconds include the embedding
         model = ThemeModel(
             n_themes=k_fixed,
             embedding=emb_name,
@@ -179,10 +192,12 @@ def _run_seed(
         )
         pred = model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder)
         topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
-        fits.append((names[(emb_name, clu, red)], np.asarray(pred), topics, time.perf_counter() - t0))
-        log.info("seed %d: %s found %d themes", seed, names[(emb_name, clu, red)], model.n_themes_)
+        name = names[(emb_name, clu, red, k_fixed)]
+        fits.append((name, np.asarray(pred), topics, time.perf_counter() - t0))
+        log.info("seed %d: %s found %d themes", seed, name, model.n_themes_)
         found.append(model.n_themes_)
-    k = k_fixed if k_fixed != "auto" else max(2, found[0])
+    first_k = variants[0][3]
+    k = first_k if first_k != "auto" else max(2, found[0])
     for method in baselines:
         t0 = time.perf_counter()
         pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
@@ -194,7 +209,7 @@ def evaluate(
     texts: Sequence[str],
     labels: Sequence[Any],
     *,
-    n_themes: NThemes | None = None,
+    n_themes: NThemes | str | Sequence[NThemes] | None = None,
     seeds: Sequence[int] = (0, 1, 2),
     embedding: str | Sequence[str] | None = None,
     reduction: str | Sequence[str] | None = None,
@@ -213,9 +228,11 @@ def evaluate(
         Raw texts; they are normalized like ``voc report`` does.
     labels : sequence
         Gold label of each text (same length).
-    n_themes : int, "auto" or None
-        ``None`` (default) uses the number of distinct labels. In ``"auto"`` mode the baselines use
-        the number of themes voc found for the same seed.
+    n_themes : int, "auto", a sequence of them, or None
+        ``None`` (default) uses the number of distinct labels. Several values (a list or a
+        comma-separated string such as ``"40,60"``) compare those numbers of themes in one run, on
+        the same embeddings; the rows are then named ``voc:<embedding>/k=<k>``. The baselines use
+        the first value; in ``"auto"`` mode, the number of themes voc found for the same seed.
     seeds : sequence of int
     embedding, reduction : str or sequence of str, optional
         Override the configured defaults (:class:`voc.config.Config`). Several values (a list or a
@@ -265,16 +282,23 @@ def evaluate(
         raise InputError(f"the label column has {n_labels} distinct value(s) among non-empty texts; need ≥ 2")
     if not seeds:
         raise InputError("give at least one seed")
-    k_fixed = n_labels if n_themes is None else parse_n_themes(n_themes)
+    if n_themes is None:
+        ks: list[Any] = [n_labels]
+    elif isinstance(n_themes, (str, int)) and not isinstance(n_themes, bool):
+        ks = [parse_n_themes(v) for v in _as_list(str(n_themes))]
+    else:
+        ks = [parse_n_themes(v) for v in n_themes]
+    if not ks or len(set(ks)) != len(ks):
+        raise ConfigError(f"n_themes must name each number of themes once, got {n_themes!r}")
     defaults = Config()
     embeddings_ = _as_list(embedding) or [defaults.embedding]
     reductions = _as_list(reduction) or [defaults.reduction]
     clusterings = _as_list(clustering) or [defaults.clustering]
-    variants = list(itertools.product(embeddings_, clusterings, reductions))
+    variants = [(e, c, r, k) for e, c, r in itertools.product(embeddings_, clusterings, reductions) for k in ks]
     names = {v: _variant_name(v, variants) for v in variants}
     from voc.cluster import CLUSTERINGS
 
-    for emb_name, clu, red in variants:
+    for emb_name, clu, red, _ in variants:
         if clu not in CLUSTERINGS:
             raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {clu!r}")
         if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
@@ -315,7 +339,7 @@ def evaluate(
             }
         )
 
-    args = (texts, tokens, variants, names, k_fixed, tokenizer, top_n, chosen_baselines)
+    args = (texts, tokens, variants, names, tokenizer, top_n, chosen_baselines)
     if jobs > 1 and len(seeds) > 1:
         from joblib import Parallel, delayed
 
@@ -339,7 +363,7 @@ def evaluate(
     table["stability"] = np.nan
     table = pd.concat([pd.DataFrame(means), table], ignore_index=True)
     settings = {
-        "n_themes": "labels" if n_themes is None else str(n_themes),
+        "n_themes": "labels" if n_themes is None else ",".join(str(k) for k in ks),
         "seeds": list(seeds),
         "embedding": ",".join(embeddings_),
         "reduction": ",".join(reductions),
@@ -445,7 +469,7 @@ def run_evaluate(
     result = evaluate(
         texts,
         labels,
-        n_themes=None if n_themes is None else parse_n_themes(n_themes),
+        n_themes=n_themes,
         seeds=seed_list,
         embedding=embedding,
         reduction=reduction,
