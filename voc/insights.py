@@ -81,6 +81,25 @@ def _fisher_greater(a: int, b: int, c: int, d: int) -> float:
     return float(fisher_exact([[a, b], [c, d]], alternative="greater").pvalue)
 
 
+def _fisher_greater_many(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """:func:`_fisher_greater` of many tables at once (the same p-values, bit for bit).
+
+    scipy's ``fisher_exact(alternative="greater")`` is ``hypergeom.cdf(b, N, a + b, b + d)``
+    capped at 1, and 1 where a row or column of the table sums to 0; one vectorized call instead of
+    one ``fisher_exact`` per table (segment lift: 1,560 tables for 40 themes × 39 segment values
+    took 0.5 s of the 10k call-note report).
+    """
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    a, b, c, d = (np.asarray(x, dtype=np.int64) for x in (a, b, c, d))
+    p = np.ones(a.shape)
+    ok = (a + b > 0) & (c + d > 0) & (a + c > 0) & (b + d > 0)
+    if ok.any():
+        p[ok] = np.minimum(hypergeom.cdf(b[ok], (a + b + c + d)[ok], (a + b)[ok], (b + d)[ok]), 1.0)
+    return p
+
+
 def _fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
     from scipy.stats import fisher_exact
 
@@ -238,6 +257,7 @@ def segment_lift(
     all records), ``lift`` (``share / share_overall``), ``p_value``, ``q_value`` and
     ``significant`` (``q_value < alpha`` and ``lift > 1``).
     """
+    import numpy as np
     import pandas as pd
 
     cols = ["theme_id", "column", "value", "n", "count", "share", "share_overall", "lift", "p_value", "q_value", "significant"]
@@ -252,6 +272,7 @@ def segment_lift(
             if n >= min_count:
                 segments.append((column, value, in_seg, n))
     rows = []
+    tables = []  # (a, b, c, d) of each row's test, tested together below
     for t in _theme_ids(docs):
         in_theme = theme == t
         n_theme = int(in_theme.sum())
@@ -259,10 +280,11 @@ def segment_lift(
         for column, value, in_seg, n in segments:
             a = int((in_seg & in_theme).sum())
             c = n_theme - a
-            p = _fisher_greater(a, n - a, c, (total - n) - c)
+            tables.append((a, n - a, c, (total - n) - c))
             share = a / n
-            rows.append([t, column, value, n, a, share, overall, share / overall if overall else math.nan, p])
-    out = pd.DataFrame(rows, columns=cols[:-2])
+            rows.append([t, column, value, n, a, share, overall, share / overall if overall else math.nan])
+    out = pd.DataFrame(rows, columns=cols[:-3])
+    out["p_value"] = _fisher_greater_many(*np.array(tables, dtype=np.int64).reshape(-1, 4).T)
     out["q_value"] = benjamini_hochberg(out["p_value"].to_numpy()) if len(out) else []
     out["significant"] = (out["q_value"] < alpha) & (out["lift"] > 1)
     out = out.sort_values(["theme_id", "q_value", "lift"], ascending=[True, True, False], kind="stable")
