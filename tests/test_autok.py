@@ -120,3 +120,18 @@ def test_a_scheduled_run_keeps_the_previous_k(sample_report, tmp_path):
     with RunStore(history, read_only=True) as store:
         assert store.runs()["auto_k"].tolist() == [other, other]
         assert store.summary()["auto_k"].tolist() == [str(other), str(other)]  # voc history shows it
+
+
+def test_float64_seeding_gives_scikit_learns_partitions(blobs):
+    """voc.autok._kmeans = KMeans(n_init=1, random_state=seed), only seeded from a float64 copy."""
+    from sklearn.cluster import KMeans
+
+    from voc.autok import _kmeans
+
+    rng = np.random.default_rng(1)
+    noisy = (blobs + rng.normal(scale=3.0, size=blobs.shape)).astype(np.float32)  # overlapping groups
+    for k in (4, 7, 12):
+        for seed in (0, 1, 2):
+            ours = _kmeans(noisy, k, seed)
+            theirs = KMeans(n_clusters=k, n_init=1, random_state=seed).fit(noisy)
+            assert (ours.labels_ == theirs.labels_).all() and ours.predict(noisy).tolist() == theirs.predict(noisy).tolist()
