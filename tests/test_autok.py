@@ -135,3 +135,16 @@ def test_float64_seeding_gives_scikit_learns_partitions(blobs):
             ours = _kmeans(noisy, k, seed)
             theirs = KMeans(n_clusters=k, n_init=1, random_state=seed).fit(noisy)
             assert (ours.labels_ == theirs.labels_).all() and ours.predict(noisy).tolist() == theirs.predict(noisy).tolist()
+
+
+def test_a_stage_entered_twice_adds_up():
+    # the match stage reads the previous run's k before the fit and matches themes after it
+    import time
+
+    from voc.pipeline import _Timer
+
+    timer = _Timer()
+    for _ in range(2):
+        with timer.stage("match"):
+            time.sleep(0.02)
+    assert timer.timings["match"] >= 0.04
