@@ -148,3 +148,13 @@ def test_a_stage_entered_twice_adds_up():
         with timer.stage("match"):
             time.sleep(0.02)
     assert timer.timings["match"] >= 0.04
+
+
+def test_model_from_config_carries_the_margin_and_the_previous_k():
+    from voc.config import Config
+    from voc.themes import ThemeModel
+
+    model = ThemeModel.from_config(Config(auto_k_margin=0.3, seed=7, consensus_runs=12), previous_k=13)
+    assert (model.k_margin, model.previous_k, model.random_state, model.consensus_runs) == (0.3, 13, 7, 12)
+    # a given number of themes has no previous k to keep
+    assert ThemeModel.from_config(Config(n_themes=9), previous_k=13).previous_k is None
