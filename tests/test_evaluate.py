@@ -190,7 +190,7 @@ def test_theme_labels_skip_generic_words() -> None:
 
 def test_evaluate_compares_numbers_of_themes_on_the_same_embeddings(monkeypatch) -> None:
     """--n-themes 3,5: one row per k, named by k, fitted on one embedding per seed; the baselines
-    use the first k."""
+    are fitted at each k."""
     import voc.embed as embed_module
 
     texts, labels = _labeled()
@@ -204,8 +204,8 @@ def test_evaluate_compares_numbers_of_themes_on_the_same_embeddings(monkeypatch)
     monkeypatch.setattr(embed_module, "make_embedder", counting)
     res = evaluate(texts, labels, seeds=(0,), embedding="lsa", n_themes="3,5", baselines=["tfidf+kmeans"])
     means = res.means()
-    assert list(means.index) == ["voc:lsa/k=3", "voc:lsa/k=5", "tfidf+kmeans"]
-    assert means["n_themes"].tolist() == [3, 5, 3]
+    assert list(means.index) == ["voc:lsa/k=3", "voc:lsa/k=5", "tfidf+kmeans/k=3", "tfidf+kmeans/k=5"]
+    assert means["n_themes"].tolist() == [3, 5, 3, 5]
     assert made == ["lsa"] and res.settings["n_themes"] == "3,5"
     assert evaluate(texts, labels, seeds=(0,), embedding="lsa", n_themes=[4], baselines=False).means().index.tolist() == ["voc"]
     from voc.errors import ConfigError
@@ -228,5 +228,8 @@ def test_cli_evaluate_takes_several_numbers_of_themes(tmp_path) -> None:
     assert r.exit_code == 0, r.output
     assert "| voc:lsa/k=3 | mean |" in r.output and "| voc:lsa/k=4 | mean |" in r.output
     assert "n_themes = 3,4" in r.output
+    r = CliRunner().invoke(cli, [*args, "--n-themes", "3", "--supervised"])
+    assert r.exit_code == 0, r.output
+    assert "| supervised | mean |" in r.output
     bad = CliRunner().invoke(cli, [*args, "--n-themes", "3,three"])
     assert bad.exit_code == 2 and "n_themes must be 'auto' or an integer" in bad.output

@@ -123,14 +123,17 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
 @click.option("--reduction", help="none or umap; 'none,umap' compares both (default: configured).")
 @click.option("--clustering", help="consensus-em, consensus, em or kmeans; comma-separated to compare (default: configured).")
 @click.option("--no-baselines", is_flag=True, help="Skip TF-IDF+k-means, TF-IDF+NMF and LDA.")
+@click.option("--supervised", is_flag=True,
+              help="Also report a classifier told the labels (5-fold cross-validated): how far the representation separates them at all.")
 @click.option("--sample", type=int, help="Evaluate on N rows drawn at random (seed 0) instead of all.")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Fit the seeds in this many processes.")
 @click.option("--out", "out_prefix", type=click.Path(dir_okay=False), help="Write OUT.csv and OUT.md.")
 def evaluate(input_path: str, **options: Any) -> None:
     """Measure theme quality on labeled texts: NMI, ARI, V-measure, coherence, stability.
 
-    Fits themes for each seed and, on the same tokens, three baselines; prints a Markdown table
-    (per seed and mean) and with --out writes it as CSV and Markdown.
+    Fits themes for each seed and, on the same tokens, three baselines (and with --supervised a
+    cross-validated classifier as an upper reference); prints a Markdown table (per seed and
+    mean) and with --out writes it as CSV and Markdown.
 
     \b
     Example:

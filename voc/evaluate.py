@@ -4,7 +4,8 @@ Fits voc's themes for several seeds on labeled texts and reports, per seed and a
 they recover the labels (NMI, ARI, V-measure), how many texts are left unassigned, how many themes
 were found, the themes' NPMI coherence over the corpus' own tokens and their diversity, plus seed
 stability (mean pairwise ARI between seeds). In the same run and on the same tokens it fits three
-baselines: TF-IDF + k-means, TF-IDF + NMF and scikit-learn's LDA.
+baselines: TF-IDF + k-means, TF-IDF + NMF and scikit-learn's LDA, and on request a supervised
+reference (a cross-validated classifier told the labels; :mod:`voc.references`).
 
 Only labels are needed; the text goes through the same cleaning (:func:`voc.clean.normalize_text`)
 and tokenizer as ``voc report``.
@@ -24,13 +25,15 @@ import numpy as np
 from voc.config import NThemes, parse_n_themes
 from voc.errors import ConfigError, InputError
 from voc.metrics import npmi_coherence, topic_diversity
+from voc.references import BASELINES, SUPERVISED, fit_baseline, supervised_labels
 
 __all__ = ["EvaluationResult", "evaluate", "npmi_coherence", "topic_diversity", "METHODS"]
 
 log = logging.getLogger(__name__)
 
-#: Methods in the order they are reported; ``voc`` is the configured ThemeModel.
-METHODS = ("voc", "tfidf+kmeans", "tfidf+nmf", "lda")
+#: Methods in the order they are reported; ``voc`` is the configured ThemeModel, ``supervised`` the
+#: optional supervised reference (:func:`voc.references.supervised_labels`).
+METHODS = ("voc", *BASELINES, SUPERVISED)
 _METRICS = ("nmi", "ari", "v_measure", "unassigned", "n_themes", "coherence", "diversity", "seconds")
 
 
@@ -111,49 +114,6 @@ def _variant_name(variant: Variant, variants: Sequence[Variant]) -> str:
     )
 
 
-def _unassign_empty(labels: np.ndarray, tokens: Sequence[Sequence[str]]) -> np.ndarray:
-    labels = np.asarray(labels, dtype=int).copy()
-    labels[[i for i, t in enumerate(tokens) if not t]] = -1
-    return labels
-
-
-def _identity(x: Any) -> Any:
-    return x
-
-
-def _baseline(
-    method: str, tokens: Sequence[Sequence[str]], k: int, seed: int, top_n: int
-) -> tuple[np.ndarray, list[list[str]]]:
-    """Fit one baseline on *tokens*: (labels, keywords per topic)."""
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import NMF, LatentDirichletAllocation
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-
-    min_df = 2 if len(tokens) >= 200 else 1
-    if method == "lda":
-        vec = CountVectorizer(analyzer=_identity, min_df=min_df)
-        X = vec.fit_transform(tokens)
-        lda = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=20, random_state=seed)
-        W = lda.fit_transform(X)
-        labels, H = W.argmax(axis=1), lda.components_
-    else:
-        vec = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
-        X = vec.fit_transform(tokens)
-        if method == "tfidf+kmeans":
-            km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(X)
-            labels, H = km.labels_, km.cluster_centers_
-        elif method == "tfidf+nmf":
-            nmf = NMF(n_components=k, init="nndsvda", max_iter=400, random_state=seed)
-            W = nmf.fit_transform(X)
-            labels, H = W.argmax(axis=1), nmf.components_
-        else:  # pragma: no cover - guarded by METHODS
-            raise ValueError(method)
-    vocab = vec.get_feature_names_out()
-    used = sorted(set(labels.tolist()))
-    keywords = [[str(vocab[j]) for j in np.argsort(-H[t])[:top_n] if H[t, j] > 0] for t in used]
-    return _unassign_empty(labels, tokens), keywords
-
-
 def _run_seed(
     seed: int,
     texts: list[str],
@@ -163,10 +123,13 @@ def _run_seed(
     tokenizer: Any,
     top_n: int,
     baselines: list[str],
+    supervised: tuple[list[str], np.ndarray] | None = None,
 ) -> list[tuple[str, np.ndarray, list[list[str]], float]]:
     """Every fit of one seed: (method, labels, keywords per theme, seconds). Runs in a worker with
-    ``jobs > 1``. The baselines use the first variant's number of themes (in auto mode: the number
-    it found)."""
+    ``jobs > 1``. The baselines are fitted at each number of themes compared (in auto mode: the
+    number the first variant in that mode found), named ``<baseline>/k=<k>`` when there are several.
+    *supervised* (gold labels of the scored texts, and which texts are scored) adds the supervised
+    reference on the first variant's embedding."""
     from voc.embed import make_embedder
     from voc.themes import ThemeModel
 
@@ -196,13 +159,30 @@ def _run_seed(
         fits.append((name, np.asarray(pred), topics, time.perf_counter() - t0))
         log.info("seed %d: %s found %d themes", seed, name, model.n_themes_)
         found.append(model.n_themes_)
-    first_k = variants[0][3]
-    k = first_k if first_k != "auto" else max(2, found[0])
-    for method in baselines:
-        t0 = time.perf_counter()
-        pred_b, topics_b = _baseline(method, tokens, int(k), seed, top_n)
-        fits.append((method, pred_b, topics_b, time.perf_counter() - t0))
+    ks = _distinct_ks(variants)
+    for k_fixed in ks:
+        first = next(i for i, v in enumerate(variants) if v[3] == k_fixed)
+        k = k_fixed if k_fixed != "auto" else max(2, found[first])
+        for method in baselines:
+            t0 = time.perf_counter()
+            pred_b, topics_b = fit_baseline(method, tokens, int(k), seed, top_n)
+            fits.append((_baseline_name(method, k_fixed, ks), pred_b, topics_b, time.perf_counter() - t0))
+    if supervised is not None:
+        gold, scored = supervised
+        _, emb, embed_seconds = embedded[variants[0][0]]
+        t0 = time.perf_counter() - embed_seconds
+        pred_s = supervised_labels(emb, tokens, gold, scored, seed)
+        fits.append((SUPERVISED, pred_s, [], time.perf_counter() - t0))
     return fits
+
+
+def _distinct_ks(variants: Sequence[Variant]) -> list[Any]:
+    return list(dict.fromkeys(v[3] for v in variants))
+
+
+def _baseline_name(method: str, k: Any, ks: Sequence[Any]) -> str:
+    """``tfidf+kmeans`` for one number of themes, ``tfidf+kmeans/k=40`` when several are compared."""
+    return method if len(ks) == 1 else f"{method}/k={k}"
 
 
 def evaluate(
@@ -215,6 +195,7 @@ def evaluate(
     reduction: str | Sequence[str] | None = None,
     clustering: str | Sequence[str] | None = None,
     baselines: bool | Sequence[str] = True,
+    supervised: bool = False,
     top_n: int = 10,
     tokenizer: Any = None,
     jobs: int = 1,
@@ -242,7 +223,14 @@ def evaluate(
     clustering : str or sequence of str, optional
         Override the configured clustering (:data:`voc.cluster.CLUSTERINGS`); several compare.
     baselines : bool or sequence of str
-        Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named.
+        Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named; at each
+        number of themes when several are compared (rows ``<baseline>/k=<k>``).
+    supervised : bool
+        Also report the supervised reference (row ``supervised``): a logistic regression told the
+        labels, 5-fold cross-validated, on the first variant's embedding plus TF-IDF over the
+        tokens (:func:`voc.references.supervised_labels`). It shows how far the representation
+        separates the labels at all; it is not a clustering, and its coherence and diversity are
+        blank.
     top_n : int
         Keywords per theme used for coherence and diversity.
     jobs : int
@@ -311,16 +299,17 @@ def evaluate(
     log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
 
     if baselines is True:
-        chosen_baselines = list(METHODS[1:])
+        chosen_baselines = list(BASELINES)
     elif baselines is False:
         chosen_baselines = []
     else:
-        chosen_baselines = [b for b in METHODS[1:] if b in set(baselines)]
+        chosen_baselines = [b for b in BASELINES if b in set(baselines)]
         if len(chosen_baselines) != len(set(baselines)):
-            raise ConfigError(f"baselines must be among {METHODS[1:]}, got {list(baselines)!r}")
+            raise ConfigError(f"baselines must be among {BASELINES}, got {list(baselines)!r}")
     rows: list[dict[str, Any]] = []
     assignments: dict[str, list[np.ndarray]] = {}
-    order = [names[v] for v in variants] + list(METHODS[1:])
+    ks_ = _distinct_ks(variants)
+    order = [names[v] for v in variants] + [_baseline_name(b, k, ks_) for k in ks_ for b in BASELINES] + [SUPERVISED]
 
     def record(method: str, seed: int, pred: np.ndarray, topics: list[list[str]], seconds: float) -> None:
         assignments.setdefault(method, []).append(pred)
@@ -339,7 +328,10 @@ def evaluate(
             }
         )
 
-    args = (texts, tokens, variants, names, tokenizer, top_n, chosen_baselines)
+    args = (
+        texts, tokens, variants, names, tokenizer, top_n, chosen_baselines,
+        (gold_scored, scored) if supervised else None,
+    )
     if jobs > 1 and len(seeds) > 1:
         from joblib import Parallel, delayed
 
@@ -440,6 +432,7 @@ def run_evaluate(
     reduction: str | None = None,
     clustering: str | None = None,
     no_baselines: bool = False,
+    supervised: bool = False,
     out_prefix: str | None = None,
     sample: int | None = None,
     jobs: int = 1,
@@ -475,6 +468,7 @@ def run_evaluate(
         reduction=reduction,
         clustering=clustering,
         baselines=not no_baselines,
+        supervised=supervised,
         jobs=jobs,
         unlabeled=unlabeled,
     )
