@@ -238,7 +238,7 @@ def test_excel_workbook_is_written(runs):
     assert len(rows) == 1 + len(runs["result2"].report.themes)
 
 
-def test_voc_history_lists_runs_and_themes(runs):
+def test_voc_history_lists_runs_and_themes(runs, tmp_path, monkeypatch):
     runner = CliRunner()
     res = runner.invoke(cli, ["history", "--config", str(runs["cfg"]), "--format", "json"])
     assert res.exit_code == 0, res.output
@@ -251,7 +251,10 @@ def test_voc_history_lists_runs_and_themes(runs):
     res = runner.invoke(cli, ["history", "--history", str(runs["history"]), "--theme", str(kept), "--format", "csv"])
     assert res.exit_code == 0
     assert len(pd.read_csv(io.StringIO(res.output))) == 2
-    res = runner.invoke(cli, ["history"])  # plain table, default path relative to the current folder
+    # plain table, default path relative to the current folder: an empty one (in the checkout,
+    # `make report` leaves a reports/history.duckdb behind)
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(cli, ["history"])
     assert res.exit_code == 2 and "no run history" in res.output
     res = runner.invoke(cli, ["history", "--history", str(runs["history"]), "--run", "nope"])
     assert res.exit_code == 1 and "matches no run" in res.output
