@@ -71,8 +71,8 @@ def test_bertopic_plotting_is_loaded_only_when_used():
     # voc defers that module until a BERTopic figure is asked for, and the figure functions still work.
     code = (
         "import sys\n"
-        "from voc.themes import _import_bertopic\n"
-        "_import_bertopic()\n"
+        "from voc._bertopic import import_bertopic\n"
+        "import_bertopic()\n"
         "early = [m for m in ('plotly', 'umap', 'nbformat') if m in sys.modules]\n"
         "import bertopic._bertopic as b\n"
         "fn = b.plotting.visualize_barchart\n"
@@ -81,6 +81,6 @@ def test_bertopic_plotting_is_loaded_only_when_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "|bertopic.plotting._barchart|True", out.stdout
     # importing one of its submodules first (before any attribute) reaches the real package too
-    code = "from voc.themes import _import_bertopic\n_import_bertopic()\nimport bertopic.plotting._topics as t\nprint(t.__name__)\n"
+    code = "from voc._bertopic import import_bertopic\nimport_bertopic()\nimport bertopic.plotting._topics as t\nprint(t.__name__)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "bertopic.plotting._topics", out.stdout

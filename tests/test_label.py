@@ -34,3 +34,49 @@ def test_representative_quotes_prefers_centre_and_skips_near_duplicates():
 
 def test_representative_quotes_empty():
     assert representative_quotes([], np.zeros((0, 2))) == []
+
+
+def _tokenized(texts):
+    from voc.tokenize import Tokenizer
+
+    return Tokenizer().tokenize_many(texts)
+
+
+def test_keyword_parts_give_way_to_the_compound_they_occur_in():
+    """Real tokens: サクセスナビ comes with its parts サクセス and ナビ, オンプレ要望 with オン and
+    プレ; the parts, ranked first by c-TF-IDF, show as the compound."""
+    from voc.label import prefer_compounds
+
+    docs = _tokenized(
+        ["サクセスナビに決まった", "競合のサクセスナビを採用", "サクセスナビに負けた",
+         "オンプレ要望あり", "オンプレでないと無理", "オンプレ版が必要"]
+    )
+    assert "ナビ" in docs[0] and "サクセス" in docs[0] and "プレ" in docs[3]
+    kept = prefer_compounds(["ナビ", "サクセス", "競合", "プレ", "オン"], docs)
+    assert kept == ["サクセスナビ", "競合", "オンプレ"]
+    # scores stay with their words
+    assert prefer_compounds([("ナビ", 0.9), ("決まる", 0.5)], docs) == [("サクセスナビ", 0.9), ("決まる", 0.5)]
+
+
+def test_keywords_that_stand_alone_or_join_a_better_keyword_stay():
+    from voc.label import prefer_compounds
+
+    # 予算 stands alone in most documents: it stays, though 予算取り holds it in some
+    docs = _tokenized(["予算取りに間に合わず", "予算がない", "予算不足", "予算が合わない", "予算がない"])
+    assert prefer_compounds(["予算", "間に合う"], docs) == ["予算", "間に合う"]
+    # 取り only occurs in 予算取り, but 予算 ranks above it and would hide the compound: 取り stays
+    assert prefer_compounds(["予算", "取り"], docs) == ["予算", "取り"]
+    # a word spread over several compounds stays (稟議NG / 社内稟議, neither in 90%)
+    docs = _tokenized(["稟議NG", "社内稟議で否決", "稟議NG", "社内稟議が通らない"])
+    assert "稟議" in prefer_compounds(["稟議"], docs)
+
+
+def test_theme_keywords_show_the_competitor_name_whole(sample_report):
+    """On the sample corpus the competitor サクセスナビ is tokenized with its parts, which c-TF-IDF
+    ranks first: the report's keywords name it whole, never by a part alone (before: ナビ、サクセス)."""
+    import pandas as pd
+
+    themes = pd.read_csv(sample_report.out_dir / "themes.csv")
+    words = {w for kw in themes["keywords"] for w in kw.split("、")}
+    assert "サクセスナビ" in words
+    assert not {"ナビ", "サクセス"} & words

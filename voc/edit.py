@@ -47,9 +47,12 @@ def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n
 
     The weight of word *w* in class *c* is √(tf(w, c) / words in c) · log(1 + A / f(w)), where *A*
     is the mean number of words per class and *f(w)* the frequency of *w* in all classes. Labels
-    below 0 are ignored. Returns ``{class: [word, …]}`` best first (ties by word).
+    below 0 are ignored. Returns ``{class: [word, …]}`` best first (ties by word), each part that
+    mostly occurs in one compound replaced by it, as ``ThemeModel`` does (:func:`voc.label.prefer_compounds`).
     """
     import math
+
+    from voc.label import prefer_compounds, theme_documents
 
     counts: dict[int, Counter[str]] = {}
     for lab, doc in zip(labels, tokens, strict=True):
@@ -61,11 +64,13 @@ def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n
     if not counts:
         return {}
     avg = sum(total.values()) / len(counts)
+    members = theme_documents(tokens, labels)
     out = {}
     for lab, c in counts.items():
         n = sum(c.values()) or 1
         score = {w: math.sqrt(k / n) * math.log(1 + avg / total[w]) for w, k in c.items()}
-        out[lab] = [w for w, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]]
+        ranked = [w for w, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[: top_n + 5]]
+        out[lab] = prefer_compounds(ranked, members[lab])[:top_n]
     return out
 
 

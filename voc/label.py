@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["label_from_keywords", "distinct_keywords", "representative_quotes"]
+__all__ = [
+    "label_from_keywords",
+    "distinct_keywords",
+    "prefer_compounds",
+    "representative_quotes",
+    "theme_documents",
+]
 
 
 def _generic(word: str) -> bool:
@@ -29,6 +36,62 @@ def distinct_keywords(keywords: Sequence[str], n: int | None = None) -> list[str
         if n is not None and len(kept) == n:
             break
     return kept
+
+
+def theme_documents(tokens: Sequence[Sequence[str]], labels: Sequence[int]) -> dict[int, list[Sequence[str]]]:
+    """The token lists of each theme's documents (labels below 0 ignored)."""
+    docs: dict[int, list[Sequence[str]]] = {}
+    for lab, doc in zip(labels, tokens, strict=True):
+        if int(lab) >= 0:
+            docs.setdefault(int(lab), []).append(doc)
+    return docs
+
+
+def _enclosing_compound(word: str, docs: Sequence[Sequence[str]], min_share: float) -> str | None:
+    """The token that *word* (almost) always occurs inside in *docs*, if any (see prefer_compounds)."""
+    holders = [{t for t in doc if word in t and t != word} for doc in docs if word in doc]
+    need = min_share * len(holders)
+    if not holders or sum(1 for h in holders if h) < need:
+        return None  # the word stands alone in too many documents
+    candidates = sorted({t for h in holders for t in h if not _generic(t)}, key=lambda t: (len(t), t))
+    best, best_cover = None, 0
+    for c in candidates:  # shortest first: オンプレ covers オンプレ要望 and オンプレ版 too
+        cover = sum(1 for h in holders if any(c in t for t in h))
+        if cover > best_cover:
+            best, best_cover = c, cover
+    return best if best_cover >= need else None
+
+
+def prefer_compounds(
+    keywords: Sequence[Any], docs: Sequence[Sequence[str]], *, min_share: float = 0.9
+) -> list[Any]:
+    """Keywords with each word that only occurs inside one compound replaced by that compound.
+
+    The tokenizer keeps a compound and its parts (サクセスナビ, サクセス, ナビ), and a part is at
+    least as frequent as its compound, so c-TF-IDF can rank the part first: a competitor's name
+    shows as ナビ, オンプレ as プレ. A keyword gives way to the shortest token that contains it in
+    at least *min_share* of the theme's documents where it occurs (itself or within a longer
+    token: オンプレ within オンプレ要望). A word that also stands alone, or joins several
+    compounds (予算 in 予算取り, 予算確保 and alone; 稟議 in 稟議NG and alone), stays, and so does
+    one whose compound contains a better-ranked keyword (トライアル stays when 無料 ranks above
+    無料トライアル: :func:`distinct_keywords` would hide the compound). Duplicates are dropped, the
+    order kept. *keywords* are words or ``(word, score)`` pairs (a replacement
+    keeps the part's score); *docs* are the token lists of the theme's documents
+    (:func:`theme_documents`).
+    """
+    words = [k[0] if isinstance(k, tuple) else k for k in keywords]
+    by_part = {w: _enclosing_compound(w, docs, min_share) for w in dict.fromkeys(words)}
+    out: list[Any] = []
+    seen: set[str] = set()
+    for k, word in zip(keywords, words, strict=True):
+        new = by_part[word] or word
+        if new not in seen and any(w in new for w in seen if w not in word):
+            new = word  # the compound holds a better-ranked keyword, which would hide it in a label
+        if new in seen:
+            continue
+        seen.add(new)
+        out.append((new, *k[1:]) if isinstance(k, tuple) else new)
+    return out
 
 
 def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:

@@ -8,12 +8,9 @@ BERTopic's c-TF-IDF find each theme's Japanese keywords from the same tokens.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import pickle
-import sys
 import time
-import types
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,9 +19,10 @@ from typing import Any, Literal, get_args
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from voc._bertopic import import_bertopic
 from voc.cluster import Clustering
 from voc.config import NThemes, parse_n_themes
-from voc.errors import ConfigError, DependencyError, InputError, NotFittedError
+from voc.errors import ConfigError, InputError, NotFittedError
 from voc.tokenize import Tokenizer
 
 __all__ = ["ThemeModel", "MIN_DOCUMENTS"]
@@ -40,42 +38,6 @@ MIN_DOCUMENTS = 10
 def _split(doc: str) -> list[str]:
     """Analyzer for BERTopic's CountVectorizer: documents reach it as space-joined tokens."""
     return doc.split(" ")
-
-
-class _DeferredPlotting(types.ModuleType):
-    """Stands in for ``bertopic.plotting`` until one of its functions is used.
-
-    BERTopic imports its plotting module at import time whenever plotly is installed (voc's theme
-    browser ships plotly.js, so it is), and that pulls plotly's figure factory, UMAP and, in a
-    Jupyter environment, nbformat/jsonschema: 7.5 s of import time (5.4 s of a 10,000-note
-    ``voc report``, which never draws a BERTopic figure; README, "Performance"). voc reads nothing
-    from that module; a user who calls ``model.topic_model_.visualize_*()`` gets the real module,
-    loaded on first use.
-    """
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name not in ("__path__", "__file__", "__all__"):
-            raise AttributeError(name)  # probes such as __wrapped__ must not load plotly
-        real = self.__dict__.get("_real")
-        if real is None:
-            if sys.modules.get(self.__name__) is self:
-                del sys.modules[self.__name__]
-            real = importlib.import_module(self.__name__)
-            self.__dict__["_real"] = real
-        return getattr(real, name)
-
-
-def _import_bertopic() -> Any:
-    if "bertopic" not in sys.modules:  # only BERTopic's own import may bind the stand-in
-        sys.modules.setdefault("bertopic.plotting", _DeferredPlotting("bertopic.plotting"))
-    try:
-        from bertopic import BERTopic
-    except ImportError as exc:
-        raise DependencyError(
-            f"BERTopic is not importable ({exc}). Install it without its torch dependency: "
-            "pip install -r requirements.lock && pip install --no-deps bertopic==0.17.4"
-        ) from exc
-    return BERTopic
 
 
 class ThemeModel(BaseEstimator):
@@ -285,8 +247,9 @@ class ThemeModel(BaseEstimator):
 
         from voc.cluster import CLUSTERINGS, ConsensusEMClusterer
         from voc.embed import make_embedder
+        from voc.label import prefer_compounds, theme_documents
 
-        BERTopic = _import_bertopic()
+        BERTopic = import_bertopic()
         from bertopic.vectorizers import ClassTfidfTransformer
 
         texts = list(texts)
@@ -352,7 +315,7 @@ class ThemeModel(BaseEstimator):
                 hdbscan_model=_FixedLabels(clusters),
                 vectorizer_model=CountVectorizer(analyzer=_split, min_df=1),
                 ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True, seed_words=seed_terms),
-                top_n_words=self.top_n_words,
+                top_n_words=self.top_n_words + 5,  # spares for the parts prefer_compounds folds away
                 calculate_probabilities=False,
                 # Not "english": BERTopic then strips every non-ASCII character before c-TF-IDF.
                 language="japanese",
@@ -369,8 +332,12 @@ class ThemeModel(BaseEstimator):
         labels[usable] = np.asarray(topics, dtype=int)
         self.labels_ = labels
         self.n_themes_ = int(len(set(labels[labels >= 0])))
+        # a part ranked above the compound it mostly occurs in gives way to it (ナビ → サクセスナビ)
+        members = theme_documents([tokens[i] for i in usable], topics)
         self.keywords_ = {
-            int(t): [(w, float(s)) for w, s in self.topic_model_.get_topic(t) if w]
+            int(t): prefer_compounds([(w, float(s)) for w, s in self.topic_model_.get_topic(t) if w], members[int(t)])[
+                : self.top_n_words
+            ]
             for t in sorted(set(labels[labels >= 0]))
         }
         return labels
@@ -412,7 +379,7 @@ class ThemeModel(BaseEstimator):
     @classmethod
     def load(cls, path: str | Path) -> ThemeModel:
         """Load a model written by :meth:`save`. Only load files you trust (pickle)."""
-        _import_bertopic()  # unpickling imports BERTopic; do it the fast way first
+        import_bertopic()  # unpickling imports BERTopic; do it the fast way first
         with open(path, "rb") as fh:
             model = pickle.load(fh)
         if not isinstance(model, cls):
