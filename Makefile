@@ -8,9 +8,11 @@ BERTOPIC := bertopic==0.17.4
 # chiVe word vectors for the default embedding (data only: without spaCy/GiNZA, hence --no-deps).
 CHIVE := ja-ginza==5.3.0
 OUT ?= reports/latest
+ST_VENV ?= .venv-transformers
+ST_PIP := $(ST_VENV)/bin/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev system-deps report test lint bench lab clean
+.PHONY: help install install-dev install-transformers system-deps report test lint bench lab clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +33,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 
 install: $(VENV)/.installed ## Create .venv and install voc (no torch)
 
+# The optional sentence-transformers backend needs PyTorch, which the default environment must not
+# have: its tests run in a venv of their own. requirements-transformers.lock pins what the extra
+# adds (torch 2.13.0, the CPU build); requirements-dev.lock constrains the rest (pytest included).
+$(ST_VENV)/.installed: requirements.lock requirements-dev.lock requirements-transformers.lock pyproject.toml
+	$(PYTHON) -m venv $(ST_VENV)
+	$(ST_PIP) install -r requirements.lock -r requirements-transformers.lock -c requirements-dev.lock pytest
+	$(ST_PIP) install --no-deps $(BERTOPIC) $(CHIVE)
+	$(ST_PIP) install --no-deps -e .
+	@touch $@
+
+install-transformers: $(ST_VENV)/.installed ## A second venv, .venv-transformers, with voc[transformers] (PyTorch, CPU)
+
 install-dev: $(VENV)/.installed-dev system-deps ## install + test tools and system packages
 
 system-deps: ## Install the Debian packages listed in system-packages.txt (needs root; skipped if present)
@@ -39,8 +53,9 @@ system-deps: ## Install the Debian packages listed in system-packages.txt (needs
 report: install ## Run voc on the bundled sample corpus; prints the report path
 	@$(VENV)/bin/voc report --config corpus/voc.toml --out $(OUT)
 
-test: install-dev ## Run the whole test suite (unit, CLI end to end, notebooks)
+test: install-dev install-transformers ## Run the whole test suite (unit, CLI end to end, notebooks, the optional backend)
 	$(VENV)/bin/pytest
+	VOC_REQUIRE_TRANSFORMERS=1 $(ST_VENV)/bin/pytest -p no:cacheprovider tests/test_embed.py -k sentence_transformers
 
 lint: install-dev ## ruff
 	$(VENV)/bin/ruff check voc tests
@@ -52,4 +67,4 @@ lab: install-dev ## Start JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean: ## Remove the venv, reports and caches
-	rm -rf $(VENV) reports .pytest_cache
+	rm -rf $(VENV) $(ST_VENV) reports .pytest_cache

@@ -33,11 +33,22 @@ def test_environment_yml_matches_lock_files():
 
 
 def test_lock_pins_every_line_exactly():
-    for name in ("requirements.lock", "requirements-dev.lock"):
+    for name in ("requirements.lock", "requirements-dev.lock", "requirements-transformers.lock"):
         for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
             line = line.split("#", 1)[0].strip()
             if line:
                 assert "==" in line, f"{name}: {line!r} is not pinned with =="
+
+
+def test_transformers_lock_adds_to_the_others_and_takes_the_cpu_torch():
+    """The optional backend's venv installs requirements.lock + requirements-transformers.lock with
+    requirements-dev.lock as constraints: a package pinned in two of them could conflict, and an
+    unpinned or other torch would pull a multi-GB CUDA build."""
+    extra = dict(read_lock(ROOT / "requirements-transformers.lock"))
+    others = {n for n, _ in read_lock(ROOT / "requirements.lock") + read_lock(ROOT / "requirements-dev.lock")}
+    assert not set(extra) & others
+    assert extra["torch"] == "2.13.0" and "sentence-transformers" in extra
+    assert "requirements-transformers.lock" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 def test_no_torch_in_default_environment():
