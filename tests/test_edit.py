@@ -185,3 +185,20 @@ def test_editing_does_not_touch_the_model(fitted, tmp_path):
     first = int(ed.table()["theme_id"].iloc[0])
     ed.split(first, n=2)
     assert np.array_equal(model.labels_, labels) and model.keywords_ == keywords
+
+
+def test_editor_shows_keywords_as_the_notes_spell_them(editor):
+    """Keywords are tokens (UniDic lemmas: 無し, 有り, 纏まる); the editor shows and finds them as
+    the notes spell them, and a theme whose tokens and spellings differ shows the spelling."""
+    differs = {
+        t: [(k, w) for k, w in zip(editor.keywords[t], editor.written(t), strict=True) if k != w]
+        for t in editor.keywords
+    }
+    pairs = [p for ps in differs.values() for p in ps]
+    assert pairs, "expected at least one keyword spelled otherwise in the notes (無し → なし, 有り → あり …)"
+    text = "\n".join(editor.texts)
+    for token, written in pairs:
+        assert written in text or written[:-1] in text, (token, written)
+    t, (token, written) = next((t, ps[0]) for t, ps in differs.items() if ps)
+    assert t in editor.find(written) and t in editor.find(token)
+    assert written in editor.show(t).keywords or any(k in written for k in editor.show(t).keywords)

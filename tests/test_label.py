@@ -80,3 +80,34 @@ def test_theme_keywords_show_the_competitor_name_whole(sample_report):
     words = {w for kw in themes["keywords"] for w in kw.split("、")}
     assert "サクセスナビ" in words
     assert not {"ナビ", "サクセス"} & words
+
+
+def test_report_keywords_are_spelled_as_in_the_notes(sample_report):
+    """Keywords are UniDic lemmas (只, 無し, 纏まる), which the notes spell otherwise (タダ, なし,
+    まとまる): the report shows each as the notes write it, so every keyword (or, for a verb or
+    adjective shown in its dictionary form, its stem) occurs in the notes."""
+    import pandas as pd
+
+    from voc.clean import normalize_text
+
+    from .conftest import SAMPLE_CSV
+
+    notes = "\n".join(normalize_text(t) for t in pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False)["lost_reason"])
+    themes = pd.read_csv(sample_report.out_dir / "themes.csv")
+    shown = [w for kw in themes["keywords"] for w in kw.split("、")]
+    assert [w for w in shown if w not in notes and w[:-1] not in notes] == []
+    labels = [w for label in themes["label"] for w in label.split("・")]
+    assert [w for w in labels if w not in notes and w[:-1] not in notes] == []
+
+
+def test_written_keywords_maps_each_keyword_once():
+    from voc.label import written_keywords
+    from voc.tokenize import Tokenizer
+
+    tok = Tokenizer()
+    texts = ["今の運用ならタダ", "必要機能なし", "必要機能なしとのこと", "価格が高い"]
+    tokens = tok.tokenize_many(texts)
+    got = written_keywords({0: ["只", "価格"], 1: ["必要機能無し", "価格"]}, texts, tokens, tok)
+    assert got == {"只": "タダ", "価格": "価格", "必要機能無し": "必要機能なし"}
+    # a keyword no text contains keeps its token form
+    assert written_keywords({0: ["未知"]}, texts, tokens, tok) == {"未知": "未知"}

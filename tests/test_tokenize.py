@@ -132,3 +132,44 @@ def test_batched_tokenize_many_equals_one_text_at_a_time(monkeypatch, compounds)
     many = Tokenizer(compounds=compounds)
     assert many.tokenize_many(texts) == [one(t) for t in texts]
     assert many.tokenize_many([]) == []
+
+
+@pytest.mark.parametrize(
+    "text, token, written",
+    [
+        ("今の運用ならタダなので", "只", "タダ"),  # UniDic's lemma is a kanji spelling nobody wrote
+        ("興味ありとのこと", "興味有り", "興味あり"),  # compounds part by part
+        ("必要機能なし", "必要機能無し", "必要機能なし"),
+        ("話がまとまらない", "纏まる", "まとまる"),
+        ("そのままの運用", "侭", "まま"),
+        ("セキュリティ審査で却下", "セキュリティー審査", "セキュリティ審査"),  # the notes' spelling
+        ("要件を満たせない", "満たす", "満たす"),  # not the potential 満たせる: another word form
+        ("他社に決定", "競合", "競合"),  # renamed by the synonym list: its canonical form
+        ("カスタマイズ性が低い", "カスタマイズ性", "カスタマイズ性"),
+    ],
+)
+def test_display_forms_spell_tokens_as_the_texts_do(tok: Tokenizer, text, token, written) -> None:
+    assert token in tok(text)
+    assert tok.display_forms([text])[token] == written
+
+
+def test_display_forms_take_the_most_frequent_spelling(tok: Tokenizer) -> None:
+    texts = ["見積を送付", "見積を再送", "見積りを送付"]
+    assert tok("見積を送付")[0] == tok("見積りを送付")[0]  # one token, two spellings
+    assert tok.display_forms(texts)[tok(texts[0])[0]] == "見積"
+
+
+@pytest.mark.parametrize("compounds", ["both", "join", "off"])
+def test_written_tokens_follow_the_tokenizer(compounds) -> None:
+    """display_forms re-derives the tokens from a richer MeCab record: they must be the tokens
+    tokenize gives, in the same order, for every text of the sample corpus."""
+    import pandas as pd
+
+    from tests.conftest import SAMPLE_CSV
+
+    frame = pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False)
+    texts = [normalize_text(t) for t in [*frame["lost_reason"], *frame["call_note"][:1500]] if t.strip()]
+    tok = Tokenizer(compounds=compounds)
+    tok.display_forms(texts[:1])
+    for text, tokens in zip(texts, tok.tokenize_many(texts), strict=True):
+        assert [t for t, _ in tok._written_tokens(tok._fast_orth.records(text))] == tokens, text

@@ -250,11 +250,23 @@ class ThemeEditor:
             raise ConfigError(f"no theme {theme_id}; themes are {sorted(self.keywords)}")
         return theme_id
 
+    def written(self, theme_id: int) -> list[str]:
+        """The theme's keywords as its texts spell them (タダ for the token 只; shown everywhere the
+        editor shows keywords, :func:`voc.label.written_keywords`)."""
+        from voc.label import written_keywords
+
+        words = self.keywords.get(int(theme_id), [])
+        cache: dict[str, str] = self.__dict__.setdefault("_written_cache", {})
+        missing = [w for w in words if w not in cache]
+        if missing:
+            cache.update(written_keywords({0: missing}, self.texts, self.tokens, self.model.tokenizer_))
+        return [cache[w] for w in words]
+
     def name(self, theme_id: int) -> str:
         """Display name: the taxonomy's name, else a label from the keywords."""
         from voc.label import label_from_keywords
 
-        return self.taxonomy.name_of(theme_id, label_from_keywords(self.keywords.get(theme_id, [])))
+        return self.taxonomy.name_of(theme_id, label_from_keywords(self.written(theme_id)))
 
     def table(self) -> pd.DataFrame:
         """Current themes: ``theme_id, name, size, share, keywords, note`` (largest first)."""
@@ -268,7 +280,7 @@ class ThemeEditor:
             entry = self.taxonomy.get(t)
             note = f"シード語: {'、'.join(entry.seed_words)}" if entry is not None and entry.seed_words else ""
             rows.append(
-                (t, self.name(t), size, size / max(1, len(self.labels)), distinct_keywords(self.keywords[t], 8), note)
+                (t, self.name(t), size, size / max(1, len(self.labels)), distinct_keywords(self.written(t), 8), note)
             )
         table = pd.DataFrame(rows, columns=["theme_id", "name", "size", "share", "keywords", "note"])
         return table.sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -294,10 +306,11 @@ class ThemeEditor:
         return np.flatnonzero(self.labels == self._check(theme_id)).tolist()
 
     def find(self, word: str) -> list[int]:
-        """Themes whose keywords contain *word* (as a keyword or inside one), best-ranked use first."""
+        """Themes whose keywords contain *word* (as a keyword or inside one, as a token or as the
+        texts spell it: タダ finds the token 只), best-ranked use first."""
         hits = []
         for t, kws in self.keywords.items():
-            ranks = [i for i, k in enumerate(kws) if word in k]
+            ranks = [i for i, (k, w) in enumerate(zip(kws, self.written(t), strict=True)) if word in k or word in w]
             if ranks:
                 hits.append((ranks[0], -int((self.labels == t).sum()), t))
         return [t for _, _, t in sorted(hits)]
@@ -340,13 +353,13 @@ class ThemeEditor:
             representative_quotes(member_texts, self.embeddings[np.asarray(idx, dtype=int)], n=n_quotes) if idx else []
         )
         tables = {}
-        for term in distinct_keywords(self.keywords[theme_id], n_terms):
+        for term in distinct_keywords(self.written(theme_id), n_terms):
             table = kwic(member_texts, term, width=width, max_rows=kwic_rows)
             if not len(table) and len(term) >= 2 and term[-1] in "いうくぐすつぬぶむる":
                 term = term[:-1]  # a dictionary form (高い, 見送る) appears inflected (高く, 見送っ)
                 table = kwic(member_texts, term, width=width, max_rows=kwic_rows)
             tables[term] = table
-        kws = distinct_keywords(self.keywords[theme_id], 10)
+        kws = distinct_keywords(self.written(theme_id), 10)
         return ThemeCard(theme_id, self.name(theme_id), len(idx), kws, [member_texts[i] for i in picks], tables)
 
     # -- editing ----------------------------------------------------------------------------------

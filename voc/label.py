@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ __all__ = [
     "prefer_compounds",
     "representative_quotes",
     "theme_documents",
+    "written_keywords",
 ]
 
 
@@ -92,6 +93,42 @@ def prefer_compounds(
         seen.add(new)
         out.append((new, *k[1:]) if isinstance(k, tuple) else new)
     return out
+
+
+def written_keywords(
+    keywords: Mapping[int, Sequence[str]],
+    texts: Sequence[str],
+    tokens: Sequence[Sequence[str]],
+    tokenizer: Any,
+    *,
+    per_word: int = 30,
+    max_scan: int = 50_000,
+) -> dict[str, str]:
+    """``{token: how the texts write it}`` for every keyword of *keywords* (``{theme: tokens}``).
+
+    Keywords are tokens, i.e. UniDic dictionary forms, which spell many words in kanji people
+    write in kana (只 for タダ, 有り for あり, 纏める for まとめる): shown to people, each becomes
+    its most frequent spelling in the first *per_word* texts that contain it
+    (:meth:`voc.tokenize.Tokenizer.display_forms`; the first *max_scan* texts are searched).
+    *texts* and *tokens* are the analysed texts and their tokens by *tokenizer*.
+    """
+    need = {w: per_word for words in keywords.values() for w in words}
+    left = len(need)
+    picked: list[int] = []
+    for i, doc in enumerate(tokens[:max_scan]):
+        hit = False
+        for w in set(doc):
+            n = need.get(w, 0)
+            if n:
+                need[w] = n - 1
+                left -= n == 1
+                hit = True
+        if hit:
+            picked.append(i)
+            if not left:
+                break
+    forms = tokenizer.display_forms([texts[i] for i in picked]) if picked else {}
+    return {w: forms.get(w, w) for w in need}
 
 
 def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:

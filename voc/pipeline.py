@@ -178,7 +178,7 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
     from voc import __version__
     from voc.insights import theme_sizes
     from voc.io import read_export
-    from voc.label import distinct_keywords, label_from_keywords, representative_quotes
+    from voc.label import distinct_keywords, label_from_keywords, representative_quotes, written_keywords
     from voc.report import ReportModel, ThemeRow, write_report
 
     if not config.path:
@@ -247,8 +247,10 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
         rows: list[ThemeRow] = []
         assign = pd.DataFrame({"row": kept["row"].to_numpy(), "theme_id": labels})
         sizes = theme_sizes(assign)
+        # keywords as the notes spell them (タダ, not UniDic's 只)
+        written = written_keywords(stable.keywords, texts, tokens, model.tokenizer_)
         for theme_id, size, share in sizes.itertuples(index=False):
-            words = stable.keywords.get(int(theme_id), [])
+            words = [written.get(w, w) for w in stable.keywords.get(int(theme_id), [])]
             label = stable.label(int(theme_id), label_from_keywords(words))
             theme_label[int(theme_id)] = label
             members = np.flatnonzero(labels == theme_id)

@@ -123,6 +123,7 @@ class Tokenizer:
         state = self.__dict__.copy()
         state.pop("_tagger", None)
         state.pop("_fast", None)
+        state.pop("_fast_orth", None)
         state.pop("_stop", None)
         state.pop("_syn", None)
         state.pop("_memo", None)
@@ -275,6 +276,86 @@ class Tokenizer:
                 joined = True
         if mode == "join" and not joined:
             out.extend(f for f, c in run if c)
+
+    # -- how tokens are written, for showing them to people ------------------------------------
+    def display_forms(self, texts: Iterable[str]) -> dict[str, str]:
+        """How each token of *texts* is most often written there: ``{token: written form}``.
+
+        Tokens are dictionary forms, and UniDic spells many of them in kanji that people write in
+        kana: タダ → 只, まとめる → 纏める, あり → 有り, うまい → 旨い, まま → 侭. To show tokens to
+        people (keywords, labels), this maps each back to the base form as the texts spell it
+        (MeCab's orthBase, when it reads like the lemma: 満たせない gives 満たす, not the potential
+        満たせる), compounds part by part (興味あり, not 興味有り); where the texts spell a token
+        several ways, the most frequent wins (the first seen on a tie). Tokens the synonym list
+        renamed keep their canonical form, proper nouns their surface.
+        """
+        from collections import Counter
+
+        from voc._tagger import FastTagger
+
+        if "_fast" not in self.__dict__:
+            self._setup()
+        if "_fast_orth" not in self.__dict__:
+            self._fast_orth = FastTagger(
+                features=("pos1", "pos2", "pos3", "lemma", "orthBase", "lForm", "kanaBase"), joined=True
+            )
+        counts: dict[str, Counter[str]] = {}
+        texts = list(texts)
+        for i in range(0, len(texts), BATCH):
+            for records in self._fast_orth.records_many(texts[i : i + BATCH]):
+                for token, written in self._written_tokens(records):
+                    counts.setdefault(token, Counter())[written] += 1
+        return {t: c.most_common(1)[0][0] for t, c in counts.items()}
+
+    def _written_tokens(self, records: list[str]) -> list[tuple[str, str]]:
+        """``(token, written form)`` of one text's records (the tokenizer's five fields, then
+        orthBase, lForm and kanaBase): the tokens of :meth:`_tokens`, in the same order, each with
+        its spelling in the text."""
+        join = self.compounds == "join"
+        out: list[tuple[str, str]] = []
+        run: list[tuple[str, bool, str]] | None = None
+        for record in records:
+            fields = record.split(RECORD_SEP)
+            key = RECORD_SEP.join(fields[:5])  # the tokenizer's own record
+            try:
+                kind, form, flag = self._memo[key]
+            except KeyError:
+                kind, form, flag = self._memo[key] = self._classify(tuple(fields[:5]))  # type: ignore[arg-type]
+            surface, pos1, pos2, _, lemma, orth, lemma_kana, orth_kana = fields
+            # the text's spelling of the same word (タダ for 只, セキュリティ for セキュリティー), not
+            # another form of it (満たせる, the potential of 満たす, reads differently); renamed
+            # tokens (synonym list) and proper nouns as they are
+            same_word = orth and lemma_kana.replace("ー", "") == orth_kana.replace("ー", "")
+            renamed = form != self._form(surface, pos1, pos2, lemma)
+            written = orth if same_word and lemma and not renamed and pos2 != "固有名詞" else form
+            if kind == _NOUN:
+                if flag and not join:
+                    out.append((form, written))
+                run = [*(run or []), (form, flag, written)]
+            elif kind == _PREFIX or (kind == _SUFFIX and run is not None):
+                run = [*(run or []), (form, False, written)]
+            else:
+                if run is not None and (join or len(run) > 1):
+                    self._flush_written(run, out)
+                run = None
+                if flag:
+                    out.append((form, written))
+        if run is not None and (join or len(run) > 1):
+            self._flush_written(run, out)
+        return out
+
+    def _flush_written(self, run: list[tuple[str, bool, str]], out: list[tuple[str, str]]) -> None:
+        """:meth:`_flush` for :meth:`_written_tokens`: what it emits, each with its spelling."""
+        tokens: list[str] = []
+        self._flush([(f, c) for f, c, _ in run], tokens)
+        parts = [(f, w) for i, (f, _, w) in enumerate(run) if i == 0 or f != run[i - 1][0]]
+        joined = "".join(f for f, _ in parts)
+        compound = self._syn.get(joined, joined)
+        if len(parts) > 1 and tokens == [compound]:  # the compound, spelled part by part unless renamed
+            out.append((compound, "".join(w for _, w in parts) if compound == joined else compound))
+        else:  # "join" mode without a compound: the run's content nouns
+            written = {f: w for f, _, w in run}
+            out.extend((t, written[t]) for t in tokens)
 
     def tokenize_many(self, texts: Iterable[str], *, progress: bool = False) -> list[list[str]]:
         """Tokens of many texts (identical to ``[self(t) for t in texts]``), with a progress bar
