@@ -29,6 +29,11 @@ def tok() -> Tokenizer:
         ("機能が足りなかった", ["機能", "足りる"], ["た"]),
         ("カスタマイズできない", ["カスタマイズ"], ["出来る", "できる", "カスタマイズ-customize"]),
         ("セキュリティ要件を満たさない", ["満たす", "要件"], ["セキュリティー-security"]),
+        # glosses in other lemmas: a verb's dropped, a suffix's written form kept (大-大学 is 大)
+        ("線を引く", ["線", "引く"], ["引く-他動詞"]),
+        ("東日本大震災の影響", ["東日本大震災", "震災", "影響"], ["東日本大-大学震災", "大-大学"]),
+        # the そう of 高そう (an auxiliary's stem) is no content word
+        ("価格が高そうだ", ["価格", "高い"], ["そう", "そう-様態"]),
         # numbers and symbols out
         ("3社比較で50万円高い!!", ["比較", "高い"], ["3", "50", "!!", "万", "円"]),
         # sales-domain stopwords

@@ -183,11 +183,13 @@ class Tokenizer:
     def _form(self, surface: str, pos1: str, pos2: str, lemma: str | None) -> str:
         if pos2 == "固有名詞" or not lemma or lemma == "*":
             return surface
-        m = _ASCII_TAIL.match(lemma)
-        if m:  # カスタマイズ-customize → カスタマイズ
-            return m.group(1)
-        if "-" in lemma and pos1 == "名詞":  # 検-検察庁 (a gloss): keep the written form
-            return surface
+        if "-" in lemma:  # UniDic adds a gloss to some lemmas
+            m = _ASCII_TAIL.match(lemma)
+            if m:  # カスタマイズ-customize → カスタマイズ
+                return m.group(1)
+            if pos1 in _RUN_POS:  # 検-検察庁, 大-大学 (東日本大震災): keep the written form
+                return surface
+            return lemma.split("-", 1)[0]  # 引く-他動詞 → 引く
         return lemma
 
     def _classify(self, key: tuple[str, str, str, str, str]) -> tuple[int, str, bool]:
@@ -211,7 +213,8 @@ class Tokenizer:
                 # joining it: 予算不足のため見送り gives 見送り, not 為見送り.
                 return _FORMAL, form, ok
             return _NOUN, form, pos1 in self.pos and ok
-        emit = pos1 in self.pos and pos1 != "名詞" and pos2 != "非自立可能" and ok
+        # not 非自立可能 (為る, 居る) nor 助動詞語幹 (the そう of 高そう)
+        emit = pos1 in self.pos and pos1 != "名詞" and pos2 not in ("非自立可能", "助動詞語幹") and ok
         if pos1 == "接頭辞" and form not in _HONORIFIC_PREFIXES:
             return _PREFIX, form, emit
         if pos1 == "接尾辞" and pos2 == "名詞的" and form not in stop:
