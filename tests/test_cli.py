@@ -103,10 +103,10 @@ def test_same_seed_gives_identical_outputs(two_runs):
 
 
 #: Regression floor, NOT the goal. The Foundation issue asks for ARI >= 0.6 against the planted themes;
-#: the default pipeline (lsa+chive, consensus + tempered EM, no UMAP) measures 0.463 on this run (seed
-#: 42, PII masked, 2 cores; seeds 0, 1, 2 of the same command: 0.451, 0.434, 0.457; with
-#: OMP_NUM_THREADS=1 the floating-point order changes and seed 42 gives 0.448); hard EM measured
-#: 0.434 and plain k-means 0.416 (1 thread). The floor sits below the worst seed so that a platform's
+#: the default pipeline (lsa+chive, consensus + tempered EM, no UMAP) measures 0.448 on this run (seed
+#: 42, PII masked, 2 cores; seeds 0, 1, 2 of the same command: 0.465, 0.439, 0.455; with
+#: OMP_NUM_THREADS=1 the floating-point order changes and seed 42 gives 0.428); hard EM measured
+#: 0.434 and plain k-means 0.416 (1 thread, before the tokenizer fix of 07bd336). The floor sits below the worst seed so that a platform's
 #: floating-point differences do not fail it, while a real regression (plain k-means on LSA alone, or
 #: the TF-IDF-only pipeline, ~0.16-0.23) does.
 ARI_FLOOR = 0.41
