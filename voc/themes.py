@@ -53,9 +53,9 @@ class ThemeModel(BaseEstimator):
     clustering : {"consensus-em", "consensus", "em", "kmeans"}
         How documents are grouped once embedded (:class:`voc.cluster.ConsensusEMClusterer`).
         ``"consensus-em"`` (default) was within 0.02 NMI/ARI of the most accurate method on every
-        labeled corpus measured and the only one with seed stability ≥ 0.8 on both shared corpora
-        (``"em"`` alone: 0.70 on ASDC; README, "Theme quality"); ``"kmeans"`` is plain k-means with
-        10 initializations (voc 0.1).
+        labeled corpus measured and the most accurate with seed stability ≥ 0.8 on both shared
+        corpora (``"em"`` alone: 0.67 on ASDC; ``"consensus"`` alone: NMI 0.05 lower; README, "Theme
+        quality"); ``"kmeans"`` is plain k-means with 10 initializations (voc 0.1).
     consensus_runs : int
         k-means runs behind the consensus (``"consensus"`` and ``"consensus-em"``), at least 2.
         60 gave slightly steadier themes across seeds (livedoor 0.96 → 0.97, ASDC 0.90 → 0.92)
