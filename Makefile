@@ -9,6 +9,10 @@ BERTOPIC := bertopic==0.17.4
 CHIVE := ja-ginza==5.3.0
 OUT ?= reports/latest
 ST_VENV ?= .venv-transformers
+# Extra pip arguments for that venv. On this project's CI machines torch 2.13.0's CPU wheel lies on
+# disk; elsewhere pass ST_PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu", or pip
+# takes PyPI's multi-GB CUDA build.
+ST_PIP_ARGS ?=
 ST_PIP := $(ST_VENV)/bin/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
@@ -38,7 +42,7 @@ install: $(VENV)/.installed ## Create .venv and install voc (no torch)
 # adds (torch 2.13.0, the CPU build); requirements-dev.lock constrains the rest (pytest included).
 $(ST_VENV)/.installed: requirements.lock requirements-dev.lock requirements-transformers.lock pyproject.toml
 	$(PYTHON) -m venv $(ST_VENV)
-	$(ST_PIP) install -r requirements.lock -r requirements-transformers.lock -c requirements-dev.lock pytest
+	$(ST_PIP) install $(ST_PIP_ARGS) -r requirements.lock -r requirements-transformers.lock -c requirements-dev.lock pytest
 	$(ST_PIP) install --no-deps $(BERTOPIC) $(CHIVE)
 	$(ST_PIP) install --no-deps -e .
 	@touch $@
