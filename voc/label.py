@@ -101,7 +101,7 @@ def written_keywords(
     tokens: Sequence[Sequence[str]],
     tokenizer: Any,
     *,
-    per_word: int = 30,
+    per_word: int = 10,
     max_scan: int = 50_000,
 ) -> dict[str, str]:
     """``{token: how the texts write it}`` for every keyword of *keywords* (``{theme: tokens}``).
