@@ -202,3 +202,13 @@ def test_editor_shows_keywords_as_the_notes_spell_them(editor):
     t, (token, written) = next((t, ps[0]) for t, ps in differs.items() if ps)
     assert t in editor.find(written) and t in editor.find(token)
     assert written in editor.show(t).keywords or any(k in written for k in editor.show(t).keywords)
+
+
+def test_class_keywords_name_compounds_whole():
+    """The editor's keywords (after a merge or split) fold a part into the compound it only occurs
+    in, as ThemeModel's do: ナビ and サクセス become サクセスナビ; 価格, which stands alone, stays."""
+    tokens = [["サクセス", "ナビ", "サクセスナビ", "価格"]] * 3 + [["価格", "高い"]] * 2 + [["連携", "API"]] * 4
+    labels = [0] * 5 + [1] * 4
+    kw = class_keywords(tokens, labels, top_n=5)[0]
+    assert "サクセスナビ" in kw and "価格" in kw
+    assert "ナビ" not in kw and "サクセス" not in kw
