@@ -331,12 +331,12 @@ class Tokenizer:
             same_word = orth and lemma_kana.replace("ー", "") == orth_kana.replace("ー", "")
             renamed = form != self._form(surface, pos1, pos2, lemma)
             written = orth if same_word and lemma and not renamed and pos2 != "固有名詞" else form
-            if kind == _NOUN:
-                if flag and not join:
+            if kind == _NOUN or kind == _PREFIX or (kind == _SUFFIX and run is not None):
+                if kind == _NOUN and flag and not join:
                     out.append((form, written))
-                run = [*(run or []), (form, flag, written)]
-            elif kind == _PREFIX or (kind == _SUFFIX and run is not None):
-                run = [*(run or []), (form, False, written)]
+                if run is None:
+                    run = []
+                run.append((form, flag if kind == _NOUN else False, written))
             else:
                 if run is not None and (join or len(run) > 1):
                     self._flush_written(run, out)
