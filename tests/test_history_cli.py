@@ -263,3 +263,32 @@ def test_voc_history_lists_runs_and_themes(runs, tmp_path, monkeypatch):
 def test_history_help_has_an_example():
     res = CliRunner().invoke(cli, ["history", "--help"])
     assert res.exit_code == 0 and "Example:" in res.output and "voc history" in res.output
+
+
+def test_history_shows_keywords_as_the_notes_spell_them(runs):
+    """The history keeps the keyword tokens for matching (無し, 只) and, since schema 4, their
+    spellings: ``voc history --run`` shows the spellings, each of which occurs in the notes (a
+    synonym list's canonical form, 競合 for 他社, kept as it is), and at least one theme's
+    spelling differs from its token."""
+    from voc.clean import normalize_text
+    from voc.tokenize import read_synonyms
+
+    variants: dict[str, list[str]] = {}
+    for variant, canonical in read_synonyms().items():
+        variants.setdefault(canonical, []).append(variant)
+
+    def in_notes(word: str) -> bool:
+        forms = {word, *(word.replace(c, v) for c, vs in variants.items() if c in word for v in vs)}
+        return any(f in notes or f[:-1] in notes for f in forms)
+
+    notes = "\n".join(
+        normalize_text(t) for t in pd.read_csv(ROOT / "corpus" / "sample_crm_export.csv", dtype=str, keep_default_na=False)["lost_reason"]
+    )
+    with RunStore(runs["history"], read_only=True) as store:
+        themes = store.themes(runs["result2"].run["run_id"])
+    assert all(len(w) == len(k) for w, k in zip(themes["written_keywords"], themes["keywords"], strict=True))
+    assert any(w != k for ws, ks in zip(themes["written_keywords"], themes["keywords"], strict=True) for w, k in zip(ws, ks, strict=True))
+    res = CliRunner().invoke(cli, ["history", "--history", str(runs["history"]), "--run", "latest", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    shown = [w for kw in pd.read_csv(io.StringIO(res.output))["keywords"] for w in kw.split("、")]
+    assert shown and [w for w in shown if not in_notes(w)] == []

@@ -41,12 +41,12 @@ def _assign() -> pd.DataFrame:
 def test_schema_is_created_and_versioned(tmp_path):
     path = tmp_path / "h" / "history.duckdb"
     with RunStore(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         assert store.latest_run() is None and store.max_theme_id() == 0
     con = duckdb.connect(str(path), read_only=True)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert tables == {"schema_version", "runs", "themes", "assignments"}
-    assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()] == [1, 2, 3]
+    assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()] == [1, 2, 3, 4]
     con.close()
 
 
@@ -113,10 +113,10 @@ def test_migration_from_version_1_keeps_the_data(tmp_path):
         old.con.execute("SELECT centroid_terms FROM themes")
     old.close()
     with RunStore(path) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert store.runs().loc[0, "auto_k"] is None or pd.isna(store.runs().loc[0, "auto_k"])
         th = store.themes("old1")
-        assert th.loc[0, "label"] == "予算・確保" and th.loc[0, "centroid_terms"] == []
+        assert th.loc[0, "label"] == "予算・確保" and th.loc[0, "centroid_terms"] == [] and th.loc[0, "written_keywords"] == []
         assert store.max_theme_id() == 7
         store.record_run(_run("new1", "2026-08-01T00:00:00Z", since="2026-01-01"), _themes(), _assign())
         assert store.runs()["run_id"].tolist() == ["old1", "new1"]

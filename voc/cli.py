@@ -180,8 +180,11 @@ def history(config_path: str | None, history_path: str | None, run_id: str | Non
         with RunStore(path, read_only=True) as store:
             if run_id:
                 rid = store.resolve_run(run_id)
-                frame = store.themes(rid)[["theme_id", "reported_as", "label", "size", "share", "status", "keywords"]]
-                frame = frame.assign(keywords=["、".join(k[:6]) for k in frame["keywords"]])
+                themes = store.themes(rid)
+                frame = themes[["theme_id", "reported_as", "label", "size", "share", "status", "keywords"]]
+                # as the notes spell them where the run recorded that (schema 4), else the tokens
+                shown = [w or k for w, k in zip(themes["written_keywords"], themes["keywords"], strict=True)]
+                frame = frame.assign(keywords=["、".join(k[:6]) for k in shown])
             elif theme_id is not None:
                 shares = store.theme_shares()
                 frame = shares[shares["theme_id"] == theme_id]

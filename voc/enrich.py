@@ -23,6 +23,8 @@ from voc.errors import ConfigError
 from voc.taxonomy import STATUS_NEW, Taxonomy
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import numpy as np
     import pandas as pd
 
@@ -337,11 +339,13 @@ def record_run(
     run: dict[str, Any],
     rows: list[ThemeRow],
     assignments: pd.DataFrame,
+    written: Mapping[str, str] | None = None,
 ) -> None:
     """Add this run to the history and bring the taxonomy file up to date (after a good report).
 
     *run* is the ``run.json`` dict; *assignments* needs ``row`` and ``theme_id`` (reported ids) and
-    the id column when configured.
+    the id column when configured. *written* maps keyword tokens to how the notes spell them
+    (:func:`voc.label.written_keywords`), stored beside the tokens for ``voc history --run``.
     """
     import pandas as pd
 
@@ -352,6 +356,8 @@ def record_run(
     th = stable.themes.copy()
     th["label"] = [labels.get(int(rid), "") for rid in th["reported_as"]]
     th["share"] = th["size"] / n_kept if n_kept else 0.0
+    spell = written or {}
+    th["written_keywords"] = [[spell.get(w, w) for w in words] for words in th["keywords"]]
     if config.history:
         from voc.store import RunStore
 

@@ -247,8 +247,10 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
         rows: list[ThemeRow] = []
         assign = pd.DataFrame({"row": kept["row"].to_numpy(), "theme_id": labels})
         sizes = theme_sizes(assign)
-        # keywords as the notes spell them (タダ, not UniDic's 只)
-        written = written_keywords(stable.keywords, texts, tokens, model.tokenizer_)
+        # keywords as the notes spell them (タダ, not UniDic's 只): the reported themes' and, for
+        # the history, those of each fitted theme before taxonomy merges
+        keyword_lists = [*stable.keywords.values(), *stable.themes["keywords"]]
+        written = written_keywords(dict(enumerate(keyword_lists)), texts, tokens, model.tokenizer_)
         for theme_id, size, share in sizes.itertuples(index=False):
             words = [written.get(w, w) for w in stable.keywords.get(int(theme_id), [])]
             label = stable.label(int(theme_id), label_from_keywords(words))
@@ -310,7 +312,7 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
         }
         out = write_report(config.out_dir, report_model, assignments, rejected, run)
     with timer.stage("history"):
-        record_run(config, stable, run, rows, assignments)
+        record_run(config, stable, run, rows, assignments, written)
     run["timings_s"] = timer.timings
     # run.json was written during the render stage: complete its timings with that stage and the
     # history's (replaced atomically, so a reader never sees half a file)

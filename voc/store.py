@@ -2,7 +2,7 @@
 
 Every successful ``voc report`` adds one run. voc creates the schema on first use and migrates
 older files forward itself (the ``schema_version`` table records each step); never edit the tables
-by hand. Schema (version 2)::
+by hand. Schema (version 4)::
 
     schema_version(version INTEGER, applied_at TIMESTAMP)        -- one row per applied migration
     runs(run_id VARCHAR PRIMARY KEY,    -- e.g. "20261128T010203Z-3f2a1c"
@@ -12,19 +12,22 @@ by hand. Schema (version 2)::
          n_read INTEGER, n_kept INTEGER, n_rejected INTEGER, n_themes INTEGER, n_unassigned INTEGER,
          voc_version VARCHAR,
          since DATE, until DATE,        -- v2: the --since/--until window (NULL = open)
-         previous_run_id VARCHAR)       -- v2: the run whose ids this one matched against
+         previous_run_id VARCHAR,       -- v2: the run whose ids this one matched against
+         auto_k INTEGER)                -- v3: the number of themes auto mode chose (NULL: given)
     themes(run_id VARCHAR, theme_id INTEGER,   -- the stable id (before taxonomy merges)
            reported_as INTEGER,         -- the id it is reported under after merges
            label VARCHAR, size INTEGER, share DOUBLE,
            keywords VARCHAR[], keyword_weights DOUBLE[],   -- c-TF-IDF keywords, best first
            status VARCHAR,              -- v2: "新規" or ""
            centroid_terms VARCHAR[], centroid_weights DOUBLE[],  -- v2: term centroid (voc.matching)
+           written_keywords VARCHAR[],  -- v4: keywords as the notes spell them (タダ for 只)
            PRIMARY KEY (run_id, theme_id))
     assignments(run_id VARCHAR, "row" INTEGER, record_id VARCHAR, theme_id INTEGER)
            -- theme_id: the reported id (after merges), -1 = unassigned; "row" as in assignments.csv
 
 Version 1 (voc before run matching) had no ``since``/``until``/``previous_run_id``, ``status`` or
-centroid columns; opening such a file adds them.
+centroid columns, version 2 no ``auto_k`` and version 3 no ``written_keywords``; opening such a
+file adds them (empty for the old runs).
 
 DuckDB lets one process write a file at a time: a second concurrent writer gets a clear
 :class:`~voc.errors.VocError`.
@@ -73,6 +76,9 @@ _MIGRATIONS: list[list[str]] = [
     [  # 3: the number of themes auto mode chose (NULL when it was given), which the next run may keep
         "ALTER TABLE runs ADD COLUMN auto_k INTEGER",
     ],
+    [  # 4: the keywords as the notes spell them (タダ for the token 只), for people reading the history
+        "ALTER TABLE themes ADD COLUMN written_keywords VARCHAR[]",
+    ],
 ]
 
 #: The schema version this voc writes.
@@ -80,7 +86,7 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 _THEME_COLUMNS = [
     "theme_id", "reported_as", "label", "size", "share", "keywords", "keyword_weights", "status",
-    "centroid_terms", "centroid_weights",
+    "centroid_terms", "centroid_weights", "written_keywords",
 ]
 
 
@@ -204,7 +210,8 @@ class RunStore:
         th = themes.copy()
         th.insert(0, "run_id", run["run_id"])
         for col, default in (("reported_as", None), ("status", ""), ("keyword_weights", None),
-                             ("centroid_terms", None), ("centroid_weights", None)):
+                             ("centroid_terms", None), ("centroid_weights", None),
+                             ("written_keywords", None)):
             if col not in th:
                 th[col] = th["theme_id"] if col == "reported_as" else default
         th = th[["run_id", *_THEME_COLUMNS]]
@@ -249,10 +256,12 @@ class RunStore:
 
     def themes(self, run_id: str) -> pd.DataFrame:
         """Themes of *run_id*: ``theme_id``, ``reported_as``, ``label``, ``size``, ``share``,
-        ``keywords``, ``keyword_weights``, ``status``, ``centroid_terms``, ``centroid_weights``."""
+        ``keywords`` (tokens, as matching uses them), ``keyword_weights``, ``status``, ``centroid_terms``,
+        ``centroid_weights``, ``written_keywords`` (the same keywords as the notes spell them; empty
+        for runs recorded before schema version 4)."""
         cols = ", ".join(_THEME_COLUMNS)
         df = self.con.execute(f"SELECT {cols} FROM themes WHERE run_id = ? ORDER BY theme_id", [run_id]).df()
-        for col in ("keywords", "keyword_weights", "centroid_terms", "centroid_weights"):
+        for col in ("keywords", "keyword_weights", "centroid_terms", "centroid_weights", "written_keywords"):
             df[col] = [list(v) if hasattr(v, "__len__") and not isinstance(v, str) else [] for v in df[col]]
         return df
 
