@@ -121,6 +121,13 @@ def test_chive_lookup_and_sif_embeddings() -> None:
     for word in ("予算", "見積もり", "価格", "競合"):
         assert table.row(word) >= 0, word
     assert table.row("導入費用ではない語") == -1
+    # Latin-letter words are found whatever their case: chiVe keys csv and saml in lower case but
+    # SSO and iPhone as written (a plain lookup missed CSV, SAML, Slack, Watch, Xperia, GALAXY)
+    key = table.key2row.get
+    assert key(murmurhash64a(b"CSV")) is None and key(murmurhash64a(b"SAML")) is None
+    assert table.row("CSV") == table.row("csv") >= 0 and table.row("SAML") == table.row("saml") >= 0
+    assert table.row("sso") == table.row("SSO") >= 0 and table.row("Slack") == table.row("slack") >= 0
+    assert table.row("Csv2") == -1  # no made-up matches
     sif = make_embedder("chive", random_state=0)
     X = sif.fit_transform(TEXTS, TOKENS)
     assert X.shape == (len(TEXTS), 300)

@@ -140,8 +140,20 @@ class WordVectors:
         return int(self.vectors.shape[1])
 
     def row(self, word: str) -> int:
-        """Row of *word*, or -1 when it has no vector."""
-        return self.key2row.get(murmurhash64a(word.encode("utf-8")), -1)
+        """Row of *word*, or -1 when it has no vector.
+
+        A word in Latin letters that is missing as written is looked up lower-cased, upper-cased
+        and capitalized: chiVe keys Sudachi's normalized forms, which spell some such words in
+        lower case (csv, slack, saml) and others as written (SSO, iPhone).
+        """
+        row = self.key2row.get(murmurhash64a(word.encode("utf-8")), -1)
+        if row < 0 and word.isascii() and any(c.isalpha() for c in word):
+            for form in (word.lower(), word.upper(), word.capitalize()):
+                if form != word:
+                    row = self.key2row.get(murmurhash64a(form.encode("utf-8")), -1)
+                    if row >= 0:
+                        break
+        return row
 
     def rows(self, words: Sequence[str]) -> np.ndarray:
         return np.array([self.row(w) for w in words], dtype=np.int64)
