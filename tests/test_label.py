@@ -71,6 +71,21 @@ def test_keywords_that_stand_alone_or_join_a_better_keyword_stay():
     assert "稟議" in prefer_compounds(["稟議"], docs)
 
 
+def test_single_character_fragments_of_several_compounds_are_dropped():
+    from voc.label import prefer_compounds
+
+    # 感 only occurs inside 費用感 / 温度感 / 距離感 (the tokenizer keeps the parts): a fragment
+    docs = _tokenized(["費用感が合わない", "温度感が低い", "距離感がある", "費用が高い", "費用がかかる"])
+    assert "感" in {t for d in docs for t in d}
+    assert prefer_compounds(["費用", "感", "低い"], docs) == ["費用", "低い"]
+    # 量 stands alone in most of its documents: it stays
+    docs = _tokenized(["量が多い", "ご飯の量を減らしたい", "量を少なめに", "少量で"])
+    assert prefer_compounds(["量", "多い"], docs) == ["量", "多い"]
+    # (score) pairs keep their scores; the order is kept
+    docs = _tokenized(["費用感が合わない", "温度感が低い", "予算がない"])
+    assert prefer_compounds([("予算", 0.9), ("感", 0.5), ("低い", 0.4)], docs) == [("予算", 0.9), ("低い", 0.4)]
+
+
 def test_theme_keywords_name_compounds_whole_on_the_sample_corpus():
     """On the sample corpus c-TF-IDF ranks parts above their compounds (ナビ and サクセス for the
     competitor サクセスナビ, プレ for オンプレ, フロー for 承認フロー). ThemeModel's keywords never

@@ -48,9 +48,14 @@ def theme_documents(tokens: Sequence[Sequence[str]], labels: Sequence[int]) -> d
     return docs
 
 
+def _holders(word: str, docs: Sequence[Sequence[str]]) -> list[set[str]]:
+    """For each document of *docs* that has *word*: its longer tokens that contain *word*."""
+    return [{t for t in doc if word in t and t != word} for doc in docs if word in doc]
+
+
 def _enclosing_compound(word: str, docs: Sequence[Sequence[str]], min_share: float) -> str | None:
     """The token that *word* (almost) always occurs inside in *docs*, if any (see prefer_compounds)."""
-    holders = [{t for t in doc if word in t and t != word} for doc in docs if word in doc]
+    holders = _holders(word, docs)
     need = min_share * len(holders)
     if not holders or sum(1 for h in holders if h) < need:
         return None  # the word stands alone in too many documents
@@ -61,6 +66,12 @@ def _enclosing_compound(word: str, docs: Sequence[Sequence[str]], min_share: flo
         if cover > best_cover:
             best, best_cover = c, cover
     return best if best_cover >= need else None
+
+
+def _fragment(word: str, docs: Sequence[Sequence[str]], min_share: float) -> bool:
+    """Whether *word* occurs inside a longer token in at least *min_share* of its documents."""
+    holders = _holders(word, docs)
+    return bool(holders) and sum(1 for h in holders if h) >= min_share * len(holders)
 
 
 def prefer_compounds(
@@ -75,16 +86,20 @@ def prefer_compounds(
     token: オンプレ within オンプレ要望). A word that also stands alone, or joins several
     compounds (予算 in 予算取り, 予算確保 and alone; 稟議 in 稟議NG and alone), stays, and so does
     one whose compound contains a better-ranked keyword (トライアル stays when 無料 ranks above
-    無料トライアル: :func:`distinct_keywords` would hide the compound). Duplicates are dropped, the
-    order kept. *keywords* are words or ``(word, score)`` pairs (a replacement
-    keeps the part's score); *docs* are the token lists of the theme's documents
-    (:func:`theme_documents`).
+    無料トライアル: :func:`distinct_keywords` would hide the compound). A single character that
+    occurs inside longer tokens in at least *min_share* of those documents, but not inside one
+    of them, is a fragment of several compounds and is dropped (感 of 費用感 and 温度感, 数 of
+    ユーザー数 and ライセンス数; 量 written on its own stays). Duplicates are dropped, the order
+    kept. *keywords* are words or ``(word, score)`` pairs (a replacement keeps the part's score);
+    *docs* are the token lists of the theme's documents (:func:`theme_documents`).
     """
     words = [k[0] if isinstance(k, tuple) else k for k in keywords]
     by_part = {w: _enclosing_compound(w, docs, min_share) for w in dict.fromkeys(words)}
     out: list[Any] = []
     seen: set[str] = set()
     for k, word in zip(keywords, words, strict=True):
+        if by_part[word] is None and len(word) == 1 and _fragment(word, docs, min_share):
+            continue
         new = by_part[word] or word
         if new not in seen and any(w in new for w in seen if w not in word):
             new = word  # the compound holds a better-ranked keyword, which would hide it in a label
