@@ -55,10 +55,19 @@ def _holders(word: str, docs: Sequence[Sequence[str]]) -> list[set[str]]:
 
 def _enclosing_compound(word: str, docs: Sequence[Sequence[str]], min_share: float) -> str | None:
     """The token that *word* (almost) always occurs inside in *docs*, if any (see prefer_compounds)."""
-    holders = _holders(word, docs)
-    need = min_share * len(holders)
-    if not holders or sum(1 for h in holders if h) < need:
+    return _compound_of(_holders(word, docs), min_share)
+
+
+def _inside_share(holders: list[set[str]]) -> float:
+    """Share of a word's documents where it occurs inside a longer token (0 when it occurs in none)."""
+    return sum(1 for h in holders if h) / len(holders) if holders else 0.0
+
+
+def _compound_of(holders: list[set[str]], min_share: float) -> str | None:
+    """The shortest token that covers at least *min_share* of *holders* (:func:`_holders`), if any."""
+    if not holders or _inside_share(holders) < min_share:
         return None  # the word stands alone in too many documents
+    need = min_share * len(holders)
     candidates = sorted({t for h in holders for t in h if not _generic(t)}, key=lambda t: (len(t), t))
     best, best_cover = None, 0
     for c in candidates:  # shortest first: オンプレ covers オンプレ要望 and オンプレ版 too
@@ -66,12 +75,6 @@ def _enclosing_compound(word: str, docs: Sequence[Sequence[str]], min_share: flo
         if cover > best_cover:
             best, best_cover = c, cover
     return best if best_cover >= need else None
-
-
-def _fragment(word: str, docs: Sequence[Sequence[str]], min_share: float) -> bool:
-    """Whether *word* occurs inside a longer token in at least *min_share* of its documents."""
-    holders = _holders(word, docs)
-    return bool(holders) and sum(1 for h in holders if h) >= min_share * len(holders)
 
 
 def prefer_compounds(
@@ -94,12 +97,13 @@ def prefer_compounds(
     *docs* are the token lists of the theme's documents (:func:`theme_documents`).
     """
     words = [k[0] if isinstance(k, tuple) else k for k in keywords]
-    by_part = {w: _enclosing_compound(w, docs, min_share) for w in dict.fromkeys(words)}
+    holders = {w: _holders(w, docs) for w in dict.fromkeys(words)}
+    by_part = {w: _compound_of(h, min_share) for w, h in holders.items()}
     out: list[Any] = []
     seen: set[str] = set()
     for k, word in zip(keywords, words, strict=True):
-        if by_part[word] is None and len(word) == 1 and _fragment(word, docs, min_share):
-            continue
+        if by_part[word] is None and len(word) == 1 and _inside_share(holders[word]) >= min_share:
+            continue  # a fragment of several compounds (数 of ユーザー数 and ライセンス数)
         new = by_part[word] or word
         if new not in seen and any(w in new for w in seen if w not in word):
             new = word  # the compound holds a better-ranked keyword, which would hide it in a label
