@@ -95,7 +95,7 @@ def test_theme_keywords_name_compounds_whole_on_the_sample_corpus():
     import pandas as pd
 
     from voc.clean import normalize_text
-    from voc.label import _enclosing_compound, theme_documents
+    from voc.label import _compound_of, _holders, theme_documents
     from voc.themes import ThemeModel
 
     from .conftest import SAMPLE_CSV
@@ -108,7 +108,7 @@ def test_theme_keywords_name_compounds_whole_on_the_sample_corpus():
     for theme, pairs in model.keywords_.items():
         words = [w for w, _ in pairs]
         for i, word in enumerate(words):
-            holder = _enclosing_compound(word, members[theme], 0.9)
+            holder = _compound_of(_holders(word, members[theme]), 0.9)
             assert holder is None or any(b in holder for b in words[:i] if b not in word), (theme, word, holder)
         ranked = [w for w, _ in model.topic_model_.get_topic(theme)][: len(words)]
         folded += words != ranked

@@ -53,11 +53,6 @@ def _holders(word: str, docs: Sequence[Sequence[str]]) -> list[set[str]]:
     return [{t for t in doc if word in t and t != word} for doc in docs if word in doc]
 
 
-def _enclosing_compound(word: str, docs: Sequence[Sequence[str]], min_share: float) -> str | None:
-    """The token that *word* (almost) always occurs inside in *docs*, if any (see prefer_compounds)."""
-    return _compound_of(_holders(word, docs), min_share)
-
-
 def _inside_share(holders: list[set[str]]) -> float:
     """Share of a word's documents where it occurs inside a longer token (0 when it occurs in none)."""
     return sum(1 for h in holders if h) / len(holders) if holders else 0.0
