@@ -202,3 +202,62 @@ def test_consensus_runs_in_threads_single_threaded_and_same_labels_whatever_n_jo
         assert threading.get_ident() not in {ident for ident, _ in seen}  # runs are on pool threads
     for n_jobs in (1, 2, -1):
         np.testing.assert_array_equal(labels[None], labels[n_jobs])
+
+
+def test_init_labels_start_em_and_kmeans_from_a_given_partition():
+    # In kmeans mode the embeddings alone do not find the groups (test_em_uses_the_words), but
+    # Lloyd's iterations started from the true groups' centroids stay near them; EM started from
+    # the truth keeps the truth's cluster ids (a consensus start would number clusters arbitrarily).
+    emb, tokens, truth = _two_views(noise=1.2, seed=5)
+    ids = np.array([2, 0, 3, 1])[truth]  # the truth under other cluster ids
+    em = ConsensusEMClusterer(4, method="em", random_state=0).fit(emb, tokens=tokens, init_labels=ids)
+    assert np.mean(em.labels_ == ids) > 0.9
+    km_free = ConsensusEMClusterer(4, method="kmeans", random_state=0).fit_predict(emb, tokens=tokens)
+    km_start = ConsensusEMClusterer(4, method="kmeans", random_state=0).fit_predict(emb, tokens=tokens, init_labels=ids)
+    assert adjusted_rand_score(truth, km_start) > adjusted_rand_score(truth, km_free)
+    # Lloyd from those centroids is what scikit-learn's KMeans does with them as its init
+    from sklearn.cluster import KMeans
+
+    centroids = np.vstack([emb[ids == c].mean(axis=0) for c in range(4)])
+    np.testing.assert_array_equal(km_start, KMeans(4, init=centroids, n_init=1).fit(emb).labels_)
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (np.zeros(10, dtype=int), ValueError),  # wrong length
+        (np.tile([0, 1], 120), ValueError),  # clusters 2 and 3 unused
+        (np.tile([0, 1, 2, 4], 60), ValueError),  # out of range
+        (np.tile([0.0, 1.0, 2.0, 3.0], 60), ValueError),  # not integers
+    ],
+)
+def test_init_labels_are_checked(bad, error):
+    emb, tokens, _ = _two_views()
+    with pytest.raises(error, match="init_labels"):
+        ConsensusEMClusterer(4, method="em").fit(emb, tokens=tokens, init_labels=bad)
+    with pytest.raises(ConfigError, match="init_labels"):
+        ConsensusEMClusterer(4, method="consensus").fit(emb, tokens=tokens, init_labels=np.tile([0, 1, 2, 3], 60))
+
+
+def test_score_is_the_objective_the_fit_climbs():
+    from scipy.special import logsumexp
+    from sklearn.cluster import KMeans
+
+    emb, tokens, truth = _two_views(noise=1.5, seed=6)
+    rng = np.random.default_rng(0)
+    shuffled = rng.permutation(truth)  # a start with no structure
+    start = ConsensusEMClusterer(4, method="em", max_iter=0).fit(emb, tokens=tokens, init_labels=shuffled)
+    fitted = ConsensusEMClusterer(4, method="em", max_iter=30).fit(emb, tokens=tokens, init_labels=shuffled)
+    assert fitted.n_iter_ > 0 and start.n_iter_ == 0
+    assert fitted.score(emb, tokens=tokens) > start.score(emb, tokens=tokens)
+    # the value: the mixture's log-likelihood per document, from the fitted parameters
+    E = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+    X = np.array([[t in doc for t in sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)] for doc in tokens], float)
+    L = fitted.log_prior_ + fitted.kappa * E @ fitted.directions_.T + X @ fitted.log_word_.T
+    assert fitted.score(emb, tokens=tokens) == pytest.approx(logsumexp(L, axis=1).mean(), rel=1e-5)
+    # k-means mode: scikit-learn's KMeans.score per document
+    km = ConsensusEMClusterer(4, method="kmeans").fit(emb, tokens=tokens, init_labels=truth)
+    ref = KMeans(4, init=km.centroids_, n_init=1, max_iter=1).fit(E)
+    assert km.score(emb) == pytest.approx(ref.score(E) / len(E), rel=1e-4)
+    with pytest.raises(NotFittedError):
+        ConsensusEMClusterer(4).score(emb, tokens=tokens)

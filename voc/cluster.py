@@ -277,10 +277,22 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
 
     # -- scikit-learn API ------------------------------------------------------------------------
     def fit(
-        self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None, progress: bool = False
+        self,
+        X: np.ndarray,
+        y: object = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        init_labels: np.ndarray | None = None,
+        progress: bool = False,
     ) -> ConsensusEMClusterer:
         """Cluster embeddings *X* (one row per document) whose tokens are *tokens*; *progress*
-        shows a bar over the consensus runs when stderr is a terminal."""
+        shows a bar over the consensus runs when stderr is a terminal.
+
+        *init_labels* (one integer in ``0 .. n_clusters-1`` per document, every cluster used)
+        replaces the start: EM starts from that partition (``"em"``, ``"consensus-em"``) or Lloyd's
+        iterations from its centroids (``"kmeans"``). It is a diagnostic: started from gold labels,
+        it shows whether they are a fixed point of the clustering's objective (``bench.oracle``).
+        """
         if self.method not in CLUSTERINGS:
             raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {self.method!r}")
         if self.method in ("consensus", "consensus-em") and (
@@ -303,7 +315,9 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         if len(tokens) != n:
             raise ValueError(f"{len(tokens)} token lists for {n} embeddings")
         E32 = E.astype(np.float32)  # k-means in float32: half the memory traffic, same partitions
-        if self.method in ("consensus", "consensus-em") and k > 1:
+        if init_labels is not None:
+            labels = self._start(init_labels, E32, k)
+        elif self.method in ("consensus", "consensus-em") and k > 1:
             labels = self._consensus(E32, k, progress=progress)
         else:
             labels = self._kmeans(E32, k) if k > 1 else np.zeros(n, dtype=int)
@@ -333,10 +347,58 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters_ = int(len(present))
         return self
 
+    def _start(self, init_labels: np.ndarray, E: np.ndarray, k: int) -> np.ndarray:
+        """The checked *init_labels* (for ``"kmeans"``: Lloyd's iterations from their centroids)."""
+        start = np.asarray(init_labels)
+        if self.method == "consensus":
+            raise ConfigError("init_labels needs a method that refines a start: 'em', 'consensus-em' or 'kmeans'")
+        if (
+            start.shape != (len(E),)
+            or not np.issubdtype(start.dtype, np.integer)
+            or start.min() < 0
+            or start.max() >= k
+            or len(np.unique(start)) != k
+        ):
+            raise ValueError(f"init_labels must hold one integer in 0..{k - 1} per document, each value used")
+        if self.method != "kmeans":
+            return start.astype(int)
+        from sklearn.cluster import KMeans
+
+        centroids = np.vstack([E[start == c].mean(axis=0) for c in range(k)])
+        return KMeans(n_clusters=k, init=centroids, n_init=1).fit(E).labels_
+
+    def score(self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None) -> float:
+        """The fitted model's objective on documents *X* (their *tokens*), per document; higher is better.
+
+        ``"em"`` / ``"consensus-em"``: the mixture's log-likelihood, ``log Σ_k π_k p(words | k)
+        exp(κ e·μ_k)``, up to constants that are the same for every partition (the von
+        Mises–Fisher normalizer, shared by all clusters). ``"kmeans"`` / ``"consensus"``: minus the
+        squared distance to the nearest centroid (scikit-learn's ``KMeans.score``, per document).
+        """
+        if not hasattr(self, "labels_"):
+            raise NotFittedError("this clusterer is not fitted yet: call fit() first")
+        E = normalize(np.asarray(X, dtype=np.float64))
+        if self.method in ("kmeans", "consensus"):
+            C = self.centroids_.astype(np.float64)
+            d2 = (E**2).sum(axis=1)[:, None] + (C**2).sum(axis=1)[None, :] - 2.0 * (E @ C.T)
+            return float(-np.maximum(d2.min(axis=1), 0.0).mean())
+        from scipy.special import logsumexp
+
+        if tokens is None:
+            tokens = [[] for _ in range(len(E))]
+        L = self._log_posterior(self._count_matrix(tokens, fit=False), E)
+        return float(logsumexp(L, axis=1).mean())
+
     def fit_predict(
-        self, X: np.ndarray, y: object = None, *, tokens: Sequence[Sequence[str]] | None = None, progress: bool = False
+        self,
+        X: np.ndarray,
+        y: object = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        init_labels: np.ndarray | None = None,
+        progress: bool = False,
     ) -> np.ndarray:
-        return self.fit(X, tokens=tokens, progress=progress).labels_
+        return self.fit(X, tokens=tokens, init_labels=init_labels, progress=progress).labels_
 
     def predict(self, X: np.ndarray, *, tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
         """Most probable cluster of new documents (the E-step with the fitted parameters)."""
