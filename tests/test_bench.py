@@ -98,3 +98,45 @@ def test_each_voc_run_starts_from_an_empty_history(tmp_path, monkeypatch) -> Non
     with pytest.raises(RuntimeError, match="stop here"):
         e2e.run_voc(tmp_path / "export.csv", tmp_path / "truth.csv", work)
     assert seen == {"left": []}
+
+
+def test_oracle_starts_from_the_labels_and_leaves_out_rare_ones(tmp_path, capsys) -> None:
+    # bench.oracle on 400 real lost reasons of the sample corpus, with a rare label added: every
+    # row of the table is printed for the seed, the rare label and its texts are left out (started
+    # from a label of three texts EM would stop at once), and the objectives are ordered as they
+    # must be.
+    import pandas as pd
+
+    from bench import oracle
+    from tests.conftest import SAMPLE_CSV, SAMPLE_TRUTH
+
+    data = pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False)
+    truth = pd.read_csv(SAMPLE_TRUTH, dtype=str, keep_default_na=False)
+    rows = (truth.lost_reason_theme2 == "") & ~truth.lost_reason_theme.isin(["none", ""])
+    frame = pd.DataFrame({"text": data.lost_reason[rows], "label": truth.lost_reason_theme[rows]}).head(400)
+    big = frame.label.value_counts()
+    frame = frame[frame.label.isin(big[big >= 30].index)]
+    rare = pd.DataFrame({"text": ["ISMS認証がないため不可", "監査ログが取れない", "SSO非対応でNG"], "label": "rare"})
+    path = tmp_path / "labeled.csv"
+    pd.concat([frame, rare]).to_csv(path, index=False)
+    oracle.main([str(path), "--text-column", "text", "--label-column", "label", "--seeds", "0", "--restarts", "2"])
+    out = capsys.readouterr().out
+    k = frame.label.nunique()
+    assert f"{len(frame):,} texts, k = {k} labels (left out: 1 labels under 30 texts)" in out
+    table = {
+        r.split("|")[2].strip(): [c.strip() for c in r.strip("|").split("|")]
+        for r in out.splitlines()
+        if r.startswith("| 0 |")
+    }
+    assert set(table) == {
+        "voc (consensus-em)", "the labels (their own parameters)", "EM started from the labels",
+        "best objective of voc and EM from 2 k-means starts", "k-means (n_init 10)",
+        "k-means started from the labels' centroids",
+    }
+    voc_nmi, em_nmi = float(table["voc (consensus-em)"][2]), float(table["EM started from the labels"][2])
+    assert 0 < voc_nmi < 1 and 0 < em_nmi < 1
+    # the search row keeps the best objective, so it is never below voc's
+    best = float(table["best objective of voc and EM from 2 k-means starts"][4])
+    assert best >= float(table["voc (consensus-em)"][4])
+    # EM from the labels climbs from the labels' own parameters
+    assert float(table["EM started from the labels"][4]) > float(table["the labels (their own parameters)"][4])
