@@ -11,7 +11,6 @@ are not fragile.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import time
 
@@ -35,25 +34,13 @@ def main(argv: list[str] | None = None) -> None:
     import numpy as np
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from voc.clean import normalize_text
+    from bench._labeled import parser, read
     from voc.cluster import ConsensusEMClusterer
     from voc.embed import make_embedder
-    from voc.evaluate import read_labeled
     from voc.tokenize import Tokenizer
 
-    p = argparse.ArgumentParser(prog="python -m bench.cluster_sweep", description=__doc__.splitlines()[0])
-    p.add_argument("input")
-    p.add_argument("--text-column", required=True)
-    p.add_argument("--label-column", required=True)
-    p.add_argument("--label-file")
-    p.add_argument("--ignore-label", action="append", default=[])
-    p.add_argument("--seeds", default="0,1,2")
-    a = p.parse_args(argv)
-    texts, labels = read_labeled(
-        a.input, text_column=a.text_column, label_column=a.label_column, label_file=a.label_file,
-        ignore_labels=a.ignore_label,
-    )
-    texts = [normalize_text(t) for t in texts]
+    a = parser("python -m bench.cluster_sweep", __doc__.splitlines()[0]).parse_args(argv)
+    texts, labels = read(a)
     tokens = Tokenizer().tokenize_many(texts)
     gold = np.asarray(labels)
     k = len(set(labels))

@@ -29,7 +29,6 @@ of a handful of texts it would stop at once and return the labels unchanged.
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 
 
@@ -38,27 +37,16 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.cluster import KMeans
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from voc.clean import normalize_text
+    from bench._labeled import parser, read
     from voc.cluster import ConsensusEMClusterer
     from voc.embed import make_embedder
-    from voc.evaluate import read_labeled
     from voc.tokenize import Tokenizer
 
-    p = argparse.ArgumentParser(prog="python -m bench.oracle", description=__doc__.splitlines()[0])
-    p.add_argument("input")
-    p.add_argument("--text-column", required=True)
-    p.add_argument("--label-column", required=True)
-    p.add_argument("--label-file")
-    p.add_argument("--ignore-label", action="append", default=[])
-    p.add_argument("--seeds", default="0,1,2")
+    p = parser("python -m bench.oracle", __doc__.splitlines()[0])
     p.add_argument("--min-label-size", type=int, default=30)
     p.add_argument("--restarts", type=int, default=10, help="EM starts of the search row (0: no search row)")
     a = p.parse_args(argv)
-    texts, labels = read_labeled(
-        a.input, text_column=a.text_column, label_column=a.label_column, label_file=a.label_file,
-        ignore_labels=a.ignore_label,
-    )
-    texts = [normalize_text(t) for t in texts]
+    texts, labels = read(a)
     sizes = Counter(labels)
     keep = [i for i, (t, y) in enumerate(zip(texts, labels, strict=True)) if t and sizes[y] >= a.min_label_size]
     small = sorted(y for y, n in sizes.items() if n < a.min_label_size)
