@@ -374,6 +374,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         exp(κ e·μ_k)``, up to constants that are the same for every partition (the von
         Mises–Fisher normalizer, shared by all clusters). ``"kmeans"`` / ``"consensus"``: minus the
         squared distance to the nearest centroid (scikit-learn's ``KMeans.score``, per document).
+        The EM methods need *tokens* for the word term; without them only the embedding term counts.
         """
         if not hasattr(self, "labels_"):
             raise NotFittedError("this clusterer is not fitted yet: call fit() first")
