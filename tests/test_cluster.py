@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from voc.cluster import CLUSTERINGS, ConsensusEMClusterer
+from voc.cluster import CLUSTERINGS, ConsensusEMClusterer, kmeans_restarts
 from voc.errors import ConfigError, NotFittedError
 
 
@@ -187,7 +187,7 @@ def test_consensus_runs_in_threads_single_threaded_and_same_labels_whatever_n_jo
 
     class SpyKMeans(sklearn.cluster.KMeans):
         def fit(self, X, y=None, sample_weight=None):
-            if self.n_init == 1:  # a consensus run (the final k-means has n_init=10)
+            if self.max_iter == 30:  # a consensus run (run_max_iter; the final k-means's restarts have 300)
                 omp = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"]
                 seen.append((threading.get_ident(), max(omp, default=1)))
             return super().fit(X, y, sample_weight)
@@ -261,3 +261,22 @@ def test_score_is_the_objective_the_fit_climbs():
     assert km.score(emb) == pytest.approx(ref.score(E) / len(E), rel=1e-4)
     with pytest.raises(NotFittedError):
         ConsensusEMClusterer(4).score(emb, tokens=tokens)
+
+
+@pytest.mark.parametrize("k", [3, 7, 12])
+def test_kmeans_restarts_in_threads_give_scikit_learns_labels(k):
+    # The restarts run in threads, each seeded where scikit-learn's own restart would start in the
+    # random stream: the labels are scikit-learn's KMeans(n_init=10) labels, whatever n_jobs.
+    from sklearn.cluster import KMeans
+
+    emb, _, _ = _two_views(n_per=50, k=6, noise=1.5, seed=11)
+    for seed in (0, 42):
+        expected = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(emb).labels_
+        for n_jobs in (1, 2):
+            got = kmeans_restarts(emb, k, random_state=seed, n_jobs=n_jobs)
+            np.testing.assert_array_equal(got, expected)
+    # fewer restarts are another fit: the stream positions matter, not only the first restart
+    assert not all(
+        np.array_equal(kmeans_restarts(emb, k, random_state=s, n_init=1), KMeans(k, n_init=10, random_state=s).fit(emb).labels_)
+        for s in range(5)
+    )
