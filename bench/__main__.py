@@ -65,6 +65,26 @@ def _write(res: dict[str, Any], out: Path, stamp: str) -> str:
     return md
 
 
+def _options(items: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` strings as a dict; VALUE as an int or float where it reads as one."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip() or not value.strip():
+            raise ValueError(f"--voc-option wants KEY=VALUE, got {item!r}")
+        if key.strip() == "seed":
+            raise ValueError("--voc-option seed: the model seed is set per run (42, 0, 1, … with --repeats)")
+        v: Any = value.strip()
+        for cast in (int, float):
+            try:
+                v = cast(v)
+                break
+            except ValueError:
+                pass
+        out[key.strip()] = v
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="10000,100000,1000000", help="end-to-end sizes (notes), comma-separated")
@@ -90,7 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=1,
                    help="runs per size of voc (model seeds 42, 0, 1, …) and of the naive reference (its UMAP is "
                    "unseeded); the comparison uses the means, since one run's NMI at 40 themes moves with the seed")
+    p.add_argument("--voc-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="a [model] setting of voc's config for every voc run, e.g. n_themes=60 or "
+                   "clustering=kmeans (repeatable; default: voc's defaults with themes = auto)")
     a = p.parse_args(argv)
+    try:
+        voc_options = _options(a.voc_option)
+    except ValueError as exc:
+        p.error(str(exc))
     env = dict(os.environ)
     if a.threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -110,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m bench " + " ".join(shlex.quote(x) for x in (argv if argv is not None else sys.argv[1:])),
         "machine": {**_machine(a.shared), "threads": a.threads},
         "text_column": a.text_column,
+        "voc_options": voc_options,
         "errors": [],
         "e2e": [],
         "naive": [],
@@ -139,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 limit = a.timeout if kind == "voc" else (a.naive_timeout or a.timeout)
                 try:
                     if kind == "voc":
-                        r = _e2e.run_voc(export, truth, work, extra={"seed": model_seed}, timeout=limit, env=env)
+                        r = _e2e.run_voc(export, truth, work, extra={**voc_options, "seed": model_seed}, timeout=limit, env=env)
                         r["seed"] = model_seed
                     else:
                         r = _e2e.run_naive(export, truth, work, timeout=limit, env=env)

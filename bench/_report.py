@@ -93,8 +93,11 @@ def markdown(res: dict[str, Any]) -> str:
         stages += sorted({s for r in e2e for s in r.get("stages", {})} - set(stages))
         repeated = any(r.get("run", 1) > 1 for r in e2e)
         seed_head, seed_rule = ("seed | ", "---:|") if repeated else ("", "")
+        opts = res.get("voc_options") or {}
+        config = ("config [model] " + ", ".join(f"{k} = {v!r}" for k, v in opts.items())
+                  if opts else "themes = auto, default config")
         out += [
-            f"## End to end: `voc report` ({res.get('text_column', 'call_note')}, themes = auto, default config)",
+            f"## End to end: `voc report` ({res.get('text_column', 'call_note')}, {config})",
             "",
             f"| notes (rows) | {seed_head}texts analysed | wall s | peak RSS GB | themes | NMI | " + " | ".join(stages)
             + " | start-up and the rest |",

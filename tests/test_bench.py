@@ -140,3 +140,24 @@ def test_oracle_starts_from_the_labels_and_leaves_out_rare_ones(tmp_path, capsys
     assert best >= float(table["voc (consensus-em)"][4])
     # EM from the labels climbs from the labels' own parameters
     assert float(table["EM started from the labels"][4]) > float(table["the labels (their own parameters)"][4])
+
+
+def test_voc_options_reach_the_config_and_the_report(tmp_path) -> None:
+    from bench.__main__ import _options
+    from bench._e2e import write_config
+    from bench._report import markdown
+
+    opts = _options(["n_themes=60", "clustering=kmeans", "kappa=2.5"])
+    assert opts == {"n_themes": 60, "clustering": "kmeans", "kappa": 2.5}
+    cfg = write_config(tmp_path / "voc.toml", tmp_path / "x.csv", tmp_path / "out", {**opts, "seed": 0})
+    import tomllib
+
+    model = tomllib.loads(cfg.read_text(encoding="utf-8"))["model"]
+    assert model == {"n_themes": 60, "seed": 0, "clustering": "kmeans", "kappa": 2.5}
+    res = _res([_voc(10_000, 1, 42, 18.0, 0.25)], [])
+    assert "themes = auto, default config" in markdown(res)
+    md = markdown({**res, "voc_options": opts})
+    assert "config [model] n_themes = 60, clustering = 'kmeans'" in md and "default config" not in md
+    for bad in (["n_themes"], ["=3"], ["seed=1"]):
+        with pytest.raises(ValueError):
+            _options(bad)
