@@ -161,3 +161,17 @@ def test_voc_options_reach_the_config_and_the_report(tmp_path) -> None:
     for bad in (["n_themes"], ["=3"], ["seed=1"]):
         with pytest.raises(ValueError):
             _options(bad)
+
+
+def test_naive_tokenizer_cuts_long_strings_at_spaces() -> None:
+    # fugashi segfaulted on BERTopic's joined topic strings of 100k call notes: the reference cuts
+    # them, at spaces (BERTopic's separator), so no token changes
+    from bench._naive import MAX_PIECE, _pieces
+
+    text = "予算は未定 稟議が長い " * (MAX_PIECE // 5)
+    pieces = _pieces(text)
+    assert "".join(pieces) == text and len(pieces) > 2
+    assert all(len(p) <= MAX_PIECE and p.endswith(" ") for p in pieces[:-1])
+    assert _pieces("短い メモ") == ["短い メモ"]
+    solid = "あ" * (2 * MAX_PIECE + 1)  # no space to cut at: cut at the length
+    assert "".join(_pieces(solid)) == solid and len(_pieces(solid)) == 3
