@@ -175,3 +175,14 @@ def test_naive_tokenizer_cuts_long_strings_at_spaces() -> None:
     assert _pieces("短い メモ") == ["短い メモ"]
     solid = "あ" * (2 * MAX_PIECE + 1)  # no space to cut at: cut at the length
     assert "".join(_pieces(solid)) == solid and len(_pieces(solid)) == 3
+
+
+def test_the_clean_column_says_it_includes_tokenizing_when_there_is_no_tokenize_stage() -> None:
+    from bench._report import markdown
+
+    md = markdown(_res([_voc(10_000, 1, 42, 18.0, 0.25)], []))
+    assert "| clean (with tokenize) |" in md and "| tokenize |" not in md
+    older = _voc(10_000, 1, 42, 18.0, 0.25)
+    older["stages"] = {"clean": 1.0, "tokenize": 0.7, "themes": 5.0}
+    md = markdown(_res([older], []))
+    assert "| clean | tokenize |" in md

@@ -135,3 +135,54 @@ def test_planted_phone_and_email_are_always_masked(left: str, phone: str, mid: s
     out = mask_pii(normalize_text(left + phone + mid + email + right))
     digits = "".join(ch for ch in phone if ch.isdigit())
     assert digits[-4:] not in out and email not in out, out
+
+
+_MIXED = [
+    "価格が高いとの反応。山田様より連絡あり。",  # a name: masked, then tokenized again
+    "髙橋部長がデモに参加、操作性を評価。",  # an old character form: parsed apart for names
+    "見積作成機能の有無を確認された。",  # nothing to mask: one parse serves both
+    "担当: 鈴木 090-1234-5678 kintone連携が必須",
+    "特になし",
+    "",
+    "サポート体制に不安 tanaka@example.co.jp",
+    "導入スケジュールがタイトすぎる懸念。" * 40,  # cut at max_text_chars
+    "ｻﾎﾟｰﾄの電話対応の有無を確認",
+]
+
+
+@pytest.mark.parametrize("mask", [True, False, ["email", "phone"]])
+@pytest.mark.parametrize("columns", [["note"], ["note", "reason"]])
+def test_tokens_from_the_clean_stage_equal_the_tokenizers(mask, columns) -> None:
+    # clean(tokenizer=) reuses the parse of name masking for the tokens where it can; whatever the
+    # path (one line or several, a masked name, a cut, 髙), the texts are those of clean() without
+    # it and the tokens those of Tokenizer.tokenize_many on them
+    import pandas as pd
+
+    from voc.tokenize import Tokenizer
+
+    # the last row's two columns make one text of two lines: names are found line by line, and
+    # "さん" at the start of the second line does not make ヒロミ at the end of the first a name
+    notes = [*_MIXED, "担当はヒロミ"]
+    reasons = ["予算不足", "", *_MIXED[:-2], "さんから連絡あり"]
+    frame = pd.DataFrame({"row": range(len(notes)), "note": notes, "reason": reasons})
+    plain_kept, plain_rejected = clean(frame, columns, mask=mask, max_text_chars=300)
+    tok = Tokenizer()
+    kept, rejected = clean(frame, columns, mask=mask, max_text_chars=300, tokenizer=tok)
+    pd.testing.assert_frame_equal(kept.drop(columns="tokens"), plain_kept)
+    pd.testing.assert_frame_equal(rejected, plain_rejected)
+    assert kept["tokens"].tolist() == Tokenizer().tokenize_many(plain_kept["text"].tolist())
+    assert "tokens" not in plain_kept.columns
+    if mask is True:
+        assert any("［氏名］" in t for t in kept["text"]) and kept["truncated"].any()
+
+
+def test_names_found_from_tokenizer_records_equal_those_of_the_name_tagger() -> None:
+    from voc.clean import _name_spans, _words_of_records
+    from voc.tokenize import Tokenizer
+
+    tok = Tokenizer()
+    lines = ["山田様より連絡あり", "佐々木 健さんと面談", "カトウ花子部長に確認", "価格が高い", "ABC社の田中課長"]
+    for line, records in zip(lines, tok.records_many(lines), strict=True):
+        words = _words_of_records(records)
+        assert _name_spans(line, words or []) == _name_spans(line)
+    assert _words_of_records(tok.records_many(["価格が高い"])[0]) is None

@@ -91,3 +91,24 @@ def test_single_threaded_map_keeps_order_and_runs_each_call_on_one_thread():
         assert {r[2] for r in out} == {1}  # one OpenMP and one BLAS thread in every call
         assert threading.get_ident() not in {r[1] for r in out}
     assert list(single_threaded_map(call, [], 2)) == []
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_clean_parallel_tokenizes_in_its_workers_like_one_process(start_method):
+    # the report's clean stage also tokenizes (voc.clean reuses the parse name masking reads):
+    # the workers, forked with the parent's tokenizer or spawned with a pickled one, give the
+    # tokens of one process
+    import pandas as pd
+
+    from voc.clean import clean
+    from voc.parallel import clean_parallel
+    from voc.tokenize import Tokenizer
+
+    notes = ["価格が高い", "", "特になし", "担当: 山田様 090-1234-5678 連絡済み", "ｻﾎﾟｰﾄ体制に不安", "API連携が必要"] * 30
+    frame = pd.DataFrame({"row": range(len(notes)), "note": notes})
+    one = clean(frame, ["note"], tokenizer=Tokenizer())
+    two = clean_parallel(frame, ["note"], n_jobs=2, min_rows_per_job=1, tokenizer=Tokenizer(), start_method=start_method)
+    pd.testing.assert_frame_equal(two[0], one[0])
+    pd.testing.assert_frame_equal(two[1], one[1])
+    assert two[0]["tokens"].tolist() == Tokenizer().tokenize_many(one[0]["text"].tolist())
+    assert any("［氏名］" in t for t in two[0]["text"])

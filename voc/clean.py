@@ -19,6 +19,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from voc._tagger import RECORD_SEP
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -125,10 +127,15 @@ def _tagger() -> Any:
     return FastTagger(("pos2", "pos3", "lemma"))
 
 
-def _name_spans(line: str) -> list[tuple[int, int]]:
-    """Character spans of person names in one line (UniDic 人名 tags and honorific contexts)."""
+def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
+    """Character spans of person names in one line (UniDic 人名 tags and honorific contexts).
+
+    *words*: the line's morphemes as ``(surface, pos2, pos3, lemma)``, when the caller has parsed
+    it already (the line with :data:`_ITAIJI` applied); by default this parses it.
+    """
     tagged = line.translate(_ITAIJI)
-    words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
+    if words is None:
+        words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
     n = len(words)
     # Only a proper noun (固有名詞) or an unknown word (no lemma) can be (part of) a name: the
     # rules below look at those alone, which skips most morphemes of a line (clean() of 9,169 call
@@ -177,13 +184,83 @@ def _name_spans(line: str) -> list[tuple[int, int]]:
 
 
 def _mask_names(text: str) -> str:
-    placeholder = PII_PLACEHOLDERS["name"]
     lines = []
     for line in text.split("\n"):
-        for a, b in reversed(_name_spans(line)):
-            line = line[:a] + placeholder + line[b:]
-        lines.append(line)
+        lines.append(_replace_spans(line, _name_spans(line)))
     return "\n".join(lines)
+
+
+def _replace_spans(line: str, spans: list[tuple[int, int]]) -> str:
+    placeholder = PII_PLACEHOLDERS["name"]
+    for a, b in reversed(spans):
+        line = line[:a] + placeholder + line[b:]
+    return line
+
+
+#: A tokenizer record (``surface␟pos1␟pos2␟pos3␟lemma``) that can be part of a name: a proper noun
+#: or an unknown word (empty lemma: the record ends with the separator).
+_PROPER = f"{RECORD_SEP}固有名詞{RECORD_SEP}"
+
+
+def _words_of_records(records: list[str]) -> list[tuple[str, ...]] | None:
+    """``(surface, pos2, pos3, lemma)`` per record for :func:`_name_spans`, or ``None`` when no
+    record can be part of a name (most lines: then no span is possible and nothing is split)."""
+    if not any(_PROPER in r or r.endswith(RECORD_SEP) for r in records):
+        return None
+    out = []
+    for r in records:
+        surface, _, pos2, pos3, lemma = r.split(RECORD_SEP)
+        out.append((surface, pos2, pos3, lemma))
+    return out
+
+
+def _names_and_tokens(
+    texts: list[str], longs: list[bool], *, names: bool, max_text_chars: int | None, tokenizer: Any | None
+) -> tuple[list[str], list[bool], list[list[str]] | None]:
+    """The last cleaning steps of kept *texts* (already masked for every PII kind but names):
+    name masking when *names*, then the cut to *max_text_chars* (*longs*: the raw text was cut
+    already). With a *tokenizer* (:class:`voc.tokenize.Tokenizer`) also the tokens of the results.
+
+    A single-line text (most notes) is parsed by MeCab once: the name rules read the tokenizer's
+    records, and when no name is found and nothing is cut those records give the tokens too. Other
+    texts (several lines, a masked name, a cut, old character forms such as 髙) are tokenized from
+    their final text, so the tokens equal ``tokenizer.tokenize_many(texts)`` in every case
+    (``tests/test_clean.py``). Before, MeCab read every text twice: for names in the clean stage,
+    for tokens in the next (README, "Performance").
+    """
+    from voc.tokenize import BATCH
+
+    out: list[str] = []
+    cuts: list[bool] = []
+    tokens: list[list[str] | None] = []
+    for start in range(0, len(texts), BATCH):
+        batch = texts[start : start + BATCH]
+        shared = [
+            tokenizer is not None and "\n" not in t and (not names or t.translate(_ITAIJI) == t) for t in batch
+        ]
+        parsed = iter(tokenizer.records_many([t for t, s in zip(batch, shared, strict=True) if s]) if any(shared) else ())
+        for text, share, long in zip(batch, shared, longs[start : start + BATCH], strict=True):
+            records = next(parsed) if share else None
+            final = text
+            if names:
+                if records is not None:
+                    words = _words_of_records(records)
+                    final = text if words is None else _replace_spans(text, _name_spans(text, words))
+                else:
+                    final = _mask_names(text) if text else text
+            cut = long or (max_text_chars is not None and len(final) > max_text_chars)
+            if cut:
+                final = final[:max_text_chars]
+            out.append(final)
+            cuts.append(cut)
+            if tokenizer is not None:
+                tokens.append(tokenizer.tokens_from_records(records) if records is not None and final == text else None)
+    if tokenizer is None:
+        return out, cuts, None
+    todo = [i for i, t in enumerate(tokens) if t is None]
+    for i, toks in zip(todo, tokenizer.tokenize_many([out[i] for i in todo]), strict=True):
+        tokens[i] = toks
+    return out, cuts, tokens  # type: ignore[return-value]
 
 
 def mask_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> str:
@@ -238,6 +315,7 @@ def clean(
     *,
     mask: bool | Sequence[str] = True,
     max_text_chars: int | None = DEFAULT_MAX_TEXT_CHARS,
+    tokenizer: Any | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the ``text`` column and reject rows with nothing to analyse.
 
@@ -253,6 +331,9 @@ def clean(
     max_text_chars
         Texts longer than this are cut (after masking) so one pasted 1 MB cell cannot dominate
         memory or the embedding; ``None`` keeps them whole.
+    tokenizer
+        A :class:`voc.tokenize.Tokenizer`: also add ``tokens`` (its tokens of ``text``), reusing
+        the parse that name masking needs (see :func:`_names_and_tokens`).
 
     Returns
     -------
@@ -263,8 +344,9 @@ def clean(
     import pandas as pd
 
     kinds = _kinds(mask)
+    early = tuple(k for k in kinds if k != "name")  # names come last (mask_pii's order), below
     texts: list[str] = []
-    truncated: list[bool] = []
+    longs: list[bool] = []
     keep: list[bool] = []
     rejected: list[tuple[int, str, str]] = []
     columns = [frame[c].tolist() for c in text_columns]
@@ -277,10 +359,8 @@ def clean(
         answers = [p for p in present if not is_non_answer(p)]
         if answers:
             text = "\n".join(answers)
-            text = mask_pii(text, kinds) if kinds else text
-            cut = long or (max_text_chars is not None and len(text) > max_text_chars)
-            texts.append(text[:max_text_chars] if cut else text)
-            truncated.append(cut)
+            texts.append(mask_pii(text, early) if early else text)
+            longs.append(long)
             keep.append(True)
             continue
         keep.append(False)
@@ -289,8 +369,13 @@ def clean(
             rejected.append((row, "non_answer", mask_pii(detail, kinds) if kinds else detail))
         else:
             rejected.append((row, "empty_text", ", ".join(text_columns) + " empty"))
+    texts, truncated, tokens = _names_and_tokens(
+        texts, longs, names="name" in kinds, max_text_chars=max_text_chars, tokenizer=tokenizer
+    )
     mask_keep = pd.Series(keep, index=frame.index, dtype=bool)
     kept = frame.loc[mask_keep].copy()
     kept["text"] = texts
     kept["truncated"] = pd.Series(truncated, index=kept.index, dtype=bool)
+    if tokens is not None:
+        kept["tokens"] = pd.Series(tokens, index=kept.index, dtype=object)
     return kept.reset_index(drop=True), pd.DataFrame(rejected, columns=["row", "reason", "detail"])

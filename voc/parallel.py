@@ -149,6 +149,8 @@ def _clean_chunk(args: tuple[Any, Sequence[str], dict[str, Any]]) -> tuple[Any, 
     from voc.clean import clean
 
     frame, text_columns, kwargs = args
+    if kwargs.pop("tokenize", False):
+        kwargs["tokenizer"] = _WORKER_TOKENIZER
     return clean(frame, text_columns, **kwargs)
 
 
@@ -166,7 +168,9 @@ def clean_parallel(
 
     ``clean`` is row by row (normalization, non-answers, PII masking with a MeCab pass for names),
     so chunks of rows can be cleaned apart and concatenated. Needs and adds the columns
-    :func:`voc.clean.clean` needs and adds; *kwargs* go to it.
+    :func:`voc.clean.clean` needs and adds; *kwargs* go to it. With ``tokenizer=`` (a
+    :class:`voc.tokenize.Tokenizer`) the workers also add ``tokens``, from the parse name masking
+    reads; forked workers share the tokenizer set up here, as in :func:`tokenize_parallel`.
     """
     from voc.clean import clean
 
@@ -177,15 +181,29 @@ def clean_parallel(
 
     import pandas as pd
 
+    global _WORKER_TOKENIZER
+    tokenizer = kwargs.pop("tokenizer", None)
+    ctx = mp.get_context(start_method)
+    pool_args: dict[str, Any] = {}
+    if tokenizer is not None:
+        kwargs["tokenize"] = True
+        if ctx.get_start_method() == "fork":
+            tokenizer("")  # set up (MeCab, word lists) once here; the workers inherit it
+            _WORKER_TOKENIZER = tokenizer
+        else:
+            pool_args = {"initializer": _init_worker, "initargs": (tokenizer,)}
     size = max(200, min(20_000, len(frame) // (jobs * 8) + 1))
-    chunks = [(frame.iloc[i : i + size], list(text_columns), kwargs) for i in range(0, len(frame), size)]
+    chunks = [(frame.iloc[i : i + size], list(text_columns), dict(kwargs)) for i in range(0, len(frame), size)]
     log.info("clean: %d rows in %d processes (%d chunks)", len(frame), jobs, len(chunks))
     kept: list[Any] = []
     rejected: list[Any] = []
-    with mp.get_context(start_method).Pool(jobs) as pool:
-        for k, r in _bar(pool.imap(_clean_chunk, chunks), progress, len(chunks), "clean (chunks)"):
-            kept.append(k)
-            rejected.append(r)
+    try:
+        with ctx.Pool(jobs, **pool_args) as pool:
+            for k, r in _bar(pool.imap(_clean_chunk, chunks), progress, len(chunks), "clean (chunks)"):
+                kept.append(k)
+                rejected.append(r)
+    finally:
+        _WORKER_TOKENIZER = None
     nonempty = [r for r in rejected if len(r)] or rejected[:1]  # keep the dtypes of an all-empty result
     return pd.concat(kept, ignore_index=True), pd.concat(nonempty, ignore_index=True)
 

@@ -93,17 +93,22 @@ def fit_themes(
     timer: _Timer | None = None,
     seed_words: list[list[str]] | None = None,
     previous_k: int | None = None,
+    tokens: list[list[str]] | None = None,
+    tokenizer: Any | None = None,
 ) -> tuple[ThemeModel, list[list[str]], Any]:
     """Tokenize once, embed and fit a :class:`~voc.themes.ThemeModel` on cleaned *texts*.
 
     *previous_k*: in auto mode, the number of themes of the last comparable run, kept unless
-    another k is clearly more stable (:func:`voc.autok.choose_k`).
+    another k is clearly more stable (:func:`voc.autok.choose_k`). *tokens*: the texts' tokens by
+    *tokenizer* (a :class:`voc.tokenize.Tokenizer`, default ``Tokenizer()``), when the caller has
+    them (``voc report`` gets them from the clean stage); otherwise they are computed here.
 
     Returns the fitted model, the tokens and the embeddings (reused for labels and quotes).
     """
     timer = timer or _Timer()
     model, tokens, embeddings = _fit_themes(
-        texts, config, progress=progress, timer=timer, seed_words=seed_words, previous_k=previous_k
+        texts, config, progress=progress, timer=timer, seed_words=seed_words, previous_k=previous_k,
+        tokens=tokens, tokenizer=tokenizer,
     )
     # Whatever the path (one machine, sample + assign, Dask), the theme step's inner timings go to the run.
     timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
@@ -119,12 +124,14 @@ def _fit_themes(
     timer: _Timer,
     seed_words: list[list[str]] | None,
     previous_k: int | None,
+    tokens: list[list[str]] | None = None,
+    tokenizer: Any | None = None,
 ) -> tuple[ThemeModel, list[list[str]], Any]:
     from voc.embed import make_embedder
     from voc.themes import ThemeModel
     from voc.tokenize import Tokenizer
 
-    tokenizer = Tokenizer()
+    tokenizer = tokenizer if tokenizer is not None else Tokenizer()
     if config.dask:  # a Dask cluster: voc.distributed
         from voc.distributed import fit_themes_dask
 
@@ -132,10 +139,13 @@ def _fit_themes(
             texts, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress,
             previous_k=previous_k,
         )
-    with timer.stage("tokenize"):
-        from voc.parallel import tokenize_parallel
+    if tokens is None:
+        with timer.stage("tokenize"):
+            from voc.parallel import tokenize_parallel
 
-        tokens = tokenize_parallel(tokenizer, texts, config.n_jobs, progress=progress)
+            tokens = tokenize_parallel(tokenizer, texts, config.n_jobs, progress=progress)
+    elif len(tokens) != len(texts):
+        raise ValueError(f"{len(tokens)} token lists for {len(texts)} texts")
     if config.fit_sample and len(texts) > config.fit_sample:  # large corpus: voc.scale
         from voc.scale import fit_themes_on_sample
 
@@ -208,6 +218,11 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
 
     in_window, rejected_window = filter_window(export.frame, config.date_column, config.since, config.until)
     taxonomy = load_run_taxonomy(config)
+    from voc.tokenize import Tokenizer
+
+    tokenizer = Tokenizer()
+    # The clean stage tokenizes too (one MeCab parse per note serves name masking and the tokens,
+    # voc.clean): run.json then has no "tokenize" stage. On Dask the cluster tokenizes later.
     with timer.stage("clean"):
         from voc.parallel import clean_parallel
 
@@ -221,7 +236,7 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
         else:
             kept, rejected_clean = clean_parallel(
                 in_window, config.text_columns, config.n_jobs, mask=config.mask_pii,
-                max_text_chars=config.max_text_chars,
+                max_text_chars=config.max_text_chars, tokenizer=tokenizer, progress=progress,
             )
     if len(kept) == 0:
         from voc.errors import InputError
@@ -233,10 +248,12 @@ def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
             hint="check that the export has data rows and that --text-column names the free-text column",
         )
     texts = kept["text"].tolist()
+    clean_tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
     with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
         previous_k = previous_auto_k(config)
     model, tokens, embeddings = fit_themes(
-        texts, config, progress=progress, timer=timer, seed_words=taxonomy.seed_topic_list(), previous_k=previous_k
+        texts, config, progress=progress, timer=timer, seed_words=taxonomy.seed_topic_list(), previous_k=previous_k,
+        tokens=clean_tokens, tokenizer=tokenizer,
     )
     with timer.stage("match"):
         stable = stable_theme_ids(config, model.labels_, tokens, model.keywords_, taxonomy)

@@ -360,6 +360,21 @@ class Tokenizer:
             written = {f: w for f, _, w in run}
             out.extend((t, written[t]) for t in tokens)
 
+    def records_many(self, texts: list[str]) -> list[list[str]]:
+        """The MeCab records tokenizing reads, per text: ``surface␟pos1␟pos2␟pos3␟lemma`` (fields
+        joined by :data:`voc._tagger.RECORD_SEP`, ``*`` printed as ``""``, unknown words with an
+        empty lemma). With :meth:`tokens_from_records` a caller can reuse one parse for its own
+        purpose and the tokens: :func:`voc.clean.clean` finds names in them."""
+        if "_fast" not in self.__dict__:
+            self._setup()
+        return self._fast.records_many(texts)
+
+    def tokens_from_records(self, records: list[str]) -> list[str]:
+        """Tokens of a text from its :meth:`records_many` records: ``self(text)`` without the parse."""
+        if "_fast" not in self.__dict__:
+            self._setup()
+        return self._tokens(records)
+
     def tokenize_many(self, texts: Iterable[str], *, progress: bool = False) -> list[list[str]]:
         """Tokens of many texts (identical to ``[self(t) for t in texts]``), with a progress bar
         when *progress* and stderr is a terminal.
