@@ -186,3 +186,24 @@ def test_the_clean_column_says_it_includes_tokenizing_when_there_is_no_tokenize_
     older["stages"] = {"clean": 1.0, "tokenize": 0.7, "themes": 5.0}
     md = markdown(_res([older], []))
     assert "| clean | tokenize |" in md
+
+
+def test_voc_options_reach_every_voc_run(tmp_path, monkeypatch) -> None:
+    import bench._data as data
+    import bench._e2e as e2e
+    from bench.__main__ import main
+
+    seen = []
+    monkeypatch.setattr(data, "export", lambda size, seed, cache: (tmp_path / "x.csv", tmp_path / "x.truth.csv"))
+
+    def fake_run_voc(export, truth, work, extra=None, timeout=None, env=None):
+        seen.append(extra)
+        return {"wall_s": 1.0, "peak_rss_mb": 1.0, "rows": 10, "texts": 10, "n_themes": 60, "stages": {}, "nmi": 0.5,
+                "nmi_rows": 10}
+
+    monkeypatch.setattr(e2e, "run_voc", fake_run_voc)
+    argv = ["--sizes", "10", "--naive-sizes", "", "--tokenizer-texts", "0", "--repeats", "2", "--out", str(tmp_path),
+            "--voc-option", "n_themes=60", "--voc-option", "clustering=kmeans"]
+    assert main(argv) == 0
+    assert seen == [{"n_themes": 60, "clustering": "kmeans", "seed": 42}, {"n_themes": 60, "clustering": "kmeans", "seed": 0}]
+    assert "config [model] n_themes = 60" in (tmp_path / "latest.md").read_text(encoding="utf-8")
