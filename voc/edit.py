@@ -211,7 +211,7 @@ class ThemeEditor:
         run does without history), new ids to the others, then fold merged themes into their targets."""
         import numpy as np
 
-        from voc.matching import match_themes, theme_signatures
+        from voc.history.matching import match_themes, theme_signatures
 
         sig = theme_signatures(self.labels, self.tokens, self.model.keywords_)
         sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)

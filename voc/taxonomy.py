@@ -1,7 +1,7 @@
 """The theme taxonomy: a human-editable TOML file that names, merges, seeds and annotates themes.
 
 The file lives in the user's repository (versioned with git) and is re-applied by every run. Each
-theme has a **stable id** (the same id voc keeps across runs, see :mod:`voc.matching`), a name, and
+theme has a **stable id** (the same id voc keeps across runs, see :mod:`voc.history.matching`), a name, and
 fields marketing fills in. A minimal file::
 
     # voc taxonomy (UTF-8). Edit names, seed words and marketing fields; keep the ids.

@@ -199,7 +199,7 @@ def _segments_view(t: ThemeRow, limit: int = 12) -> dict[str, Any]:
 
 def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> list[dict[str, Any]]:
     """The quotes embedded in a theme page: the first *cap* in the model's order (most representative
-    first, as :mod:`voc.enrich` orders them); the page can re-sort them by date.
+    first, as :mod:`voc.label` orders them); the page can re-sort them by date.
 
     Uses ``quote_records`` (text with date, outcome and segments); falls back to ``quotes``.
     """

@@ -8,9 +8,12 @@ cope with them being empty.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Quote", "ThemeRow", "ReportModel"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Quote", "ThemeRow", "ReportModel", "join_themes"]
 
 
 @dataclass
@@ -85,3 +88,28 @@ class ReportModel:
             }
             for t in self.themes
         ]
+
+
+def join_themes(
+    records: pd.DataFrame, assignments: pd.DataFrame, rejected: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every row of the export with its theme: the analyst's one join.
+
+    *records* are the export's rows (``row`` and every column, e.g. ``ReportResult.records``),
+    *assignments* need ``row``, ``theme_id`` and ``theme_label`` (``assignments.csv``), *rejected*
+    ``row`` and ``reason`` (``rejected.csv``). Returns *records* (deal columns included) with
+    ``theme_id`` (``-1`` when the row was not analysed or is unassigned), ``theme_label`` (empty
+    when not analysed) and ``status``: ``analysed`` or the reason the row was rejected.
+    """
+    import pandas as pd
+
+    cols = [c for c in ("row", "theme_id", "theme_label", "subtheme_id", "subtheme_label") if c in assignments]
+    out = records.merge(assignments[cols], on="row", how="left", validate="one_to_one")
+    out["theme_id"] = out["theme_id"].fillna(-1).astype(int)
+    out["theme_label"] = out["theme_label"].fillna("")
+    status = pd.Series("analysed", index=out.index)
+    if rejected is not None and len(rejected):
+        reasons = rejected.drop_duplicates("row").set_index("row")["reason"]
+        status = out["row"].map(reasons).fillna("analysed")
+    out["status"] = status.to_numpy()
+    return out

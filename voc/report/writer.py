@@ -21,7 +21,6 @@ renames instead (the old one is moved aside first, then removed).
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import re
@@ -35,6 +34,7 @@ from voc.errors import VocError
 from voc.report.html import render_html
 from voc.report.markdown import render_markdown
 from voc.report.model import ReportModel
+from voc.report.record import OutputInfo, RunRecord
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +116,7 @@ def _csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: dict[str, Any]) -> dict:
+def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
     import pandas as pd
 
     html = render_html(model)
@@ -126,7 +126,7 @@ def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame
     files["themes.csv"] = _csv(themes)
     files["assignments.csv"] = _csv(assignments)
     files["rejected.csv"] = _csv(rejected)
-    files["run.json"] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
+    files["run.json"] = run.to_json()
     from voc.report.excel import render_excel
 
     files["themes.xlsx"] = render_excel(model, assignments)
@@ -180,7 +180,7 @@ def write_report(
     model: ReportModel,
     assignments: pd.DataFrame,
     rejected: pd.DataFrame,
-    run: dict[str, Any],
+    run: RunRecord,
     *,
     stamp: str | None = None,
 ) -> Path:
@@ -194,7 +194,7 @@ def write_report(
     assignments, rejected
         Written as CSV as they are (UTF-8, ``\\n`` line ends).
     run
-        Written as ``run.json``; ``run["output"]`` is set to the run folder name.
+        Written as ``run.json``; its ``output`` is set to the run folder's name.
     stamp
         Run-date name of the folder (default: the current UTC time, ``2026-11-28T060000Z``).
 
@@ -224,7 +224,7 @@ def write_report(
     while os.path.lexists(root / name):  # never reuse a folder, even one from the same second
         k += 1
         name = run_folder_name(out, f"{stamp}-{k}")
-    run["output"] = {"folder": name, "link": out.name}
+    run.output = OutputInfo(folder=name, link=out.name)
     files = _files(model, assignments, rejected, run)
     try:
         root.mkdir(parents=True, exist_ok=True)

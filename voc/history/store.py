@@ -19,7 +19,7 @@ by hand. Schema (version 4)::
            label VARCHAR, size INTEGER, share DOUBLE,
            keywords VARCHAR[], keyword_weights DOUBLE[],   -- c-TF-IDF keywords, best first
            status VARCHAR,              -- v2: "新規" or ""
-           centroid_terms VARCHAR[], centroid_weights DOUBLE[],  -- v2: term centroid (voc.matching)
+           centroid_terms VARCHAR[], centroid_weights DOUBLE[],  -- v2: term centroid (voc.history.matching)
            written_keywords VARCHAR[],  -- v4: keywords as the notes spell them (タダ for 只)
            PRIMARY KEY (run_id, theme_id))
     assignments(run_id VARCHAR, "row" INTEGER, record_id VARCHAR, theme_id INTEGER)
