@@ -6,8 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-STAGE_ORDER = ["read", "clean", "tokenize", "embed", "sample", "themes.reduce", "themes.cluster", "themes", "assign",
-               "match", "label", "insights", "render", "history"]
+STAGE_ORDER = ["read", "clean", "tokenize", "embed", "themes.sample", "themes.reduce", "themes.cluster",
+               "themes.assign", "themes", "match", "label", "insights", "render", "history"]
 
 
 def _rest(r: dict) -> float | None:

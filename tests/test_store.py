@@ -1,4 +1,4 @@
-"""voc.store: the DuckDB run history (schema, persistence across processes, migration, errors)."""
+"""voc.history.store: the DuckDB run history (schema, persistence across processes, migration, errors)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from voc.errors import ConfigError, VocError
-from voc.store import SCHEMA_VERSION, RunStore
+from voc.history.store import SCHEMA_VERSION, RunStore
 
 
 def _run(run_id: str, created_at: str, **extra) -> dict:
@@ -55,7 +55,7 @@ def test_a_run_persists_across_processes(tmp_path):
     with RunStore(path) as store:
         store.record_run(_run("r1", "2026-08-31T06:00:00+09:00", until="2026-08-31"), _themes(), _assign())
     code = textwrap.dedent(f"""
-        from voc.store import RunStore
+        from voc.history.store import RunStore
         with RunStore({str(path)!r}, read_only=True) as s:
             r = s.latest_run()
             t = s.themes(r["run_id"])
@@ -140,7 +140,7 @@ def test_a_second_writer_process_gets_a_clear_error(tmp_path):
     path = tmp_path / "history.duckdb"
     RunStore(path).open().close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from voc.store import RunStore; s = RunStore({str(path)!r}).open(); print('ready', flush=True); input()"],
+        [sys.executable, "-c", f"from voc.history.store import RunStore; s = RunStore({str(path)!r}).open(); print('ready', flush=True); input()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:

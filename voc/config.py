@@ -213,7 +213,9 @@ def _describe(tp: Any) -> str:
         return text + (" (or unset)" if len(parts) < len(get_args(tp)) else "")
     if origin is list:
         (item,) = get_args(tp)
-        return f"a list of {_describe(item).removeprefix('a ').removeprefix('an ')}"
+        if get_origin(item) is Literal:
+            return "a list of values from {" + ", ".join(repr(v) for v in get_args(item)) + "}"
+        return {str: "a list of strings", int: "a list of integers"}.get(item, f"a list of {item}")
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(tp, str(tp))
 
 
@@ -330,7 +332,8 @@ def reference_markdown() -> str:
         "",
     ]
     for name, cls in SECTIONS.items():
-        lines += [f"## [{name}]", "", (cls.__doc__ or "").split(":", 1)[-1].strip(), "",
+        about = (cls.__doc__ or "").split(":", 1)[-1].strip()
+        lines += [f"## [{name}]", "", about[:1].upper() + about[1:], "",
                   "| key | type | default | meaning |", "|---|---|---|---|"]
         hints = _hints(cls)
         for f in dataclasses.fields(cls):

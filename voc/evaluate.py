@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
 from voc.errors import ConfigError, InputError
 from voc.metrics import npmi_coherence, topic_diversity
 from voc.references import BASELINES, SUPERVISED, fit_baseline, supervised_labels
+from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
 
 __all__ = ["EvaluationResult", "evaluate", "npmi_coherence", "topic_diversity", "METHODS"]
 

@@ -14,7 +14,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -107,8 +107,10 @@ class ThemeModel(BaseEstimator):
         ``keywords_`` and the c-TF-IDF describe these. All documents unless *fit_sample* applied.
     documents_ : list of str
         The documents passed to :meth:`fit` (for :meth:`theme_info`'s sizes and quotes).
+    tokens_ : list of list of str
+        Their tokens.
     embeddings_ : ndarray of shape (n_documents, n_dims)
-        Their embeddings (``float32`` when embedded in batches); not written by :meth:`save`.
+        Their embeddings (``float32`` when embedded in batches).
     n_themes_ : int
     keywords_ : dict[int, list[tuple[str, float]]]
         c-TF-IDF keywords per theme, best first.
@@ -274,6 +276,7 @@ class ThemeModel(BaseEstimator):
         self.labels_ = labels
         self.sample_ = idx
         self.documents_ = texts
+        self.tokens_ = tokens
         self.embeddings_ = embeddings
         return self
 
@@ -391,6 +394,26 @@ class ThemeModel(BaseEstimator):
         receives it (:func:`voc.distributed.transform_dask`) never imports BERTopic."""
         return Assigner(self.tokenizer_, self.embedder_, self.topic_model_.umap_model, self.clusterer_,
                          self.cluster_topics_)
+
+    # -- what the model says -------------------------------------------------------------------
+    def theme_info(self, *, n_quotes: int = 5, n_keywords: int = 8) -> Any:
+        """The themes as a DataFrame, largest first: ``theme_id``, ``label``, ``size``, ``share``,
+        ``keywords`` (list, as the texts spell them: タダ, not UniDic's 只) and ``quotes`` (list,
+        the most representative first), over the documents passed to :meth:`fit`.
+
+        The same table the report, the editor and the notebook display show
+        (:func:`voc.label.theme_table`).
+        """
+        from voc.themes._info import theme_info
+
+        return theme_info(self, n_quotes=n_quotes, n_keywords=n_keywords)
+
+    def document_info(self, texts: Sequence[str] | None = None) -> Any:
+        """Per text: ``text``, ``theme_id``, ``label`` and ``distance`` (cosine distance to its
+        theme's centre). Without *texts*, the fitted documents; otherwise new texts, assigned."""
+        from voc.themes._info import document_info
+
+        return document_info(self, texts)
 
     # -- Jupyter display (voc.edit renders it) ---------------------------------------------------
     def _repr_html_(self) -> str:
