@@ -124,7 +124,7 @@ class Config:
     # [insights]
     recent_months: int = 3
     min_count: int = 20
-    # [scale]  (see README "Performance")
+    # [scale]  (see docs/performance.md)
     n_jobs: int = -1
     fit_sample: int | None = 10_000
     batch_size: int = 50_000

@@ -32,7 +32,7 @@ __all__ = ["stratified_sample", "embed_batched", "transform_batched", "fit_theme
 
 log = logging.getLogger(__name__)
 
-#: Default sample size for the theme fit (``[model] fit_sample``); see README "Performance".
+#: Default sample size for the theme fit (``[scale] fit_sample``); see docs/performance.md.
 DEFAULT_FIT_SAMPLE = 10_000
 #: Documents per batch for embedding and ``transform``.
 DEFAULT_BATCH_SIZE = 50_000
