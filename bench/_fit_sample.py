@@ -4,7 +4,7 @@
 
 Tokenizes and cleans the notes once, then for each sample size runs :meth:`voc.themes.ThemeModel.fit` with that ``fit_sample``
 (fit on a stratified sample, assign the rest) and scores the assignments against the ground truth.
-The default of ``[scale] fit_sample`` comes from this measurement (README "Performance").
+The default of ``[scale] fit_sample`` comes from this measurement (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How sensitive is ``consensus-em`` to its settings? NMI, ARI and seed stability per setting.
 
 The embeddings of each seed are computed once and every setting clusters the same ones, so the
-differences come from the clustering alone. Used for the README's statement that the EM settings
+differences come from the clustering alone. Used for the statement in docs/quality.md that the EM settings
 are not fragile.
 
     python -m bench.cluster_sweep FILE --text-column text --label-column label

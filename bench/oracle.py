@@ -1,6 +1,6 @@
 """Would a better search find the labels? voc's clustering started from the gold labels themselves.
 
-voc's themes miss some of the issue's targets (README, "Theme quality"). Two
+voc's themes miss some of the issue's targets (docs/quality.md). Two
 explanations are possible, and they call for different work:
 
 - **search**: the labels are a good optimum of voc's objective, but voc's start (the consensus of

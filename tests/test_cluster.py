@@ -108,7 +108,7 @@ def test_run_max_iter_is_checked(cap):
 def test_tempered_em_escapes_where_hard_em_locks_in():
     # Six groups whose embeddings overlap heavily (noise 3): hard EM commits every document at the
     # first E-step and keeps most of the consensus' mistakes; tempered EM lets the word
-    # distributions settle first (README, "Theme quality": +0.02 NMI on both shared corpora).
+    # distributions settle first (docs/quality.md: +0.02 NMI on both shared corpora).
     hard, tempered = [], []
     for seed in range(4):
         emb, tokens, truth = _two_views(n_per=60, k=6, noise=3.0, seed=seed)

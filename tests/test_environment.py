@@ -78,7 +78,7 @@ def test_import_voc_and_help_do_not_load_heavy_modules():
 
 
 def test_bertopic_plotting_is_loaded_only_when_used():
-    # BERTopic imports plotly's figure factory and UMAP at import time (7.5 s here, README "Performance");
+    # BERTopic imports plotly's figure factory and UMAP at import time (7.5 s here, docs/performance.md);
     # voc defers that module until a BERTopic figure is asked for, and the figure functions still work.
     code = (
         "import sys\n"

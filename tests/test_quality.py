@@ -1,6 +1,6 @@
 """Quality floor on slices of the shared labeled corpora (skipped when they are absent).
 
-The floors were set from measurements of the default configuration on the same slices (README,
+The floors were set from measurements of the default configuration on the same slices (docs/quality.md):
 "Theme quality"): 1,500 rows drawn with ``DataFrame.sample(n=1500, random_state=0)``, k = number of
 labels, seed 0. A change that lowers quality below them, or below the TF-IDF + k-means baseline on
 the same tokens, fails here.

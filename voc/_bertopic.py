@@ -18,7 +18,7 @@ class _DeferredPlotting(types.ModuleType):
     BERTopic imports its plotting module at import time whenever plotly is installed (voc's theme
     browser ships plotly.js, so it is), and that pulls plotly's figure factory, UMAP and, in a
     Jupyter environment, nbformat/jsonschema: 7.5 s of import time (5.4 s of a 10,000-note
-    ``voc report``, which never draws a BERTopic figure; README, "Performance"). voc reads nothing
+    ``voc report``, which never draws a BERTopic figure; docs/performance.md). voc reads nothing
     from that module; a user who calls ``model.topic_model_.visualize_*()`` gets the real module,
     loaded on first use.
     """

@@ -139,7 +139,7 @@ class FastTagger:
 
         Parsing a batch in one go keeps MeCab's dictionary and connection matrix in the CPU cache
         instead of alternating with the caller's per-text Python work: on 250-note blocks this
-        made :class:`voc.tokenize.Tokenizer` about 5 % faster (README, "Performance").
+        made :class:`voc.tokenize.Tokenizer` about 5 % faster (docs/performance.md).
         """
         if not self.joined:
             raise ValueError("records() and records_many() need FastTagger(joined=True)")

@@ -72,7 +72,7 @@ def choose_k(
     For each candidate k on a geometric grid over :func:`k_window`, k-means is fitted on three
     random 80% subsets of (up to) 2,000 documents and the three labelings of the whole sample are
     compared; the k with the highest mean pairwise ARI wins. Silhouette, which the first version
-    used, grows with k on text embeddings and always picked the largest k (README, "Theme quality").
+    used, grows with k on text embeddings and always picked the largest k (docs/quality.md).
 
     *previous_k*, when given and inside the window, joins the candidates and is kept unless the
     winner's stability exceeds its own by more than *k_margin*.

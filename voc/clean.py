@@ -226,7 +226,7 @@ def _names_and_tokens(
     texts (several lines, a masked name, a cut, old character forms such as 髙) are tokenized from
     their final text, so the tokens equal ``tokenizer.tokenize_many(texts)`` in every case
     (``tests/test_clean.py``). Before, MeCab read every text twice: for names in the clean stage,
-    for tokens in the next (README, "Performance").
+    for tokens in the next (docs/performance.md).
     """
     from voc.tokenize import BATCH
 

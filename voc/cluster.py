@@ -1,7 +1,7 @@
 """Clustering: consensus k-means refined by a two-view mixture model (embeddings and words).
 
-k-means on the embeddings of short texts has two weaknesses measured on the corpora in README
-("Theme quality"): it depends on its seed (mean pairwise ARI between seeds 0.53 on the ASDC
+k-means on the embeddings of short texts has two weaknesses measured on the corpora of
+docs/quality.md: it depends on its seed (mean pairwise ARI between seeds 0.53 on the ASDC
 requests), and it only sees the dense embedding, so a note whose few content words name the theme
 plainly can still land with the notes it merely resembles. :class:`ConsensusEMClusterer` fixes
 each in turn:
@@ -22,10 +22,10 @@ each in turn:
    argmax. The unigram likelihood counts every word as independent evidence and makes posteriors
    far too sure of themselves; hard EM (``temperature=0``, the default up to commit 11b311e) then locks documents
    in early. Tempered EM gave +0.02 NMI and +0.03 to +0.05 ARI on the two shared labeled corpora
-   (the sample corpus: ARI +0.01, NMI unchanged; README, "Theme quality").
+   (the sample corpus: ARI +0.01, NMI unchanged; docs/quality.md).
 
 Every step is seeded: the same inputs and ``random_state`` give the same labels on the same machine
-and thread count (another thread count changes floating-point sums; README, "Determinism").
+and thread count (another thread count changes floating-point sums; docs/quality.md, "Determinism").
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         # distances block by block and took 1.5× as long (40 themes, 9,169 call notes). The runs
         # stop after run_max_iter Lloyd iterations (they took 29–66 there): a consensus needs who
         # lands with whom, not converged centroids, and the capped runs gave the same accuracy on
-        # the three labeled corpora (README, "Theme quality") for somewhat less time (a tenth of
+        # the three labeled corpora (docs/quality.md) for somewhat less time (a tenth of
         # the fit on ASDC's 20 themes; more on larger k, within the VM's drift end to end).
         X64 = X.astype(np.float64) if X.size <= _MAX_FLOAT64_COPY else None
         seeds = [int(rng.integers(2**31 - 1)) for _ in range(int(self.n_runs))]

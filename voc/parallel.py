@@ -44,7 +44,7 @@ def single_threaded_map(fn: Callable[[Any], Any], items: Sequence[Any], n_jobs: 
 
     For many small k-means fits (the theme fit's consensus and stability runs): their k-means++
     seeding is mostly single-threaded, so several one-thread fits at once use the cores better than
-    one multi-threaded fit after another (README, "Large exports"), and a call's result does not
+    one multi-threaded fit after another (docs/performance.md), and a call's result does not
     depend on *n_jobs* or the core count. OpenMP limits are per thread, so each call sets its own;
     the BLAS limit is global and set once around the pool.
     """

@@ -9,7 +9,7 @@
   at all. Where voc's themes score far below it, the clustering groups the texts by something else
   than the labels (more themes, or another clustering, may recover them); where they score close to
   it, a better clustering of the same features cannot gain much, and only a better representation
-  can (README, "Theme quality").
+  can (docs/quality.md).
 """
 
 from __future__ import annotations

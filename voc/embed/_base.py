@@ -47,7 +47,7 @@ def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
     tokens plus character 2–3-grams of the text (robust to typos and spelling variants).
     ``"chive"``: SIF-weighted average of the chiVe word vectors shipped in the ``ja-ginza`` wheel
     (``pip install --no-deps ja-ginza==5.3.0``). ``"lsa+chive"`` / ``"lsa-char+chive"``: the LSA
-    block concatenated with the chiVe block (equal weights; measured, see README).
+    block concatenated with the chiVe block (equal weights; measured, see docs/quality.md).
     ``"sentence-transformers:/path"``: a local sentence-transformers model (extra ``voc[transformers]``),
     never downloaded, with an on-disk embedding cache.
     """
@@ -70,5 +70,5 @@ def make_embedder(name: str, random_state: int | None = 42) -> Embedder:
     return ConcatEmbedder([lsa, SIFEmbedder(random_state=random_state)], weights=[1.0, _CHIVE_WEIGHT])
 
 
-#: Weight of the chiVe block next to the LSA block in the combined backends (measured, see README).
+#: Weight of the chiVe block next to the LSA block in the combined backends (measured, see docs/quality.md).
 _CHIVE_WEIGHT = 1.0

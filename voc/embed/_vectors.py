@@ -97,7 +97,7 @@ def _read_key2row(path: Path) -> dict[int, int]:
 
     The offsets are found in one pass (the encoding has variable width); the integers are then
     decoded with NumPy: 0.24 s for chiVe's 480,443 entries, where decoding each one in Python took
-    0.89 s (best of three reads on the 2-core machine of README "Performance").
+    0.89 s (best of three reads on the 2-core machine of docs/performance.md).
     """
     buf = path.read_bytes()
     head = buf[0] if buf else 0

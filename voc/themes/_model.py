@@ -47,15 +47,15 @@ class ThemeModel(BaseEstimator):
         How documents are grouped once embedded (:class:`voc.cluster.ConsensusEMClusterer`).
         ``"consensus-em"`` (default) was within 0.02 NMI/ARI of the most accurate method on every
         labeled corpus measured and the most accurate with seed stability ≥ 0.8 on both shared
-        corpora (``"em"`` alone: 0.67 on ASDC; ``"consensus"`` alone: NMI 0.05 lower; README, "Theme
-        quality"); ``"kmeans"`` is plain k-means with 10 initializations (voc 0.1).
+        corpora (``"em"`` alone: 0.67 on ASDC; ``"consensus"`` alone: NMI 0.05 lower;
+        docs/quality.md); ``"kmeans"`` is plain k-means with 10 initializations (voc 0.1).
     consensus_runs : int
         k-means runs behind the consensus (``"consensus"`` and ``"consensus-em"``), at least 2.
         60 gave slightly steadier themes across seeds (livedoor 0.96 → 0.97, ASDC 0.90 → 0.92)
-        at 1.4–1.7× the clustering time (README, "Theme quality").
+        at 1.4–1.7× the clustering time (docs/quality.md).
     reduction : {"none", "umap"}
         Reduce the embeddings with a seeded UMAP before clustering, or cluster them as they are.
-        ``"none"`` is the default: on the corpora measured so far UMAP lowered NMI (see README) and
+        ``"none"`` is the default: on the corpora measured so far UMAP lowered NMI (see docs/quality.md) and
         its JIT compilation costs ~45 s per process.
     tokenizer : Tokenizer, optional
         Defaults to ``Tokenizer()``.
@@ -73,7 +73,7 @@ class ThemeModel(BaseEstimator):
         Auto mode only: the number of themes the previous run of a scheduled series chose
         (:func:`voc.pipeline.run_report` reads it from the run history). It joins the candidates
         and is kept unless another candidate's stability beats it by more than *k_margin*, so that
-        consecutive runs do not jump between near-equally stable k (README, "Auto mode across runs").
+        consecutive runs do not jump between near-equally stable k (docs/quality.md, "Auto mode across runs").
     k_margin : float
         How much more stable (mean pairwise ARI) another k must be to replace *previous_k*.
         0.1 by default: with the seed alone, one candidate's stability varied by up to 0.12 over
