@@ -129,9 +129,8 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
 
 
 def _run_report(config: Config, history: Path | None, *, progress: bool) -> ReportResult:
-    from voc.embed import embed_corpus
-    from voc.history import previous_auto_k, record_run, stable_theme_ids
-    from voc.insights import theme_insights
+    # Each stage imports what it needs when it starts: the clean stage forks its workers, and
+    # modules imported before that (scikit-learn, DuckDB) would be in every worker's memory.
     from voc.io import read_export
     from voc.taxonomy import Taxonomy, load_taxonomy
     from voc.tokenize import Tokenizer
@@ -152,6 +151,10 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                               max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
                                               progress=progress)
         _require_rows(kept, export, rejected_clean)
+    from voc.embed import embed_corpus
+    from voc.history import previous_auto_k, record_run, stable_theme_ids
+    from voc.insights import theme_insights
+
     texts = kept["text"].tolist()
     tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
     if tokens is None:  # Dask: the workers tokenize
