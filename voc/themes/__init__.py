@@ -11,7 +11,8 @@ machine or on Dask (an executor). :meth:`ThemeModel.fit` is the one way voc fits
 
 from __future__ import annotations
 
+from voc.themes._guide import guide_embeddings
 from voc.themes._model import MIN_DOCUMENTS, ThemeModel
 from voc.themes._sample import DEFAULT_FIT_SAMPLE, content_strata, stratified_sample
 
-__all__ = ["ThemeModel", "MIN_DOCUMENTS", "DEFAULT_FIT_SAMPLE", "stratified_sample", "content_strata"]
+__all__ = ["ThemeModel", "MIN_DOCUMENTS", "DEFAULT_FIT_SAMPLE", "stratified_sample", "content_strata", "guide_embeddings"]

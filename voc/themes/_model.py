@@ -90,7 +90,7 @@ class ThemeModel(BaseEstimator):
     seed_words : list of list of str, optional
         Guided topics (BERTopic's ``seed_topic_list``): one word list per seeded theme, e.g. from
         :meth:`voc.taxonomy.Taxonomy.seed_topic_list`. Documents nearest a list's embedding are
-        nudged towards it before clustering (:func:`voc.taxonomy.guide_embeddings`) and the words'
+        nudged towards it before clustering (:func:`voc.themes.guide_embeddings`) and the words'
         c-TF-IDF weight is doubled.
 
     Attributes
@@ -321,7 +321,7 @@ class ThemeModel(BaseEstimator):
         emb = np.ascontiguousarray(embeddings[usable])
         seed_terms: list[str] | None = None
         if self.seed_words:
-            from voc.taxonomy import guide_embeddings
+            from voc.themes._guide import guide_embeddings
 
             seed_texts = [" ".join(words) for words in self.seed_words]
             seed_tokens = self.tokenizer_.tokenize_many(seed_texts)
