@@ -113,6 +113,12 @@ class SubthemeEntry:
     merge_into: int | None = None  # reported as part of this sub-theme (same theme)
     promote: bool = False  # reported as a theme of its own (theme id = this id)
     keywords: list[str] = field(default_factory=list)
+    found_in: int | None = None  # written by voc: the theme the sub-theme is found in (before a move)
+
+    @property
+    def origin(self) -> int:
+        """The theme whose texts hold this sub-theme: where a run looks for it."""
+        return int(self.found_in if self.found_in is not None else self.theme)
 
 
 @dataclass
@@ -197,7 +203,7 @@ class Taxonomy:
         ``keywords``."""
         entry = self.subtheme(subtheme_id)
         if entry is None:
-            entry = SubthemeEntry(id=int(subtheme_id), theme=int(theme_id), name=name)
+            entry = SubthemeEntry(id=int(subtheme_id), theme=int(theme_id), name=name, found_in=int(theme_id))
             self.subthemes.append(entry)
             self.subthemes.sort(key=lambda e: e.id)
         if keywords is not None:
@@ -318,7 +324,7 @@ def _parse_subtheme(raw: Any, index: int, where: str) -> SubthemeEntry:
     for key in ("id", "theme"):
         if key not in values:
             raise ConfigError(f"{what} has no {key}; add e.g. {key} = 1")
-    for key in ("id", "theme", "merge_into"):
+    for key in ("id", "theme", "merge_into", "found_in"):
         if key in values and (isinstance(values[key], bool) or not isinstance(values[key], int)):
             raise ConfigError(f"{what}: {key} must be an integer, got {values[key]!r}")
     for key in ("name", "notes"):
@@ -441,6 +447,8 @@ def dumps_taxonomy(tax: Taxonomy) -> str:
             lines.append(f"merge_into = {int(sub.merge_into)}  # このサブテーマを統合する先のID (同じテーマ内)")
         lines.append(f"promote = {'true' if sub.promote else 'false'}  # true: テーマに昇格")
         lines.append(f"keywords = {_toml_list(sub.keywords)}  # {_COMMENTS['keywords']}")
+        if sub.found_in is not None:
+            lines.append(f"found_in = {int(sub.found_in)}  # voc が記録: 見つかったテーマ (移動前)")
     return "\n".join(lines) + "\n"
 
 
