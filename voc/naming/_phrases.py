@@ -204,7 +204,7 @@ class PhraseNamer(Namer):
             names[g] = ([row[1]], [row[2]])
         if self.max_phrases == 2:
             for g in sorted(first):
-                _, p1, c1, h1 = first[g]
+                s1, p1, c1, h1 = first[g]
                 if c1 >= 0.5:
                     continue
                 k1 = keys.get(p1, p1)
@@ -213,6 +213,8 @@ class PhraseNamer(Namer):
                         continue
                     if keys.get(p, p) == k1:  # 子ども / 子供: one word twice
                         continue
+                    if score < 0.5 * s1:
+                        break  # ranked: nothing further is good enough either
                     gain = float((holds & ~h1).mean())
                     if gain >= max(0.1, 0.3 * c1):
                         names[g][0].append(p)
