@@ -1,5 +1,5 @@
-"""Write a report folder: ``index.html``, ``summary.md``, ``themes.csv``, ``assignments.csv``,
-``rejected.csv`` and ``run.json``.
+"""Write a report folder: ``index.html`` (and the rest of the site), ``summary.md``, ``themes.csv``,
+``subthemes.csv``, ``themes.xlsx``, ``assignments.csv``, ``rejected.csv`` and ``run.json``.
 
 Crash safety. Every file is written into a temporary folder beside the target, flushed to disk, and
 the folder is renamed to its run-date name; only then is the ``latest`` link switched to it (one
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from voc.errors import VocError
 from voc.report.html import render_html
 from voc.report.markdown import render_markdown
-from voc.report.model import ReportModel
+from voc.report.model import SUBTHEME_COLUMNS, ReportModel
 from voc.report.record import OutputInfo, RunRecord
 
 if TYPE_CHECKING:
@@ -43,7 +43,16 @@ __all__ = ["write_report", "run_folder_name", "REPORT_FILES"]
 
 log = logging.getLogger(__name__)
 
-REPORT_FILES = ("index.html", "summary.md", "themes.csv", "themes.xlsx", "assignments.csv", "rejected.csv", "run.json")
+REPORT_FILES = (
+    "index.html",
+    "summary.md",
+    "themes.csv",
+    "subthemes.csv",
+    "themes.xlsx",
+    "assignments.csv",
+    "rejected.csv",
+    "run.json",
+)
 
 _FIXES = {
     errno.ENOSPC: "the disk is full; free space or write the report elsewhere with --out",
@@ -124,6 +133,7 @@ def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame
     files["summary.md"] = render_markdown(model)
     themes = pd.DataFrame(model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"])
     files["themes.csv"] = _csv(themes)
+    files["subthemes.csv"] = _csv(pd.DataFrame(model.subtheme_records(), columns=list(SUBTHEME_COLUMNS)))
     files["assignments.csv"] = _csv(assignments)
     files["rejected.csv"] = _csv(rejected)
     files["run.json"] = run.to_json()
@@ -192,7 +202,9 @@ def write_report(
         The path at which the latest report is read (``reports/latest``). It becomes a symbolic
         link to the run folder ``<run-date>`` beside it (see the module docstring).
     assignments, rejected
-        Written as CSV as they are (UTF-8, ``\\n`` line ends).
+        Written as CSV as they are (UTF-8, ``\\n`` line ends). *assignments* may hold
+        ``subtheme_id`` (``-1``: none) and ``subtheme_label`` (empty: none); they are written too,
+        in ``assignments.csv`` and in the workbook's 割り当て sheet.
     run
         Written as ``run.json``; its ``output`` is set to the run folder's name.
     stamp
