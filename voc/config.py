@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from voc.errors import ConfigError
-from voc.types import Clustering, NThemes, PiiKind, Reduction, parse_n_themes
+from voc.types import Clustering, Naming, NThemes, PiiKind, Reduction, parse_n_themes
 
 __all__ = [
     "Config", "InputConfig", "ModelConfig", "CleanConfig", "OutputConfig", "HistoryConfig", "TaxonomyConfig",
@@ -79,6 +79,9 @@ class ModelConfig:
     auto_k_margin: float = _opt(0.1, "Auto mode with history: keep the last run's k unless another is this much "
                                 "more stable.", minimum=0)
     reduction: Reduction = _opt("none", "Reduce the embeddings with UMAP before clustering.")
+    naming: Naming = _opt("phrases", "Name themes and sub-themes by phrases customers wrote (食べ放題, "
+                          "初期費用が高い), or by their top keywords joined.")
+    subthemes: bool = _opt(True, "Split each theme into sub-themes where its texts hold distinct, stable groups.")
 
 
 @dataclass

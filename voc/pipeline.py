@@ -1,6 +1,7 @@
 """The orchestrator: the only module that knows the order of the stages.
 
-read → clean → tokenize → embed → themes → match → label → insights → render → history
+read → clean → tokenize → embed → themes → match → label (names) → subthemes → label → insights → render
+→ history
 
 Each stage is a function of its own module that takes and returns plain data (docs/architecture.md).
 ``match`` comes before ``label``: a theme's name and keywords are those of its stable id, after the
@@ -176,7 +177,14 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                   text_columns=cin.text_columns, threshold=config.history.match_threshold)
     labels = stable.reported  # stable ids, after taxonomy merges
     with timer.stage("label"):
-        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config)
+        phrases = _theme_names(texts, labels, cm.naming, cm.seed)
+    subs = None
+    if cm.subthemes:
+        with timer.stage("subthemes"):
+            subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config)
+            labels = subs.ids.themes  # the taxonomy may move a sub-theme to another theme, or promote it
+    with timer.stage("label"):
+        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config, phrases, subs)
     with timer.stage("insights"):
         extra = theme_insights(
             rows, kept, in_window, labels, date_column=cin.date_column, outcome_column=cin.outcome_column,
@@ -184,15 +192,27 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
             previous=stable.previous, previous_n_kept=stable.previous_n_kept,
         )
+        sub_rows = [s for r in rows for s in r.subthemes]
+        if sub_rows:
+            theme_insights(
+                sub_rows, kept, in_window, subs.ids.subthemes, date_column=cin.date_column,
+                outcome_column=cin.outcome_column, segment_columns=cin.segment_columns,
+                min_count=config.insights.min_count, key="subtheme_id",
+            )
     with timer.stage("render"):
         names = {r.theme_id: r.label for r in rows}
         assignments, rejected = _output_tables(kept, labels, names, export, [rejected_window, rejected_clean], config)
+        if subs is not None:
+            sub_names = {s.subtheme_id: s.label for s in sub_rows}
+            assignments["subtheme_id"] = subs.ids.subthemes
+            assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in subs.ids.subthemes]
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
         report_model = _report_model(config, rows, record, extra, stable)
         out = _write(config, report_model, assignments, rejected, record)
     with timer.stage("history"):
         record_run(stable, record, names, assignments, written, history=history, id_column=cin.id_column,
-                   taxonomy_path=config.taxonomy.path, update_taxonomy=config.taxonomy.update)
+                   taxonomy_path=config.taxonomy.path, update_taxonomy=config.taxonomy.update,
+                   subthemes=subs.history_table(sub_rows, written) if subs is not None else None)
     record.timings_s = timer.timings
     # run.json was written during the render stage: complete its timings with that stage and the
     # history's (replaced atomically, so a reader never sees half a file)
@@ -215,31 +235,74 @@ def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame)
         )
 
 
+def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int) -> dict[int, Any]:
+    """The naming step: ``{theme id: voc.naming.ThemeName}`` (phrases customers wrote), or ``{}``
+    when themes are named by their keywords (``[model] naming = "keywords"``)."""
+    if naming != "phrases":
+        return {}
+    from voc.naming import PhraseNamer
+
+    return PhraseNamer(random_state=seed).name(texts, labels)
+
+
+def _find_subthemes(
+    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, phrases: dict[int, Any],
+    stable: StableIds, taxonomy: Any, model: ThemeModel, config: Config,
+) -> Any:
+    """The sub-theme stage: split each reported theme (:func:`voc.subthemes.find_subthemes`), then
+    give the sub-themes stable ids and apply the taxonomy's sub-theme edits
+    (:func:`voc.history.stable_subtheme_ids`)."""
+    import numpy as np
+
+    from voc._subtheme_rows import SubthemeResult
+    from voc.history import stable_subtheme_ids
+    from voc.subthemes import find_subthemes, subtheme_keywords
+
+    found = find_subthemes(texts, tokens, embeddings, labels, theme_names={t: n.phrases for t, n in phrases.items()},
+                           random_state=config.model.seed, n_jobs=config.scale.n_jobs)
+    keywords: dict[tuple[int, int], list[str]] = {}
+    for theme_id in sorted({int(t) for t in found.table["theme_id"]}):
+        idx = np.flatnonzero(labels == theme_id)
+        for local, words in subtheme_keywords([tokens[i] for i in idx], found.assignments[idx], 10).items():
+            keywords[(theme_id, int(local))] = words
+    ids = stable_subtheme_ids(labels, found.assignments, tokens, keywords, taxonomy,
+                              previous=stable.previous_subthemes, next_id=stable.next_id,
+                              threshold=config.history.match_threshold)
+    return SubthemeResult(found=found, ids=ids, keywords=keywords, naming=config.model.naming)
+
+
 def _label(
     texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, kept: pd.DataFrame,
-    stable: StableIds, model: ThemeModel, config: Config,
+    stable: StableIds, model: ThemeModel, config: Config, phrases: dict[int, Any], subs: Any,
 ) -> tuple[list[ThemeRow], dict[str, str]]:
     """The label stage: the table of themes (:func:`voc.label.theme_table`) as report rows, with
-    their quotes in context; and the keywords' written spellings (for the history)."""
+    their sub-themes and quotes in context; and the keywords' written spellings (for the history).
+    A theme's name is the taxonomy's, else its phrases (:mod:`voc.naming`), else its keywords."""
     from voc.label import quote_records, theme_table, written_keywords
     from voc.report import ThemeRow
 
+    keywords = dict(stable.keywords)
+    if subs is not None:
+        keywords.update(subs.promoted_keywords())
     # keywords as the notes spell them (タダ, not UniDic's 只): the reported themes' and, for the
-    # history, those of each fitted theme before taxonomy merges
-    keyword_lists = [*stable.keywords.values(), *stable.themes["keywords"]]
+    # history, those of each fitted theme before taxonomy merges, and the sub-themes'
+    keyword_lists = [*keywords.values(), *stable.themes["keywords"], *(subs.keywords.values() if subs else [])]
     written = written_keywords(dict(enumerate(keyword_lists)), texts, tokens, model.tokenizer_)
-    names = {t: stable.label(t, "") for t in stable.keywords}
-    table = theme_table(texts, tokens, embeddings, labels, stable.keywords, model.tokenizer_, names=names,
-                        written=written)
+    names = {t: stable.label(t, phrases[t].label if t in phrases else "") for t in keywords}
+    if subs is not None:
+        names.update({t: stable.label(t, name) for t, name in subs.promoted_names().items()})
+    table = theme_table(texts, tokens, embeddings, labels, keywords, model.tokenizer_, names=names, written=written)
     cin = config.input
     quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), date_column=cin.date_column,
                            outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
     rows = [
         ThemeRow(theme_id=t.theme_id, label=t.label, size=t.size, share=t.share, keywords=t.keywords,
-                 quotes=t.quotes, status=stable.status.get(t.theme_id, ""),
+                 quotes=t.quotes, status=stable.status.get(t.theme_id, subs.status_of(t.theme_id) if subs else ""),
                  marketing=stable.taxonomy.marketing(t.theme_id), quote_records=quotes[t.theme_id])
         for t in table.itertuples(index=False)
     ]
+    if subs is not None:
+        subs.attach(rows, kept, embeddings, written, stable.taxonomy, config)
     return rows, written
 
 

@@ -11,12 +11,14 @@ from typing import Any, Literal, get_args
 
 from voc.errors import ConfigError
 
-__all__ = ["Clustering", "Reduction", "NThemes", "PiiKind", "choices", "one_of", "parse_n_themes"]
+__all__ = ["Clustering", "Reduction", "Naming", "NThemes", "PiiKind", "choices", "one_of", "parse_n_themes"]
 
 #: How documents are grouped once embedded (:class:`voc.cluster.ConsensusEMClusterer`).
 Clustering = Literal["consensus-em", "consensus", "em", "kmeans"]
 #: Reduce the embeddings with a seeded UMAP before clustering, or not.
 Reduction = Literal["none", "umap"]
+#: How themes and sub-themes are named: phrases customers wrote, or the top keywords joined.
+Naming = Literal["phrases", "keywords"]
 #: A number of themes (≥ 2) or ``"auto"``.
 NThemes = int | Literal["auto"]
 #: Kinds of personal data the clean stage can mask.

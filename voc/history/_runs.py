@@ -51,6 +51,8 @@ class StableIds:
     previous: pd.DataFrame | None = None  # previous run's themes (pre-merge), or None
     previous_n_kept: int = 0
     match_scores: dict[int, float] = field(default_factory=dict)
+    previous_subthemes: pd.DataFrame | None = None  # previous run's sub-themes (RunStore.subthemes), or None
+    next_id: int = 1  # the first id a new sub-theme may get: above every id used, this run's themes' too
 
     def label(self, theme_id: int, default: str) -> str:
         """The taxonomy name of *theme_id*, else *default* (the automatic label)."""
@@ -128,7 +130,7 @@ def stable_theme_ids(
 
     sig = theme_signatures(labels, tokens, keywords)
     sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    previous, prev_id, prev_kept, max_id = None, "", 0, 0
+    previous, prev_id, prev_kept, max_id, previous_sub = None, "", 0, 0, None
     if history is not None:
         from voc.history.store import RunStore
 
@@ -138,6 +140,7 @@ def stable_theme_ids(
             if last is not None:
                 prev_id, prev_kept = str(last["run_id"]), int(last["n_kept"] or 0)
                 previous = store.themes(prev_id)
+                previous_sub = store.subthemes(prev_id)
     next_id = max([max_id, *taxonomy.ids(), 0]) + 1
     mapping, _ = match_themes(
         sig, previous, next_id=next_id, threshold=threshold, taxonomy=taxonomy
@@ -169,6 +172,8 @@ def stable_theme_ids(
         previous=previous,
         previous_n_kept=prev_kept,
         match_scores={int(t): float(s) for t, s in zip(themes["theme_id"], themes["score"], strict=True)},
+        previous_subthemes=previous_sub,
+        next_id=max([next_id, *(int(t) + 1 for t in themes["theme_id"])]),
     )
 
 
@@ -183,12 +188,16 @@ def record_run(
     id_column: str | None = None,
     taxonomy_path: str | None = None,
     update_taxonomy: bool = True,
+    subthemes: pd.DataFrame | None = None,
 ) -> None:
     """Add this run to the *history* file (``None``: none) and bring the taxonomy file at
     *taxonomy_path* up to date when *update_taxonomy* (after a good report).
 
     *run* is the record ``run.json`` was written from; *labels* the reported themes' names;
-    *assignments* needs ``row`` and ``theme_id`` (reported ids) and *id_column* when given. *written* maps keyword tokens to how the notes spell them
+    *assignments* needs ``row`` and ``theme_id`` (reported ids), *id_column* when given and
+    ``subtheme_id`` when there are sub-themes; *subthemes* holds one row per sub-theme found
+    (``subtheme_id``, ``theme_id`` the theme it was found in, ``reported_as``, ``reported_theme``,
+    ``label``, ``size``, ``share``, ``status``, the signature columns and ``written_keywords``). *written* maps keyword tokens to how the notes spell them
     (:func:`voc.label.written_keywords`), stored beside the tokens for ``voc history --run``.
     """
     import pandas as pd
@@ -205,6 +214,8 @@ def record_run(
         from voc.history.store import RunStore
 
         asg = pd.DataFrame({"row": assignments["row"], "theme_id": assignments["theme_id"]})
+        if "subtheme_id" in assignments:
+            asg["subtheme_id"] = assignments["subtheme_id"]
         if id_column and id_column in assignments:
             asg["record_id"] = assignments[id_column].astype(str)
         record = {
@@ -225,7 +236,7 @@ def record_run(
             "auto_k": run.themes.auto_k.chosen if run.themes.auto_k else None,
         }
         with RunStore(history) as store:
-            store.record_run(record, th, asg)
+            store.record_run(record, th, asg, subthemes)
     if taxonomy_path and update_taxonomy:
         tax = stable.taxonomy
         for t in th.itertuples(index=False):
@@ -234,4 +245,9 @@ def record_run(
             if is_new:
                 entry.name = t.label
                 entry.status = STATUS_NEW
+        for sub in (subthemes.itertuples(index=False) if subthemes is not None else ()):
+            is_new = tax.subtheme(int(sub.subtheme_id)) is None
+            entry = tax.ensure_subtheme(int(sub.subtheme_id), int(sub.theme_id), keywords=list(sub.keywords)[:10])
+            if is_new:
+                entry.name = str(sub.label)
         save_taxonomy(tax, taxonomy_path)

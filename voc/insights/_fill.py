@@ -42,6 +42,7 @@ def theme_insights(
     min_count: int = 20,
     previous: pd.DataFrame | None = None,
     previous_n_kept: int = 0,
+    key: str = "theme_id",
 ) -> dict[str, Any]:
     """Fill the insight fields of *rows* in place; returns ``months`` and ``changes`` for the report.
 
@@ -51,10 +52,11 @@ def theme_insights(
     insight needs its column: *date_column* (``trend``, ``emerging``, ``months``), *outcome_column*
     (``winloss``), *segment_columns* (``segments``), *competitor_column* (``competitors``).
     *previous* is the previous run's themes (``reported_as``, ``size``, ``label``) for ``changes``.
-    NaN in ``winloss`` / ``segments`` dicts becomes ``None``.
+    NaN in ``winloss`` / ``segments`` dicts becomes ``None``. *key* is the rows' id attribute
+    (``subtheme_id`` for :class:`~voc.report.model.SubthemeRow`, with *reported* their sub-theme ids).
     """
     docs = kept.assign(theme_id=reported)
-    by_id = {r.theme_id: r for r in rows}
+    by_id = {getattr(r, key): r for r in rows}
     out: dict[str, Any] = {"months": [], "changes": {}}
     if date_column:
         trend = insights.monthly_trend(docs, date_column)
@@ -64,7 +66,7 @@ def theme_insights(
                 by_id[int(tid)].trend = [(m, int(c), float(s)) for m, c, s in zip(part["month"], part["count"], part["share"], strict=True)]
         em = insights.emerging_themes(docs, date_column, recent_months=recent_months)
         for tid, flag in zip(em["theme_id"], em["emerging"], strict=True):
-            if int(tid) in by_id:
+            if int(tid) in by_id and hasattr(by_id[int(tid)], "emerging"):
                 by_id[int(tid)].emerging = bool(flag)
     if outcome_column:
         theme_of_row = dict(zip(kept["row"], reported, strict=True))
