@@ -238,3 +238,33 @@ def test_class_keywords_name_compounds_whole():
     kw = class_keywords(tokens, labels, top_n=5)[0]
     assert "サクセスナビ" in kw and "価格" in kw
     assert "ナビ" not in kw and "サクセス" not in kw
+
+
+def test_subthemes_in_the_editor_rename_merge_move_promote_and_save(editor, tmp_path):
+    """editor.subthemes finds the sub-themes as voc report does, records them in the taxonomy, and
+    its edits show in its table at once and in the saved file for the next run."""
+    from voc.taxonomy import load_taxonomy
+
+    table = editor.subthemes.table()
+    assert list(table.columns) == ["theme_id", "subtheme_id", "label", "size", "share", "keywords", "promoted"]
+    if len(table) < 2 or table["theme_id"].value_counts().max() < 2:
+        pytest.skip("the 400-text fixture split no theme in two: nothing to merge")  # pragma: no cover
+    theme = int(table["theme_id"].value_counts().index[0])
+    a, b = table[table["theme_id"] == theme]["subtheme_id"].tolist()[:2]
+    assert set(table["subtheme_id"]).isdisjoint(editor.keywords)  # one id space
+    assert (editor.subthemes.assignments() >= 0).sum() == table["size"].sum()
+    editor.subthemes.rename(a, "初期費用が高い").merge(b, into=a)
+    after = editor.subthemes.table().set_index("subtheme_id")
+    assert after.loc[a, "label"] == "初期費用が高い" and b not in after.index
+    assert after.loc[a, "size"] == int(table.set_index("subtheme_id").loc[[a, b], "size"].sum())
+    other = next(t for t in editor.keywords if t != theme)
+    editor.subthemes.move(a, other)
+    assert editor.subthemes.table().set_index("subtheme_id").loc[a, "theme_id"] == other
+    editor.subthemes.promote(a)
+    promoted = editor.subthemes.table().set_index("subtheme_id").loc[a]
+    assert promoted["promoted"] and promoted["theme_id"] == a
+    path = editor.save(tmp_path / "taxonomy.toml")
+    saved = load_taxonomy(path)
+    assert saved.subtheme(a).promote and saved.subtheme(b).merge_into == a and saved.get(a).name == "初期費用が高い"
+    with pytest.raises(ConfigError, match="no theme 999"):
+        editor.subthemes.move(a, 999)

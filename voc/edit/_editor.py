@@ -250,6 +250,26 @@ class ThemeEditor:
             self.__dict__["_written_cache"] = cached
         return cached[1]
 
+    def _written_words(self, words: Sequence[str]) -> list[str]:
+        """Any keyword tokens as the texts spell them."""
+        from voc.label import written_keywords
+
+        spell = self._written()
+        missing = [w for w in words if w not in spell]
+        if missing:
+            spell = {**spell, **written_keywords({0: missing}, self.texts, self.tokens, self.model.tokenizer_)}
+        return [spell.get(w, w) for w in words]
+
+    @property
+    def subthemes(self) -> Any:
+        """The sub-themes of the current themes: :class:`voc.edit.SubthemeEditor` (table, rename,
+        merge, move, promote)."""
+        from voc.edit._subthemes import SubthemeEditor
+
+        if "_subthemes" not in self.__dict__:
+            self.__dict__["_subthemes"] = SubthemeEditor(self)
+        return self.__dict__["_subthemes"]
+
     def written(self, theme_id: int) -> list[str]:
         """The theme's keywords as its texts spell them (タダ for the token 只; shown everywhere the
         editor shows keywords, :func:`voc.label.written_keywords`)."""
