@@ -134,3 +134,16 @@ def test_subtheme_sheet_mirrors_subthemes_csv_and_assignments_carry_subthemes():
 def test_workbook_without_subthemes_has_no_subtheme_sheet():
     wb = load_workbook(io.BytesIO(render_excel(hand_model(), _subtheme_assignments().iloc[:, :4])))
     assert tuple(wb.sheetnames) == SHEETS
+
+
+def test_join_themes_carries_subthemes_and_fills_rows_without_one():
+    from voc.report.model import join_themes
+
+    records = pd.DataFrame({"row": [31, 35, 60, 70, 99], "deal_id": ["D31", "D35", "D60", "D70", "D99"]})
+    rejected = pd.DataFrame({"row": [99], "reason": ["empty_text"]})
+    out = join_themes(records, _subtheme_assignments(), rejected)
+    assert out["subtheme_id"].tolist() == [101, 103, -1, -1, -1] and out["subtheme_id"].dtype.kind == "i"
+    assert out["subtheme_label"].tolist() == ["初期費用が高い", "ユーザー単価", "", "", ""]
+    assert out["status"].tolist() == ["analysed"] * 4 + ["empty_text"]
+    without = join_themes(records, _subtheme_assignments().iloc[:, :4], rejected)
+    assert "subtheme_id" not in without and "subtheme_label" not in without
