@@ -58,7 +58,7 @@ def two_runs(tmp_path_factory):
 
 def test_report_writes_every_file(two_runs):
     out = two_runs[0]
-    for name in ("index.html", "summary.md", "themes.csv", "assignments.csv", "rejected.csv", "run.json"):
+    for name in ("index.html", "summary.md", "themes.csv", "subthemes.csv", "assignments.csv", "rejected.csv", "run.json"):
         assert (out / name).is_file(), name
     themes = pd.read_csv(out / "themes.csv")
     assert list(themes.columns[:6]) == ["theme_id", "label", "size", "share", "keywords", "quotes"]
@@ -71,7 +71,7 @@ def test_every_row_is_assigned_or_rejected_with_a_reason(two_runs):
     n_rows = len(pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False))
     assign = pd.read_csv(out / "assignments.csv", dtype={"deal_id": str})
     rejected = pd.read_csv(out / "rejected.csv", dtype=str, keep_default_na=False)
-    assert list(assign.columns) == ["row", "deal_id", "theme_id", "theme_label"]
+    assert list(assign.columns) == ["row", "deal_id", "theme_id", "theme_label", "subtheme_id", "subtheme_label"]
     rows = sorted(assign["row"].tolist() + rejected["row"].astype(int).tolist())
     assert rows == list(range(n_rows))
     assert (rejected["reason"] != "").all()
