@@ -113,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--voc-option", action="append", default=[], metavar="KEY=VALUE",
                    help="a [model] setting of voc's config for every voc run, e.g. n_themes=60 or "
                    "clustering=kmeans (repeatable; default: voc's defaults with themes = auto)")
+    p.add_argument("--baseline-src", type=Path, metavar="DIR",
+                   help="also run the voc of this source tree (e.g. a `git worktree` of an earlier commit) "
+                   "right after each voc run, same export and seed: a before/after table, same run")
     a = p.parse_args(argv)
+    if a.baseline_src is not None and not (a.baseline_src / "voc" / "__init__.py").is_file():
+        p.error(f"--baseline-src {a.baseline_src}: no voc/__init__.py there (give the root of a voc checkout)")
     try:
         voc_options = _options(a.voc_option)
     except ValueError as exc:
@@ -141,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         "errors": [],
         "e2e": [],
         "naive": [],
+        "baseline": [],
+        "baseline_src": str(a.baseline_src) if a.baseline_src else "",
     }
 
     def say(msg: str) -> None:
@@ -181,6 +188,18 @@ def main(argv: list[str] | None = None) -> int:
                 res["e2e" if kind == "voc" else "naive"].append({"size": size, "run": rep + 1, **r})
                 say(f"{kind}: {size:,} notes in {r['wall_s']:.1f}s, {r['peak_rss_mb']:.0f} MB, "
                     f"NMI {r.get('nmi', float('nan')):.3f}")
+                if kind == "voc" and a.baseline_src is not None:
+                    say(f"baseline ({a.baseline_src}): {size:,} notes")
+                    try:
+                        b = _e2e.run_voc(export, truth, a.out / "runs" / f"baseline_{size}",
+                                         extra={**voc_options, "seed": model_seed}, timeout=limit, env=env,
+                                         src=a.baseline_src)
+                    except (RuntimeError, _e2e.TimedOut) as exc:
+                        res["errors"].append(f"baseline: {str(exc).splitlines()[0]}")
+                        say(str(exc))
+                    else:
+                        res["baseline"].append({"size": size, "run": rep + 1, "seed": model_seed, **b})
+                        say(f"baseline: {size:,} notes in {b['wall_s']:.1f}s, {b['peak_rss_mb']:.0f} MB")
                 _write(res, a.out, stamp)
     md = _write(res, a.out, stamp)
     print(md)

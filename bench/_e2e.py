@@ -4,7 +4,9 @@ wall time, peak RSS and NMI against the generator's ground truth."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -72,8 +74,11 @@ def _find_run_json(out_dir: Path) -> Path:
 
 
 def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None = None,
-            timeout: float | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run ``python -m voc report`` on *export*; returns timings, memory and NMI."""
+            timeout: float | None = None, env: dict[str, str] | None = None,
+            src: Path | None = None) -> dict[str, Any]:
+    """Run ``python -m voc report`` on *export*; returns timings, memory, NMI and the checksum of
+    ``assignments.csv``. *src*: run the voc of this source tree (``PYTHONPATH``, the child started
+    outside the current checkout) instead of the installed one."""
     work.mkdir(parents=True, exist_ok=True)
     out_dir = work / "report"
     # absolute(), not resolve(): after the first run out_dir is a link to its run folder, and a
@@ -84,7 +89,11 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     # keeps the previous run's number of themes (voc.autok), and repeats would not be independent.
     for stale in work.glob("history.duckdb*"):
         stale.unlink()
-    r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env)
+    cwd = None
+    if src is not None:
+        env = {**(env if env is not None else os.environ), "PYTHONPATH": str(Path(src).resolve())}
+        cwd = work  # not the checkout: `python -m` puts the working directory first on sys.path
+    r = run([sys.executable, "-m", "voc", "-q", "report", "--config", str(cfg)], timeout=timeout, env=env, cwd=cwd)
     if r.timed_out:
         raise TimedOut(f"voc report on {export.name}", r.wall_s, r.peak_rss_mb)
     if r.returncode != 0:
@@ -96,6 +105,7 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
         for row in csv.DictReader(fh):
             pred[int(row["row"])] = int(row["theme_id"])
     score, n_scored = nmi(pred, truth_labels(truth))
+    digest = hashlib.sha256((run_json.parent / "assignments.csv").read_bytes()).hexdigest()
     return {
         "wall_s": r.wall_s,
         "peak_rss_mb": r.peak_rss_mb,
@@ -105,6 +115,7 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
         "stages": info.get("timings_s", {}),
         "nmi": score,
         "nmi_rows": n_scored,
+        "assignments_sha256": digest,
     }
 
 

@@ -2,7 +2,7 @@
 
     python -m bench._fit_sample --size 100000 --samples 5000,10000,20000,30000
 
-Tokenizes and cleans the notes once, then for each sample size runs :func:`voc.scale.fit_themes_on_sample`
+Tokenizes and cleans the notes once, then for each sample size runs :meth:`voc.themes.ThemeModel.fit` with that ``fit_sample``
 (fit on a stratified sample, assign the rest) and scores the assignments against the ground truth.
 The default of ``[scale] fit_sample`` comes from this measurement (docs/performance.md).
 """
@@ -30,10 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     import pandas as pd
 
     from bench import _data, _e2e
-    from voc.config import Config
-    from voc.parallel import clean_parallel, tokenize_parallel
-    from voc.pipeline import _Timer
-    from voc.scale import fit_themes_on_sample
+    from voc.config import Config, ModelConfig, ScaleConfig
+    from voc.parallel import LocalExecutor, clean_parallel, tokenize_parallel
+    from voc.pipeline import theme_model
     from voc.tokenize import Tokenizer
 
     export, truth = _data.export(a.size, a.seed, a.out / "data")
@@ -48,14 +47,13 @@ def main(argv: list[str] | None = None) -> None:
     rows = kept["row"].tolist()
     results = []
     for s in [int(x) for x in a.samples.split(",")]:
-        config = Config(fit_sample=s, seed=42)
-        t = _Timer()
+        config = Config(model=ModelConfig(seed=42), scale=ScaleConfig(fit_sample=s))
         t0 = time.perf_counter()
-        model, _, _ = fit_themes_on_sample(texts, tokens, config, timer=t)
+        model = theme_model(config).fit(texts, tokens=tokens, executor=LocalExecutor(-1))
         wall = time.perf_counter() - t0
         score, n = _e2e.nmi({r: int(lab) for r, lab in zip(rows, model.labels_, strict=True)}, gold)
         results.append({"fit_sample": s, "seconds": wall, "nmi": score, "n_themes": model.n_themes_,
-                        "stages": t.timings})
+                        "stages": model.timings_})
         print(json.dumps(results[-1]), file=sys.stderr)
     print("| fit_sample | seconds (embed+sample+fit+assign) | themes | NMI |\n|---:|---:|---:|---:|")
     for r in results:

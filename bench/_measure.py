@@ -11,6 +11,7 @@ import os
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -22,13 +23,14 @@ class Run:
     timed_out: bool = False
 
 
-def run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None) -> Run:
+def run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None,
+        cwd: str | Path | None = None) -> Run:
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil is in requirements-dev.lock
         psutil = None
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True, cwd=cwd)
     peak = 0
     err_chunks: list[str] = []
     import threading

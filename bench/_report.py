@@ -6,8 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-STAGE_ORDER = ["read", "clean", "tokenize", "embed", "sample", "themes.reduce", "themes.cluster", "themes", "assign",
-               "match", "label", "insights", "render", "history"]
+STAGE_ORDER = ["read", "clean", "tokenize", "embed", "themes.sample", "themes.reduce", "themes.cluster",
+               "themes.assign", "themes", "match", "label", "insights", "render", "history"]
 
 
 def _rest(r: dict) -> float | None:
@@ -177,9 +177,41 @@ def markdown(res: dict[str, Any]) -> str:
                 f"{_ok(bool(v) and _mean(v, 'nmi') >= _mean(done, 'nmi'))} |"
             )
         out.append("")
+    out += _before_after(res)
     for err in res.get("errors", []):
         out.append(f"- error: {err}")
     return "\n".join(out) + "\n"
+
+
+def _before_after(res: dict[str, Any]) -> list[str]:
+    """``--baseline-src``: each voc run against the baseline tree's run of the same export and seed,
+    run right after it; the ratio of the means and whether the assignments are byte-identical."""
+    base = res.get("baseline", [])
+    if not base:
+        return []
+    out = [
+        f"## Before and after (baseline: `{res.get('baseline_src', '')}`, run after each voc run)",
+        "",
+        "| notes | voc wall s | baseline wall s | voc / baseline (means) | voc peak RSS GB | baseline peak RSS GB "
+        "| same assignments.csv |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    now = _by_size(res.get("e2e", []))
+    for size, b_runs in _by_size(base).items():
+        v = [r for r in now.get(size, []) if not r.get("timed_out")]
+        b = [r for r in b_runs if not r.get("timed_out")]
+        if not v or not b:
+            continue
+        pairs = {(r["run"]): r for r in v}
+        same = all(pairs.get(r["run"], {}).get("assignments_sha256") == r.get("assignments_sha256") for r in b)
+        ratio = _mean(v, "wall_s") / _mean(b, "wall_s")
+        out.append(
+            f"| {size:,} | {_spread(v, 'wall_s', 1)} | {_spread(b, 'wall_s', 1)} | **{ratio:.2f}** | "
+            f"{max(r['peak_rss_mb'] for r in v) / 1024:.2f} | {max(r['peak_rss_mb'] for r in b) / 1024:.2f} | "
+            f"{'yes' if same else 'no'} |"
+        )
+    out.append("")
+    return out
 
 
 def plot(res: dict[str, Any], path: Path) -> Path | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from voc.report.model import Quote, ReportModel, ThemeRow
+from voc.report.model import Quote, ReportModel, SubthemeRow, ThemeRow
 
 MONTHS = ["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08"]
 
@@ -144,3 +144,86 @@ def hand_model() -> ReportModel:
         run_id="2026-09-01T060000Z",
         previous_run_id="2026-08-01T060000Z",
     )
+
+
+def subtheme_model() -> ReportModel:
+    """:func:`hand_model` with theme 1 split into three sub-themes (themes 7 and 12 are not split).
+
+    101 has every insight field and six quote records (three shown open, three folded), 102 is new
+    this run with too few deals for a win-rate effect, 103 has plain quotes only (one with a line
+    break and a ``|``).
+    """
+    model = hand_model()
+    price = model.themes[0]
+    price.subthemes = [
+        SubthemeRow(
+            subtheme_id=101,
+            label="初期費用が高い",
+            size=180,
+            share=180 / 420,
+            keywords=["初期費用", "高い", "導入"],
+            quotes=["初期費用が高すぎる。", "導入費用の見積もりが予算を超えた。"],
+            trend=[
+                ("2026-03", 20, 0.2),
+                ("2026-04", 25, 0.24),
+                ("2026-05", 30, 0.27),
+                ("2026-06", 30, 0.3),
+                ("2026-07", 35, 0.33),
+                ("2026-08", 40, 0.38),
+            ],
+            winloss=_winloss(30, 120, 0.2, 0.47, 0.003),
+            segments=[
+                {
+                    "column": "industry",
+                    "value": "製造業",
+                    "n": 200,
+                    "count": 70,
+                    "share": 0.35,
+                    "share_overall": 0.18,
+                    "lift": 1.94,
+                    "p_value": 0.001,
+                    "q_value": 0.004,
+                    "significant": True,
+                },
+                {
+                    "column": "region",
+                    "value": "関西",
+                    "n": 100,
+                    "count": 20,
+                    "share": 0.2,
+                    "share_overall": 0.18,
+                    "lift": 1.11,
+                    "p_value": 0.4,
+                    "q_value": 0.7,
+                    "significant": False,
+                },
+            ],
+            quote_records=[
+                Quote("初期費用が高すぎる。", 31, "2026-08-02", "失注", {"industry": "製造業"}),
+                Quote("導入費用の見積もりが予算を超えた。", 35, "2026-07-14", "失注", {"industry": "物流"}),
+                Quote("初期費用を分割にできないか。", 40, "2026-06-01", "受注", {}),
+                Quote("初期費用の説明が足りない。", 44, "", "", {}),
+                Quote("初期費用だけで年間予算の半分。", 47, "2026-04-09", "失注", {}),
+                Quote("初期費用ゼロの他社に流れた。", 52, "2026-03-30", "失注", {}),
+            ],
+        ),
+        SubthemeRow(
+            subtheme_id=102,
+            label="値引きが必要",
+            size=140,
+            share=140 / 420,
+            keywords=["値引き", "割引"],
+            quotes=["値引きがないと難しい。"],
+            status="新規",
+            winloss=_winloss(2, 10, 0.0, 0.0, 1.0, enough=False),
+        ),
+        SubthemeRow(
+            subtheme_id=103,
+            label="ユーザー単価",
+            size=100,
+            share=100 / 420,
+            keywords=["単価", "ユーザー", "月額"],
+            quotes=["ユーザー単価が\n他社の倍。", "月額|ユーザー数で高くなる。"],
+        ),
+    ]
+    return model

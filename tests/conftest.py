@@ -41,5 +41,5 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory):
     from voc.pipeline import run_report
 
     out = tmp_path_factory.mktemp("sample-report") / "latest"
-    config = load_config(SAMPLE_CONFIG).replace(out_dir=str(out))
+    config = load_config(SAMPLE_CONFIG).override({"output.dir": str(out)})
     return run_report(config)

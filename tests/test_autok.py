@@ -70,48 +70,49 @@ def test_config_file_checks_the_margin(tmp_path):
     with pytest.raises(ConfigError, match=r"\[model\] auto_k_margin must be a number ≥ 0"):
         load_config(path)
     path.write_text("[model]\nauto_k_margin = 0.25\n", encoding="utf-8")
-    assert load_config(path).auto_k_margin == 0.25
+    assert load_config(path).model.auto_k_margin == 0.25
 
 
 def test_previous_auto_k_reads_the_history(sample_report):
     """The sample report (auto mode) recorded its k; the next run of the same config reads it back,
     and neither a given number of themes nor a disabled history looks at it."""
     from voc.config import load_config
-    from voc.enrich import history_path, previous_auto_k
+    from voc.history import history_path, previous_auto_k
 
     from .conftest import SAMPLE_CONFIG
 
-    config = load_config(SAMPLE_CONFIG).replace(out_dir=str(sample_report.out_dir))
+    config = load_config(SAMPLE_CONFIG).override({"output.dir": str(sample_report.out_dir)})
+    history = history_path(config.history.path, config.output.dir)
     run = json.loads((Path(sample_report.out_dir) / "run.json").read_text(encoding="utf-8"))
     assert run["themes"]["auto_k"]["previous"] is None  # the first run of its history
-    assert previous_auto_k(config) == run["themes"]["auto_k"]["chosen"]
-    assert previous_auto_k(config.replace(n_themes=8)) is None
-    assert previous_auto_k(config.replace(history=False)) is None
-    assert previous_auto_k(config.replace(text_columns=["call_note"])) is None  # not comparable
-    assert history_path(config).is_file()
+    assert previous_auto_k(history, config.input.text_columns) == run["themes"]["auto_k"]["chosen"]
+    assert previous_auto_k(None, config.input.text_columns) is None  # no history
+    assert previous_auto_k(history, ["call_note"]) is None  # not comparable
+    assert history.is_file()
 
 
 def test_a_scheduled_run_keeps_the_previous_k(sample_report, tmp_path):
     """A second run whose history says the last run chose k (in the window, less stable than the
     winner) keeps k when the margin allows it, and records that in run.json and the history."""
     from voc.config import load_config
-    from voc.enrich import history_path
+    from voc.history import history_path
+    from voc.history.store import RunStore
     from voc.pipeline import run_report
-    from voc.store import RunStore
 
     from .conftest import SAMPLE_CONFIG
 
-    base = load_config(SAMPLE_CONFIG).replace(out_dir=str(sample_report.out_dir))
+    base = load_config(SAMPLE_CONFIG).override({"output.dir": str(sample_report.out_dir)})
     first = json.loads((Path(sample_report.out_dir) / "run.json").read_text(encoding="utf-8"))["themes"]["auto_k"]
     stability = {int(k): v for k, v in first["stability"].items()}
     other = min(stability, key=stability.get)  # the least stable candidate: never the winner
     assert other != first["chosen"]
     history = tmp_path / "history.duckdb"
-    shutil.copy(history_path(base), history)
+    shutil.copy(history_path(base.history.path, base.output.dir), history)
     con = duckdb.connect(str(history))
     con.execute("UPDATE runs SET auto_k = ?", [other])
     con.close()
-    config = base.replace(out_dir=str(tmp_path / "latest"), history_path=str(history), auto_k_margin=1.0)
+    config = base.override({"output.dir": str(tmp_path / "latest"), "history.path": str(history),
+                            "model.auto_k_margin": 1.0})
     result = run_report(config)
     run = json.loads((Path(result.out_dir) / "run.json").read_text(encoding="utf-8"))
     auto = run["themes"]["auto_k"]
@@ -150,11 +151,9 @@ def test_a_stage_entered_twice_adds_up():
     assert timer.timings["match"] >= 0.04
 
 
-def test_model_from_config_carries_the_margin_and_the_previous_k():
-    from voc.config import Config
-    from voc.themes import ThemeModel
+def test_the_report_model_carries_the_margin_and_the_previous_k():
+    from voc.config import Config, ModelConfig
+    from voc.pipeline import theme_model
 
-    model = ThemeModel.from_config(Config(auto_k_margin=0.3, seed=7, consensus_runs=12), previous_k=13)
+    model = theme_model(Config(model=ModelConfig(auto_k_margin=0.3, seed=7, consensus_runs=12)), previous_k=13)
     assert (model.k_margin, model.previous_k, model.random_state, model.consensus_runs) == (0.3, 13, 7, 12)
-    # a given number of themes has no previous k to keep
-    assert ThemeModel.from_config(Config(n_themes=9), previous_k=13).previous_k is None

@@ -207,3 +207,41 @@ def test_voc_options_reach_every_voc_run(tmp_path, monkeypatch) -> None:
     assert main(argv) == 0
     assert seen == [{"n_themes": 60, "clustering": "kmeans", "seed": 42}, {"n_themes": 60, "clustering": "kmeans", "seed": 0}]
     assert "config [model] n_themes = 60" in (tmp_path / "latest.md").read_text(encoding="utf-8")
+
+
+def test_baseline_src_runs_the_other_tree_after_each_voc_run(tmp_path, monkeypatch) -> None:
+    """--baseline-src: the same export and seed through the other source tree, right after each voc
+    run; the table gives the ratio of the means and whether assignments.csv is byte-identical."""
+    import bench._data as data
+    import bench._e2e as e2e
+    from bench.__main__ import main
+
+    base = tmp_path / "base"
+    (base / "voc").mkdir(parents=True)
+    (base / "voc" / "__init__.py").write_text("", encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(data, "export", lambda size, seed, cache: (tmp_path / "x.csv", tmp_path / "x.truth.csv"))
+
+    def fake_run_voc(export, truth, work, extra=None, timeout=None, env=None, src=None):
+        calls.append((extra["seed"], src))
+        wall = 2.0 if src is None else 4.0
+        digest = "a" if src is None or extra["seed"] == 42 else "b"  # the second seed differs
+        return {"wall_s": wall, "peak_rss_mb": 1.0, "rows": 10, "texts": 10, "n_themes": 6, "stages": {},
+                "nmi": 0.5, "nmi_rows": 10, "assignments_sha256": digest}
+
+    monkeypatch.setattr(e2e, "run_voc", fake_run_voc)
+    argv = ["--sizes", "10", "--naive-sizes", "", "--tokenizer-texts", "0", "--repeats", "2", "--out", str(tmp_path),
+            "--baseline-src", str(base)]
+    assert main(argv) == 0
+    assert calls == [(42, None), (42, base), (0, None), (0, base)]
+    md = (tmp_path / "latest.md").read_text(encoding="utf-8")
+    row = next(line for line in md.split("## Before and after")[1].splitlines() if line.startswith("| 10 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[3] == "**0.50**" and cells[6] == "no"
+
+
+def test_baseline_src_must_be_a_voc_tree(tmp_path) -> None:
+    from bench.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["--only", "e2e", "--baseline-src", str(tmp_path)])

@@ -162,6 +162,9 @@ def test_run_json_update_failure_is_only_a_warning(tmp_path, caplog, monkeypatch
 
     from voc.pipeline import _replace_json
 
+    from .test_record import _record
+
+    record = _record()
     target = tmp_path / "run.json"
     target.write_text('{"first": true}\n', encoding="utf-8")
 
@@ -170,9 +173,57 @@ def test_run_json_update_failure_is_only_a_warning(tmp_path, caplog, monkeypatch
 
     with monkeypatch.context() as m, caplog.at_level("WARNING", logger="voc.pipeline"):
         m.setattr(os, "replace", full)
-        _replace_json(target, {"second": True})
+        _replace_json(target, record)
     assert json.loads(target.read_text(encoding="utf-8")) == {"first": True}
     assert "could not update" in caplog.text and "No space left" in caplog.text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]
-    _replace_json(tmp_path / "other.json", {"second": True})
-    assert json.loads((tmp_path / "other.json").read_text(encoding="utf-8")) == {"second": True}
+    _replace_json(tmp_path / "other.json", record)
+    assert json.loads((tmp_path / "other.json").read_text(encoding="utf-8")) == record.to_dict()
+
+
+def test_every_config_key_has_a_report_option():
+    """Each key of each config section can be set from `voc report` (the options are generated
+    from the config dataclasses, :mod:`voc._cli_options`); a key without an option fails here."""
+    import dataclasses
+
+    from voc._cli_options import option_names
+    from voc.config import SECTIONS
+
+    report = cli.commands["report"]
+    declared = {o for p in report.params for o in [*p.opts, *p.secondary_opts]} | {
+        p.metavar for p in report.params if isinstance(p, __import__("click").Argument)
+    }
+    names = option_names()
+    for section, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            name = names[f"{section}.{f.name}"]
+            assert name.split("/")[0] in declared, f"[{section}] {f.name} has no `voc report` option"
+            if name != "INPUT":
+                help_text = CliRunner().invoke(cli, ["report", "--help"]).output
+                assert f"[{section}] {f.name}" in " ".join(help_text.split()), f"{name}'s help does not name its key"
+
+
+def test_report_options_reach_the_config(monkeypatch, tmp_path):
+    """The options land in their sections, validated like the file's values."""
+    import voc.pipeline
+
+    seen = {}
+
+    def fake_run_report(config, progress=False):
+        seen["config"] = config
+        raise SystemExit(0)
+
+    monkeypatch.setattr(voc.pipeline, "run_report", fake_run_report)
+    args = ["report", "x.csv", "--text-column", "a", "--text-column", "b", "--segment-column", "業種",
+            "--date-column", "完了予定日", "--outcome-column", "フェーズ", "--competitor-column", "競合",
+            "--sheet", "2", "--n-themes", "9", "--clustering", "kmeans", "--mask-pii", "email,phone",
+            "--no-history", "--fit-sample", "0", "--out", str(tmp_path / "o")]
+    CliRunner().invoke(cli, args)
+    c = seen["config"]
+    assert (c.input.path, c.input.text_columns, c.input.segment_columns) == ("x.csv", ["a", "b"], ["業種"])
+    assert (c.input.date_column, c.input.outcome_column, c.input.competitor_column, c.input.sheet) == (
+        "完了予定日", "フェーズ", "競合", 2)
+    assert (c.model.n_themes, c.model.clustering, c.clean.mask_pii) == (9, "kmeans", ["email", "phone"])
+    assert (c.history.enabled, c.scale.fit_sample, c.output.dir) == (False, 0, str(tmp_path / "o"))
+    bad = CliRunner().invoke(cli, ["report", "x.csv", "--text-column", "a", "--n-themes", "1"])
+    assert bad.exit_code == 2 and "[model] n_themes must be 'auto' or an integer ≥ 2, got '1'" in bad.output

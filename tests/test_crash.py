@@ -131,7 +131,9 @@ def _tiny_report(out: Path, **kw) -> Path:
     )
     assign = pd.DataFrame({"row": [0], "theme_id": [0]})
     rejected = pd.DataFrame(columns=["row", "reason", "detail"])
-    return write_report(out, model, assign, rejected, {"rows": {}}, **kw)
+    from .test_record import _record
+
+    return write_report(out, model, assign, rejected, _record(), **kw)
 
 
 def test_run_folders_and_latest_link(tmp_path: Path) -> None:

@@ -87,28 +87,30 @@ def test_transform_on_the_cluster_equals_local_for_the_same_model(client, texts)
     assert b"bertopic" in pickle.dumps(model)  # (the check above can fail)
 
 
-def test_fit_themes_dask_equals_the_sampled_single_machine_path(client, texts) -> None:
-    from voc.config import Config
-    from voc.distributed import fit_themes_dask
-    from voc.scale import fit_themes_on_sample
+def test_the_dask_executor_equals_the_sampled_single_machine_path(client, texts) -> None:
+    from voc.distributed import DaskExecutor
+    from voc.themes import ThemeModel
     from voc.tokenize import Tokenizer
 
-    config = Config(n_themes=5, fit_sample=150, seed=3, n_jobs=1, batch_size=10_000)
+    params = {"n_themes": 5, "fit_sample": 150, "random_state": 3, "n_jobs": 1, "batch_size": 10_000}
     tokens = [Tokenizer()(t) for t in texts]
-    local, _, local_emb = fit_themes_on_sample(texts, tokens, config)
-    remote, remote_tokens, remote_emb = fit_themes_dask(texts, config, client=client)
+    local = ThemeModel(**params).fit(texts, tokens=tokens)
+    executor = DaskExecutor(client)
+    remote_tokens = executor.tokenize(Tokenizer(), texts)
+    remote = ThemeModel(**params).fit(texts, tokens=remote_tokens, executor=executor)
     assert remote_tokens == tokens
-    np.testing.assert_allclose(remote_emb, local_emb, atol=1e-5)
-    np.testing.assert_array_equal(remote.fit_sample_, local.fit_sample_)
+    assert len(remote.sample_) == 150 < len(texts)  # the path this test is meant to take
+    np.testing.assert_allclose(remote.embeddings_, local.embeddings_, atol=1e-5)
+    np.testing.assert_array_equal(remote.sample_, local.sample_)
     np.testing.assert_array_equal(remote.labels_, local.labels_)
 
 
-def test_fit_themes_dask_uses_the_configured_consensus_runs(client, texts) -> None:
-    from voc.config import Config
-    from voc.distributed import fit_themes_dask
+def test_the_dask_executor_uses_the_configured_consensus_runs(client, texts) -> None:
+    from voc.distributed import DaskExecutor
+    from voc.themes import ThemeModel
 
-    config = Config(n_themes=4, clustering="consensus", consensus_runs=5, fit_sample=150, n_jobs=1)
-    model, _, _ = fit_themes_dask(texts, config, client=client)
+    model = ThemeModel(n_themes=4, clustering="consensus", consensus_runs=5, fit_sample=150, n_jobs=1)
+    model.fit(texts, executor=DaskExecutor(client))
     assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5
 
 

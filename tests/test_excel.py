@@ -1,4 +1,4 @@
-"""voc.report.excel: the workbook's sheets, and text that must stay text."""
+"""voc.report.excel: the workbook's sheets, and text that must stay text; subthemes.csv beside it."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
-from voc.report.excel import SHEETS, render_excel
-from voc.report.model import ReportModel, ThemeRow
+from tests._models import hand_model, subtheme_model
+from voc.report.excel import SHEETS, SUBTHEME_HEADER, SUBTHEME_SHEET, render_excel
+from voc.report.model import SUBTHEME_COLUMNS, ReportModel, ThemeRow
 
 
 def _model() -> ReportModel:
@@ -64,3 +66,71 @@ def test_rows_past_the_sheet_limit_go_on_to_numbered_sheets(monkeypatch):
         assert rows[0] == ["row", "deal_id", "theme_id", "theme_label"] and len(rows) <= 4
         got += [r[1] for r in rows[1:]]
     assert got == [f"D{i}" for i in range(7)]  # every row, in order, none twice
+
+
+def _subtheme_assignments() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row": [31, 35, 60, 70],
+            "deal_id": ["D31", "D35", "D60", "=2+2"],
+            "theme_id": [1, 1, 7, -1],
+            "theme_label": ["価格・費用", "価格・費用", "競合 NovaCRM | 乗り換え", ""],
+            "subtheme_id": [101, 103, -1, -1],
+            "subtheme_label": ["初期費用が高い", "ユーザー単価", "", ""],
+        }
+    )
+
+
+def test_subtheme_records_rows_and_columns():
+    model = subtheme_model()
+    records = model.subtheme_records()
+    assert [list(r) for r in records] == [list(SUBTHEME_COLUMNS)] * 3
+    assert [(r["theme_id"], r["subtheme_id"]) for r in records] == [(1, 101), (1, 102), (1, 103)]
+    first = records[0]
+    assert first["theme_label"] == "価格・費用" and first["label"] == "初期費用が高い"
+    assert first["share"] == round(180 / 420, 6) and first["keywords"] == "初期費用、高い、導入"
+    assert first["quotes"] == "初期費用が高すぎる。 | 導入費用の見積もりが予算を超えた。" and first["status"] == ""
+    assert records[1]["status"] == "新規"
+    assert records[2]["quotes"] == "ユーザー単価が 他社の倍。 | 月額|ユーザー数で高くなる。"  # one line per row
+    assert hand_model().subtheme_records() == []  # no theme was split: no rows
+
+
+def test_subthemes_csv_is_written_beside_themes_csv(tmp_path):
+    from tests.test_record import _record
+    from voc.report.writer import REPORT_FILES, write_report
+
+    rejected = pd.DataFrame(columns=["row", "reason", "detail"])
+    out = write_report(tmp_path / "latest", subtheme_model(), _subtheme_assignments(), rejected, _record())
+    assert {p.name for p in out.iterdir()} >= set(REPORT_FILES) and "subthemes.csv" in REPORT_FILES
+    subs = pd.read_csv(out / "subthemes.csv", keep_default_na=False)
+    assert list(subs.columns) == list(SUBTHEME_COLUMNS)
+    assert subs["subtheme_id"].tolist() == [101, 102, 103] and subs["theme_id"].tolist() == [1, 1, 1]
+    assert subs["label"].tolist() == ["初期費用が高い", "値引きが必要", "ユーザー単価"]
+    assert subs["size"].tolist() == [180, 140, 100] and subs["status"].tolist() == ["", "新規", ""]
+    asg = pd.read_csv(out / "assignments.csv", keep_default_na=False)
+    assert asg.columns[-2:].tolist() == ["subtheme_id", "subtheme_label"]
+    assert asg["subtheme_id"].tolist() == [101, 103, -1, -1] and asg["deal_id"].tolist()[-1] == "'=2+2"
+    # a report without sub-themes still has the file: its header and no rows
+    plain = write_report(tmp_path / "plain", hand_model(), _subtheme_assignments().iloc[:, :4], rejected, _record())
+    assert (plain / "subthemes.csv").read_text(encoding="utf-8") == ",".join(SUBTHEME_COLUMNS) + "\n"
+
+
+def test_subtheme_sheet_mirrors_subthemes_csv_and_assignments_carry_subthemes():
+    model = subtheme_model()
+    wb = load_workbook(io.BytesIO(render_excel(model, _subtheme_assignments())))
+    assert wb.sheetnames == [SHEETS[0], SUBTHEME_SHEET, *SHEETS[1:]]
+    rows = [[c.value for c in r] for r in wb[SUBTHEME_SHEET].iter_rows()]
+    assert rows[0] == list(SUBTHEME_HEADER)
+    n = len(SUBTHEME_COLUMNS)
+    assert [r[:n] for r in rows[1:]] == [[v if v != "" else None for v in rec.values()] for rec in model.subtheme_records()]
+    by_id = {r[2]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_id[101]["受注率の差"] == pytest.approx(0.2 - 0.47) and by_id[101]["q値"] == 0.003
+    assert by_id[102]["受注率の差"] is None and by_id[103]["言及ありの受注率"] is None  # not computed: blank
+    asg = [[c.value for c in r] for r in wb["割り当て"].iter_rows()]
+    assert asg[0][-2:] == ["subtheme_id", "subtheme_label"] and asg[1][-2:] == [101, "初期費用が高い"]
+    assert asg[3][-2:] == [-1, None]
+
+
+def test_workbook_without_subthemes_has_no_subtheme_sheet():
+    wb = load_workbook(io.BytesIO(render_excel(hand_model(), _subtheme_assignments().iloc[:, :4])))
+    assert tuple(wb.sheetnames) == SHEETS

@@ -2,7 +2,7 @@
 
 Run 1 is ``voc report --until 2026-08-31``; between the runs a marketer edits the taxonomy file run
 1 created (renames a theme, fills a marketing field, merges two themes); run 2 covers everything.
-Checked: matched themes keep their ids (judged independently of voc.matching, by the overlap of
+Checked: matched themes keep their ids (judged independently of voc.history.matching, by the overlap of
 their documents), new ones are 新規 with fresh ids, the taxonomy is applied, the planted emerging
 theme (NovaCRM, from 2026-05) is flagged and price is not, and ``voc history`` reads it all back.
 """
@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from voc.cli import cli
 from voc.config import load_config
-from voc.matching import signature_similarity
+from voc.history.matching import signature_similarity
+from voc.history.store import RunStore
 from voc.pipeline import run_report
-from voc.store import RunStore
 from voc.taxonomy import load_taxonomy, save_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +76,8 @@ path = "taxonomy.toml"
     save_taxonomy(tax)
     result2 = run_report(load_config(cfg_path))
     with RunStore(history, read_only=True) as store:
-        themes2 = store.themes(result2.run["run_id"])
-        assign2 = store.assignments(result2.run["run_id"])
+        themes2 = store.themes(result2.run.run_id)
+        assign2 = store.assignments(result2.run.run_id)
     return {
         "tmp": tmp, "cfg": cfg_path, "rejected1": rejected1, "history": history, "run1": run1, "themes1": themes1, "assign1": assign1,
         "result2": result2, "themes2": themes2, "assign2": assign2,
@@ -213,7 +213,7 @@ def test_emerging_flags_the_planted_novacrm_theme_not_price(runs):
 
 def test_report_model_insight_fields(runs):
     model = runs["result2"].report
-    assert model.run_id == runs["result2"].run["run_id"] and model.previous_run_id == runs["run1"]["run_id"]
+    assert model.run_id == runs["result2"].run.run_id and model.previous_run_id == runs["run1"]["run_id"]
     assert model.months[0] == "2024-11" and model.months[-1] == "2026-10"
     t = max(model.themes, key=lambda t: t.size)
     assert [m for m, _, _ in t.trend] == model.months
@@ -243,7 +243,7 @@ def test_voc_history_lists_runs_and_themes(runs, tmp_path, monkeypatch):
     res = runner.invoke(cli, ["history", "--config", str(runs["cfg"]), "--format", "json"])
     assert res.exit_code == 0, res.output
     listed = json.loads(res.output)
-    assert [r["run_id"] for r in listed] == [runs["run1"]["run_id"], runs["result2"].run["run_id"]]
+    assert [r["run_id"] for r in listed] == [runs["run1"]["run_id"], runs["result2"].run.run_id]
     assert listed[0]["until"] == "2026-08-31" and listed[1]["until"] == ""
     res = runner.invoke(cli, ["history", "--history", str(runs["history"]), "--run", "latest", "--format", "csv"])
     assert res.exit_code == 0 and RENAMED in res.output
@@ -285,7 +285,7 @@ def test_history_shows_keywords_as_the_notes_spell_them(runs):
         normalize_text(t) for t in pd.read_csv(ROOT / "corpus" / "sample_crm_export.csv", dtype=str, keep_default_na=False)["lost_reason"]
     )
     with RunStore(runs["history"], read_only=True) as store:
-        themes = store.themes(runs["result2"].run["run_id"])
+        themes = store.themes(runs["result2"].run.run_id)
     assert all(len(w) == len(k) for w, k in zip(themes["written_keywords"], themes["keywords"], strict=True))
     assert any(w != k for ws, ks in zip(themes["written_keywords"], themes["keywords"], strict=True) for w, k in zip(ws, ks, strict=True))
     res = CliRunner().invoke(cli, ["history", "--history", str(runs["history"]), "--run", "latest", "--format", "csv"])

@@ -173,7 +173,7 @@ def test_fisher_greater_many_equals_scipy_table_by_table():
     (a zero row or column: p = 1; a = 0; a table that is all in one cell)."""
     from scipy.stats import fisher_exact
 
-    from voc.insights import _fisher_greater_many
+    from voc.insights._tables import _fisher_greater_many
 
     rng = np.random.default_rng(0)
     tables = [tuple(int(v) for v in rng.integers(0, 60, size=4)) for _ in range(400)]

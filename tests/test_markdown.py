@@ -1,4 +1,5 @@
-"""summary.md: golden file for a hand-built model, escaping, and models without insights."""
+"""summary.md: golden files for hand-built models (with and without sub-themes), escaping, and
+models without insights."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._models import hand_model
+from tests._models import hand_model, subtheme_model
 from voc.report.markdown import MAX_THEME_SECTIONS, render_markdown
 from voc.report.model import ReportModel, ThemeRow
 
@@ -24,6 +25,51 @@ def _check_golden(name: str, text: str) -> None:
 
 def test_summary_matches_golden_file():
     _check_golden("summary_hand.md", render_markdown(hand_model()))
+
+
+def test_summary_with_subthemes_matches_golden_file():
+    _check_golden("summary_subthemes.md", render_markdown(subtheme_model()))
+
+
+def test_subtheme_table_sits_under_its_theme_only():
+    text = render_markdown(subtheme_model())
+    sections = text.split("## テーマ別の声")[1].split("\n### ")
+    price = next(s for s in sections if s.startswith("1. 価格・費用"))
+    table = price[price.index("サブテーマ（3 件）:") :]
+    assert "| サブテーマ | 件数 | テーマ内の割合 | 受注率への影響 | キーワード | 声 |" in table
+    assert "| 初期費用が高い | 180 | 42.9% | −27.0pt＊ | 初期費用、高い、導入 | 初期費用が高すぎる。 |" in table
+    assert "| 値引きが必要【新規】 | 140 | 33.3% | 件数不足 |" in table  # too few deals: no effect claimed
+    assert "| ユーザー単価 | 100 | 23.8% | — | 単価、ユーザー、月額 | ユーザー単価が 他社の倍。 |" in table
+    assert text.count("サブテーマ（") == 1  # themes 7 and 12 were not split: no table, no note
+    # everything before the quote sections is what a report without sub-themes says
+    assert text.split("## テーマ別の声")[0] == render_markdown(hand_model()).split("## テーマ別の声")[0]
+
+
+def test_subtheme_table_without_win_loss_has_no_effect_column():
+    model = subtheme_model()
+    for t in model.themes:
+        t.winloss = {}
+    text = render_markdown(model)
+    assert "| サブテーマ | 件数 | テーマ内の割合 | キーワード | 声 |" in text and "受注率への影響" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "must_not_contain", "must_contain"),
+    [
+        ("<script>alert(1)</script>", "<script>", "\\<script\\>"),
+        ("月額|ユーザー", "月額|ユーザー", "月額\\|ユーザー"),
+        ("[罠](javascript:alert(1))", "[罠](", "\\[罠\\]"),
+    ],
+)
+def test_subtheme_text_cannot_become_markup(text, must_not_contain, must_contain):
+    model = subtheme_model()
+    sub = model.themes[0].subthemes[0]
+    sub.label, sub.quotes, sub.keywords = text, [text], [text]
+    out = render_markdown(model)
+    assert must_not_contain not in out
+    assert out.count(must_contain) >= 3  # name, keyword and quote cells
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "180" in line]
+    assert len(rows) == 1 and rows[0].count(" | ") == 5  # still six cells: no cell was split
 
 
 def test_summary_sections_follow_the_model():

@@ -1,4 +1,4 @@
-"""voc.matching: theme signatures and one-to-one matching of a run's themes to the previous run's."""
+"""voc.history.matching: theme signatures and one-to-one matching of a run's themes to the previous run's."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from voc.matching import combine_signatures, match_themes, signature_similarity, theme_signatures
+from voc.history.matching import combine_signatures, match_themes, signature_similarity, theme_signatures
 from voc.taxonomy import Taxonomy
 
 PRICE = [["価格", "高い"], ["価格", "割高"], ["費用", "高い", "価格"]]
@@ -97,9 +97,8 @@ def test_combine_signatures_weights_by_size():
 
 
 def test_stable_theme_ids_use_the_last_comparable_run_and_apply_merges(tmp_path):
-    from voc.config import Config
-    from voc.enrich import stable_theme_ids
-    from voc.store import RunStore
+    from voc.history import stable_theme_ids
+    from voc.history.store import RunStore
 
     prev = _previous({4: "price", 9: "rival"})
     prev["reported_as"] = prev["theme_id"]
@@ -114,22 +113,21 @@ def test_stable_theme_ids_use_the_last_comparable_run_and_apply_merges(tmp_path)
     keywords = {0: KW["rival"], 1: KW["price"], 2: KW["sso"]}
     tax = Taxonomy()
     tax.merge(9, 4)  # the marketer folded 競合 into 価格
-    config = Config(text_columns=["lost_reason"], history_path=str(history))
-    ids = stable_theme_ids(config, labels, tokens, keywords, tax)
+    ids = stable_theme_ids(labels, tokens, keywords, tax, history=history, text_columns=["lost_reason"])
     assert ids.previous_run_id == "r1"
     by_cluster = dict(zip(ids.themes["cluster"], ids.themes["theme_id"], strict=True))
     assert by_cluster[0] == 9 and by_cluster[1] == 4 and by_cluster[2] == 10  # 10 = above every id used
     assert ids.reported.tolist() == [4, 4, 4, 4, 4, 4, 10, 10]  # 9 reported as 4
     assert ids.status == {4: "", 10: "新規"}
     assert set(ids.keywords[4]) >= {"価格", "NovaCRM"}
-    other = stable_theme_ids(config.replace(text_columns=["call_note"]), labels, tokens, keywords, Taxonomy())
+    other = stable_theme_ids(labels, tokens, keywords, Taxonomy(), history=history, text_columns=["call_note"])
     assert other.previous_run_id == "" and other.themes["theme_id"].min() == 10  # ids never reused
 
 
 def test_pairs_below_the_threshold_cannot_steal_a_match(monkeypatch):
     """X is A's best match (0.55); pairing Y–A (0.51) + X–B (0.40, below 0.5) sums higher, but a
     below-threshold pair must count as nothing."""
-    import voc.matching as matching
+    import voc.history.matching as matching
 
     table = {("X", "A"): 0.55, ("Y", "A"): 0.51, ("X", "B"): 0.40, ("Y", "B"): 0.30}
     monkeypatch.setattr(matching, "signature_similarity", lambda a, b, **_: table[(a["keywords"][0], b["keywords"][0])])
@@ -148,7 +146,7 @@ def test_count_rows_is_what_countvectorizer_gives():
     # loop: same matrix, same (sorted) vocabulary, empty documents included
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from voc.matching import _count_rows
+    from voc.history.matching import _count_rows
 
     docs = [["価格", "高い", "価格"], [], ["API", "連携", "api", "ＡＰＩ"], ["カスタマイズ", "見積もり", "高い"], ["Z", "a", "ア"]]
     vec = CountVectorizer(analyzer=lambda d: d)

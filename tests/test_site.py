@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._models import hand_model
+from tests._models import hand_model, subtheme_model
 from voc.report.html import MAX_QUOTES_PER_PAGE, render_index, render_theme_page
 from voc.report.model import Quote, ReportModel, ThemeRow
 from voc.report.site import plotly_js_path, site_files, write_site
@@ -143,6 +143,42 @@ def test_lost_reasons_only_show_shares_among_lost_deals_not_win_rates():
     assert "受注率への影響" not in index and "失注した商談にしか書かれていない" in index
     page = render_theme_page(model, model.themes[0])
     assert "失注商談に占める割合 43.3%" in page and "受注率への影響" not in page
+
+
+def test_index_lists_each_themes_subthemes_with_links_to_their_sections():
+    model = subtheme_model()
+    files = site_files(model)
+    index = files["index.html"]
+    assert index.count('<details class="subs"') == 1  # only theme 1 was split
+    assert '<details class="subs" id="subs-1">' in index and "<summary>サブテーマ 3 件</summary>" in index
+    for sid, label, size, share in [(101, "初期費用が高い", 180, "42.9%"), (103, "ユーザー単価", 100, "23.8%")]:
+        assert f'<a href="themes/1.html#sub-{sid}">{label}</a> <span class="meta">{size} 件・テーマ内 {share}</span>' in index
+    page = files["themes/1.html"]
+    for sid in (101, 102, 103):
+        assert page.count(f'id="sub-{sid}"') == 1 and f'href="#sub-{sid}"' in page
+    assert '<section id="subthemes">' in page and "サブテーマ<b><a href=\"#subthemes\">3</a></b>" in page
+    # a theme that was not split: its page is what it was without sub-themes
+    plain = site_files(hand_model())
+    assert files["themes/7.html"] == plain["themes/7.html"] and files["themes/12.html"] == plain["themes/12.html"]
+    assert 'id="subthemes"' not in plain["themes/1.html"] and "<details" not in plain["index.html"]
+
+
+def test_subtheme_section_shows_figures_insights_and_quotes():
+    page = render_theme_page(subtheme_model(), subtheme_model().themes[0])
+    section = page[page.index('id="sub-101"') : page.index('id="sub-102"')]
+    assert "件数 <b>180</b>" in section and "テーマ内の割合 <b>42.9%</b>" in section
+    assert '受注率への影響 <b class="neg">−27.0pt</b>' in section and "q=0.003" in section
+    assert "最初の3か月 23.7% → 直近3か月 33.7%" in section and 'class="spark"' in section
+    assert "industry＝製造業 35.0%（全体 18.0%、リフト 1.94）" in section and "関西" not in section
+    # quote_records: three open, the other three folded, each with date and outcome
+    assert section.count("<blockquote>") == 6 and "<summary>ほかの声 3 件</summary>" in section
+    assert "初期費用ゼロの他社に流れた。 <span class=\"meta\">（2026-03-30・失注）</span>" in section
+    assert "このサブテーマの 180 件のうち、代表的な 6 件を掲載" in section
+    too_few = page[page.index('id="sub-102"') : page.index('id="sub-103"')]
+    assert "件数不足" in too_few and "−" not in too_few.split("</h3>")[1]  # no effect claimed
+    plain_quotes = page[page.index('id="sub-103"') : page.index('<section id="trend">')]
+    assert "<blockquote>ユーザー単価が\n他社の倍。</blockquote>" in plain_quotes  # quotes when no records
+    assert "受注率" not in plain_quotes  # win/loss not computed for it: nothing said
 
 
 # -- real browser ------------------------------------------------------------------------------------
@@ -329,3 +365,48 @@ def test_site_served_over_http_loads_only_from_its_own_origin(browser, tmp_path)
     finally:
         context.close()
         server.shutdown()
+
+
+def test_index_expands_a_themes_subthemes_and_follows_one_to_its_section(watched, tmp_path):
+    write_site(tmp_path, subtheme_model())
+    page = watched.open(tmp_path / "index.html")
+    link = page.locator("#subs-1 a", has_text="値引きが必要")
+    assert page.locator("details.subs").count() == 1 and not link.is_visible()  # closed at first
+    page.focus("#subs-1 summary")  # keyboard: Enter on the summary opens the list
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#subs-1", "open") is not None and link.is_visible()
+    assert page.locator("#subs-1 li").all_inner_texts() == [
+        "初期費用が高い 180 件・テーマ内 42.9%",
+        "値引きが必要新規 140 件・テーマ内 33.3%",
+        "ユーザー単価 100 件・テーマ内 23.8%",
+    ]
+    page.keyboard.press("Enter")
+    assert not link.is_visible()
+    # sorting the table keeps each theme's sub-themes with it
+    page.click("#theme-table th:nth-child(1) button")
+    page.click("#theme-table th:nth-child(1) button")
+    assert page.locator("#theme-table tbody tr").first.locator("details.subs").count() == 1
+    # filtering by a sub-theme's name keeps its theme and opens its list at the match
+    page.fill("#theme-filter", "値引きが")
+    assert _visible_values(page, 0) == ["1"] and link.is_visible()
+    assert page.locator("#subs-1 li.hit").all_inner_texts() == ["値引きが必要新規 140 件・テーマ内 33.3%"]
+    page.fill("#theme-filter", "")
+    assert not link.is_visible() and page.locator("#subs-1 li.hit").count() == 0  # opened by the filter: closed again
+    page.click("#subs-1 summary")
+    page.click("#subs-1 a:has-text('値引きが必要')")
+    page.wait_for_url("**/themes/1.html#sub-102")
+    section = page.locator("#sub-102")
+    assert section.is_visible() and section.locator("h3").inner_text().startswith("値引きが必要")
+    assert page.evaluate("document.querySelector(':target').id") == "sub-102"
+    box = section.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled into view
+    assert section.locator("blockquote").all_inner_texts() == ["値引きがないと難しい。"]
+    # folded quotes of another sub-theme open from the keyboard
+    more = page.locator("#sub-101 details.more-quotes")
+    assert not more.locator("blockquote").first.is_visible()
+    page.focus("#sub-101 details.more-quotes summary")
+    page.keyboard.press("Space")
+    assert more.locator("blockquote").first.inner_text().startswith("初期費用の説明が足りない。")
+    page.click("#subtheme-table a:has-text('ユーザー単価')")
+    page.wait_for_url("**/themes/1.html#sub-103")
+    assert page.evaluate("document.querySelector(':target').id") == "sub-103"

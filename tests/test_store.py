@@ -1,4 +1,4 @@
-"""voc.store: the DuckDB run history (schema, persistence across processes, migration, errors)."""
+"""voc.history.store: the DuckDB run history (schema, persistence across processes, migration, errors)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from voc.errors import ConfigError, VocError
-from voc.store import SCHEMA_VERSION, RunStore
+from voc.history.store import SCHEMA_VERSION, RunStore
 
 
 def _run(run_id: str, created_at: str, **extra) -> dict:
@@ -41,12 +41,12 @@ def _assign() -> pd.DataFrame:
 def test_schema_is_created_and_versioned(tmp_path):
     path = tmp_path / "h" / "history.duckdb"
     with RunStore(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION == 5
         assert store.latest_run() is None and store.max_theme_id() == 0
     con = duckdb.connect(str(path), read_only=True)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert tables == {"schema_version", "runs", "themes", "assignments"}
-    assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()] == [1, 2, 3, 4]
+    assert tables == {"schema_version", "runs", "themes", "subthemes", "assignments"}
+    assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()] == [1, 2, 3, 4, 5]
     con.close()
 
 
@@ -55,7 +55,7 @@ def test_a_run_persists_across_processes(tmp_path):
     with RunStore(path) as store:
         store.record_run(_run("r1", "2026-08-31T06:00:00+09:00", until="2026-08-31"), _themes(), _assign())
     code = textwrap.dedent(f"""
-        from voc.store import RunStore
+        from voc.history.store import RunStore
         with RunStore({str(path)!r}, read_only=True) as s:
             r = s.latest_run()
             t = s.themes(r["run_id"])
@@ -113,7 +113,8 @@ def test_migration_from_version_1_keeps_the_data(tmp_path):
         old.con.execute("SELECT centroid_terms FROM themes")
     old.close()
     with RunStore(path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
+        assert store.subthemes("old1").empty and pd.isna(store.assignments("old1").loc[0, "subtheme_id"])
         assert store.runs().loc[0, "auto_k"] is None or pd.isna(store.runs().loc[0, "auto_k"])
         th = store.themes("old1")
         assert th.loc[0, "label"] == "予算・確保" and th.loc[0, "centroid_terms"] == [] and th.loc[0, "written_keywords"] == []
@@ -140,7 +141,7 @@ def test_a_second_writer_process_gets_a_clear_error(tmp_path):
     path = tmp_path / "history.duckdb"
     RunStore(path).open().close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from voc.store import RunStore; s = RunStore({str(path)!r}).open(); print('ready', flush=True); input()"],
+        [sys.executable, "-c", f"from voc.history.store import RunStore; s = RunStore({str(path)!r}).open(); print('ready', flush=True); input()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -150,3 +151,21 @@ def test_a_second_writer_process_gets_a_clear_error(tmp_path):
     finally:
         holder.communicate("\n", timeout=60)
     RunStore(path).open().close()  # free again once the other process is gone
+
+
+def test_subthemes_persist_and_share_the_id_space(tmp_path):
+    """Schema 5: a run's sub-themes and each assignment's sub-theme survive a reopen in a new
+    process, and new ids go above every theme and sub-theme id used."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "h.duckdb"
+    sub = pd.DataFrame({"subtheme_id": [41, 42], "theme_id": [1, 1], "label": ["初期費用が高い", "月額が高い"],
+                        "size": [3, 1], "share": [0.75, 0.25], "keywords": [["初期", "費用"], ["月額"]]})
+    asg = _assign().assign(subtheme_id=[41, 41, 41, 42, -1, -1, -1, -1])
+    with RunStore(path) as store:
+        store.record_run(_run("r1", "2026-08-31T00:00:00Z"), _themes(), asg, sub)
+    code = (f"from voc.history.store import RunStore; s = RunStore({str(path)!r}, read_only=True).open(); "
+            "print(s.subthemes('r1')['label'].tolist(), s.assignments('r1')['subtheme_id'].tolist(), s.max_theme_id())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['初期費用が高い', '月額が高い'] [41, 41, 41, 42, -1, -1, -1, -1] 42"

@@ -13,7 +13,6 @@ from voc.taxonomy import (
     Taxonomy,
     ThemeEntry,
     dumps_taxonomy,
-    guide_embeddings,
     load_taxonomy,
     save_taxonomy,
 )
@@ -115,6 +114,8 @@ def test_dumps_is_readable_and_commented():
 
 
 def test_guide_embeddings_pulls_nearest_documents_towards_their_seed():
+    from voc.themes import guide_embeddings
+
     emb = np.array([[1.0, 0.1, 0], [0.9, 0.0, 0.1], [0.0, 1.0, 0.0], [0.0, 0.1, 1.0]])
     seeds = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     out, nearest = guide_embeddings(emb, seeds)
@@ -145,3 +146,60 @@ def test_theme_model_uses_seed_words_as_guided_topics():
     assert set(model.topic_model_.ctfidf_model.seed_words) & {"SSO", "SAML", "IP", "制限"}
     sso_docs = [i for i, t in enumerate(texts) if "SSO" in t or "SAML" in t or "IP制限" in t]
     assert len({int(model.labels_[i]) for i in sso_docs}) == 1
+
+
+def test_subthemes_round_trip_and_their_edits(tmp_path):
+    """[[subtheme]] entries: rename, merge within a theme, move to another theme, promote; all
+    written back and read again (Japanese keys too)."""
+    from voc.taxonomy import Taxonomy, load_taxonomy, save_taxonomy
+
+    tax = Taxonomy()
+    tax.ensure(3, name="価格")
+    tax.ensure(5, name="導入")
+    for sid in (41, 42, 43):
+        tax.ensure_subtheme(sid, 3, keywords=["初期", "費用"])
+    tax.rename_subtheme(41, "初期費用が高い")
+    tax.merge_subtheme(42, 41)
+    tax.move_subtheme(43, 5)
+    path = save_taxonomy(tax, tmp_path / "taxonomy.toml")
+    again = load_taxonomy(path)
+    assert [(e.id, e.theme, e.name, e.merge_into) for e in again.subthemes] == [
+        (41, 3, "初期費用が高い", None), (42, 3, "", 41), (43, 5, "", None)]
+    assert again.resolve_subtheme(42) == 41 and again.subtheme(41).keywords == ["初期", "費用"]
+    again.promote_subtheme(41)
+    assert again.subtheme(41).promote and again.get(41) is not None  # a theme entry with the same id
+    path.write_text(path.read_text(encoding="utf-8") + '\n[[subtheme]]\nid = 50\n"テーマ" = 3\n"昇格" = false\n',
+                    encoding="utf-8")
+    assert load_taxonomy(path).subtheme(50).theme == 3
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("[[subtheme]]\nid = 4\n", "has no theme"),
+        ("[[subtheme]]\nid = 4\ntheme = 1\ncolour = 'red'\n", "unknown key 'colour'"),
+        ("[[subtheme]]\nid = 4\ntheme = 1\npromote = 'yes'\n", "promote must be true or false"),
+        ("[[theme]]\nid = 4\n[[subtheme]]\nid = 4\ntheme = 1\n", "sub-theme id 4 is used twice"),
+        ("[[subtheme]]\nid = 4\ntheme = 1\nmerge_into = 5\n[[subtheme]]\nid = 5\ntheme = 1\nmerge_into = 4\n",
+         "makes a cycle"),
+    ],
+)
+def test_bad_subtheme_entries_name_the_problem(tmp_path, body, message):
+    from voc.taxonomy import load_taxonomy
+
+    path = tmp_path / "t.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_taxonomy(path)
+
+
+def test_subtheme_edits_refuse_what_cannot_be_done():
+    from voc.taxonomy import Taxonomy
+
+    tax = Taxonomy()
+    tax.ensure_subtheme(41, 3)
+    tax.ensure_subtheme(43, 5)
+    with pytest.raises(ConfigError, match="belong to different themes"):
+        tax.merge_subtheme(41, 43)
+    with pytest.raises(ConfigError, match="no sub-theme 99"):
+        tax.rename_subtheme(99, "x")

@@ -114,12 +114,12 @@ def test_every_clustering_fits_and_assigns_consistently(texts, clustering):
 
 @pytest.mark.parametrize("fit_sample", [0, 150])  # everything in one fit, or a sample then assignment
 def test_the_configured_clustering_reaches_the_model(texts, fit_sample):
-    from voc.config import Config
-    from voc.pipeline import fit_themes
+    from voc.config import Config, ModelConfig, ScaleConfig
+    from voc.pipeline import theme_model
 
-    config = Config(n_themes=4, clustering="kmeans", fit_sample=fit_sample, n_jobs=1)
-    model, _, _ = fit_themes(texts[:300], config)
-    assert hasattr(model, "fit_sample_") == bool(fit_sample)  # the path this case is meant to take
+    config = Config(model=ModelConfig(n_themes=4, clustering="kmeans"), scale=ScaleConfig(fit_sample=fit_sample, n_jobs=1))
+    model = theme_model(config).fit(texts[:300])
+    assert (len(model.sample_) < 300) == bool(fit_sample)  # the path this case is meant to take
     assert model.clustering == "kmeans" and model.clusterer_.method == "kmeans"
     assert model.clusterer_.vocabulary_ == {}  # no word model is built for plain k-means
     assert len(model.labels_) == 300 and set(model.labels_[model.labels_ >= 0]) == set(range(4))
@@ -127,12 +127,13 @@ def test_the_configured_clustering_reaches_the_model(texts, fit_sample):
 
 @pytest.mark.parametrize("fit_sample", [0, 150])
 def test_configured_consensus_runs_reach_the_clusterer(texts, fit_sample):
-    from voc.config import Config
-    from voc.pipeline import fit_themes
+    from voc.config import Config, ModelConfig, ScaleConfig
+    from voc.pipeline import theme_model
 
-    config = Config(n_themes=4, clustering="consensus", consensus_runs=5, fit_sample=fit_sample, n_jobs=1)
-    model, _, _ = fit_themes(texts[:300], config)
-    assert hasattr(model, "fit_sample_") == bool(fit_sample)
+    config = Config(model=ModelConfig(n_themes=4, clustering="consensus", consensus_runs=5),
+                    scale=ScaleConfig(fit_sample=fit_sample, n_jobs=1))
+    model = theme_model(config).fit(texts[:300])
+    assert (len(model.sample_) < 300) == bool(fit_sample)
     assert model.consensus_runs == 5 and model.clusterer_.n_runs == 5
     assert model.n_jobs == 1 and model.clusterer_.n_jobs == 1  # [scale] n_jobs reaches the k-means runs
 
@@ -152,8 +153,8 @@ def test_report_progress_reaches_the_consensus_runs(monkeypatch, texts, fit_samp
     # most of the theme fit's time, get one on both fit paths.
     import tqdm.auto
 
-    from voc.config import Config
-    from voc.pipeline import fit_themes
+    from voc.config import Config, ModelConfig, ScaleConfig
+    from voc.pipeline import theme_model
 
     descs: list[str] = []
     real = tqdm.auto.tqdm
@@ -163,6 +164,6 @@ def test_report_progress_reaches_the_consensus_runs(monkeypatch, texts, fit_samp
         return real(*args, **{**kwargs, "disable": True})
 
     monkeypatch.setattr(tqdm.auto, "tqdm", recording)
-    config = Config(n_themes=4, consensus_runs=3, fit_sample=fit_sample, n_jobs=1)
-    fit_themes(texts[:300], config, progress=True)
+    config = Config(model=ModelConfig(n_themes=4, consensus_runs=3), scale=ScaleConfig(fit_sample=fit_sample, n_jobs=1))
+    theme_model(config).fit(texts[:300], progress=True)
     assert "themes (k-means runs)" in descs

@@ -194,3 +194,60 @@ def test_no_payload_runs_or_injects_an_element(site: Path) -> None:
             browser.close()
     # the payloads did reach the pages, as text
     assert len(shown) >= 40, sorted(shown)
+
+
+def test_subtheme_names_keywords_and_quotes_stay_text(tmp_path: Path) -> None:
+    """Sub-theme text (name, keywords, quotes, quote dates, outcomes and segments) on the index and
+    the theme page, lists opened and quotes unfolded, in Chromium: nothing runs, nothing is injected,
+    every payload is shown as text. A hand-built model, so this holds before the pipeline fills it."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed: apt-get install chromium (make test does it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.lock")
+    from tests._models import subtheme_model
+    from voc.report.model import Quote
+    from voc.report.site import write_site
+
+    items = payloads()
+    model = subtheme_model()
+    subs = model.themes[0].subthemes
+    for k, sub in enumerate(subs):
+        mine = [(i, p) for i, p in enumerate(items) if i % len(subs) == k]
+        sub.label = f"xss{mine[0][0]} {mine[0][1]}"
+        sub.keywords = [f"xss{i} {p}" for i, p in mine[1:4]]
+        sub.quotes = [f"xss{i} {p}" for i, p in mine]
+        sub.quote_records = [
+            Quote(f"xss{i} {p}", i, p if j % 5 == 1 else "2026-08-01", p if j % 5 == 2 else "失注", {"industry": p})
+            for j, (i, p) in enumerate(mine)
+        ]
+        for s in sub.segments:
+            s["value"] = mine[-1][1]
+    write_site(tmp_path, model)
+    assert "<script>(window" not in (tmp_path / "themes" / "1.html").read_text(encoding="utf-8")
+    shown: set[int] = set()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for rel in ("index.html", "themes/1.html"):
+                context = browser.new_context()
+                context.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort())
+                page = context.new_page()
+                events: list[str] = []
+                page.on("console", lambda m, ev=events: ev.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, ev=events: ev.append(str(e)))
+                page.on("dialog", lambda d, ev=events: (ev.append("dialog " + d.message), d.dismiss()))
+                page.goto((tmp_path / rel).as_uri())
+                page.wait_for_load_state("load")
+                for summary in page.locator("details > summary").all():
+                    summary.click()  # open every sub-theme list and every folded quote list
+                if rel == "index.html":
+                    page.fill("#theme-filter", "xss")  # the script marks matching sub-themes
+                    page.wait_for_timeout(100)
+                page.mouse.move(300, 300)
+                shown |= {int(m) for m in re.findall(r"xss(\d+)", page.evaluate("document.body.innerText"))}
+                assert page.evaluate("window.__x === undefined"), (rel, page.evaluate("window.__x"))
+                assert page.evaluate(INJECTED) == [], rel
+                assert events == [], (rel, events)
+                context.close()
+        finally:
+            browser.close()
+    assert shown == set(range(len(items)))  # every payload reached a page, as text

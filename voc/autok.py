@@ -15,7 +15,7 @@ import numpy as np
 
 from voc.errors import ConfigError
 
-__all__ = ["choose_k", "k_window"]
+__all__ = ["choose_k", "k_window", "subset_stability"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,29 @@ def _kmeans(X: np.ndarray, k: int, seed: int) -> Any:
     return KMeans(n_clusters=k, n_init=1, init=init.astype(X.dtype)).fit(X)
 
 
+def subset_stability(
+    sample: np.ndarray, ks: list[int], subsets: list[np.ndarray], seed: int, *, n_jobs: int | None = -1
+) -> dict[int, float]:
+    """Stability of k-means on *sample* for each k of *ks*: k-means (seed ``seed + r``) is fitted on
+    each of the index arrays *subsets* (``r`` its position), every fit labels the whole *sample*,
+    and the score is the mean pairwise ARI of those labelings (1: every subset gives the same
+    partition). Used by :func:`choose_k` and by :mod:`voc.subthemes`.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    from voc.parallel import single_threaded_map
+
+    def labeling(job: tuple[int, int]) -> np.ndarray:
+        k, r = job
+        return _kmeans(sample[subsets[r]], k, seed + r).predict(sample)
+
+    # every (k, subset) has its own seed: adding previous_k to the grid leaves the others' scores as they were
+    jobs = [(k, r) for k in ks for r in range(len(subsets))]
+    done = dict(zip(jobs, single_threaded_map(labeling, jobs, n_jobs), strict=True))
+    pairs = [(a, b) for a in range(len(subsets)) for b in range(a + 1, len(subsets))]
+    return {k: float(np.mean([adjusted_rand_score(done[(k, a)], done[(k, b)]) for a, b in pairs])) for k in ks}
+
+
 def choose_k(
     reduced: np.ndarray,
     seed: int,
@@ -83,10 +106,6 @@ def choose_k(
         The chosen k, the stability of every candidate (empty when the window has one k), and
         whether *previous_k* was kept over a (slightly) more stable candidate.
     """
-    from sklearn.metrics import adjusted_rand_score
-
-    from voc.parallel import single_threaded_map
-
     _check(previous_k, k_margin)
     n = len(reduced)
     k_lo, k_hi = k_window(n)
@@ -104,20 +123,10 @@ def choose_k(
     rng = np.random.default_rng(seed)
     sample = reduced[rng.choice(n, size=min(n, SAMPLE), replace=False)]
     subsets = [rng.choice(len(sample), size=int(0.8 * len(sample)), replace=False) for _ in range(SUBSETS)]
-
-    def labeling(job: tuple[int, int]) -> np.ndarray:
-        k, r = job
-        return _kmeans(sample[subsets[r]], k, seed + r).predict(sample)
-
-    # every (k, subset) has its own seed: adding previous_k to the grid leaves the others' scores as they were
-    jobs = [(k, r) for k in grid for r in range(SUBSETS)]
-    done = dict(zip(jobs, single_threaded_map(labeling, jobs, n_jobs), strict=True))
-    pairs = [(a, b) for a in range(SUBSETS) for b in range(a + 1, SUBSETS)]
-    stability: dict[int, float] = {}
+    stability = subset_stability(sample, grid, subsets, seed, n_jobs=n_jobs)
     best_k, best_score = grid[0], -np.inf
     for k in grid:
-        score = float(np.mean([adjusted_rand_score(done[(k, a)], done[(k, b)]) for a, b in pairs]))
-        stability[k] = score
+        score = stability[k]
         log.debug("auto k: k=%d stability (ARI) %.3f", k, score)
         if score > best_score + 1e-9:
             best_k, best_score = k, score

@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from voc import __version__
-from voc.config import CLUSTERINGS, REDUCTIONS  # stdlib-only module: --help stays fast
+from voc._cli_options import config_options  # click + stdlib-only voc.config: --help stays fast
+from voc.types import Clustering, Reduction, choices
 
 __all__ = ["main", "cli"]
 
@@ -57,52 +58,37 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", required=False, type=click.Path(dir_okay=False))
-@click.option("--text-column", "text_columns", multiple=True, help="Text column (repeat to join several).")
-@click.option("--id-column", help="Column with the deal/record id, copied to assignments.csv.")
-@click.option("--n-themes", help="Number of themes, or 'auto' (default).")
-@click.option("--seed", type=int, help="Random seed (default 42): same input + seed = same themes.")
-@click.option("--embedding", help="Embedding backend: lsa+chive (default), lsa, lsa-char, chive, lsa-char+chive.")
-@click.option(
-    "--clustering",
-    type=click.Choice(CLUSTERINGS),
-    help="How texts are grouped: consensus-em (default), consensus, em, kmeans (fastest).",
-)
-@click.option("--reduction", type=click.Choice(REDUCTIONS), help="Reduce embeddings with UMAP first (default none).")
-@click.option("--encoding", help="Input encoding (default: detected). E.g. utf-8, cp932, utf-16.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default reports/latest).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config file (see README).")
-@click.option("--no-mask-pii", is_flag=True, default=False, help="Do not mask e-mails, phone numbers, URLs.")
-@click.option("--since", metavar="DATE", help="Only rows whose date column is on or after DATE (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Only rows whose date column is on or before DATE (YYYY-MM-DD).")
-@click.option("--n-jobs", type=int, help="Processes for cleaning and tokenizing, threads for the theme fit's k-means runs (default -1: one per core; results do not depend on it).")
-@click.option("--fit-sample", type=int, help="Fit themes on a stratified sample this big, assign the rest (default 10000; 0: all).")
-@click.option("--dask", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://host:8786 (pip install 'voc[dask]').")
-def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, **options: Any) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML config file (docs/configuration.md); options given here override it.")
+@config_options
+def report(config_path: str | None, **options: Any) -> None:
     """Find themes in INPUT (CSV, TSV, XLSX or Parquet) and write a report folder.
 
-    The folder gets index.html (Japanese overview), summary.md, themes.csv, assignments.csv,
-    rejected.csv and run.json. Options override the config file.
+    The folder gets index.html (Japanese theme browser), summary.md, report.xlsx, themes.csv,
+    assignments.csv, rejected.csv and run.json. Every config key has an option here (each option's
+    help names its [section] key); options override the config file.
 
     \b
     Example:
       voc report export.csv --text-column call_note --text-column lost_reason --id-column deal_id
+      voc report export.csv --text-column 失注理由 --date-column 完了予定日 --outcome-column フェーズ
       voc report --config voc.toml
     """
     try:
+        from voc._cli_options import overrides
         from voc.config import Config, load_config
         from voc.pipeline import run_report
 
         config = load_config(config_path) if config_path else Config()
-        config = config.replace(path=input_path, mask_pii=False if no_mask_pii else None, **options)
+        config = config.override(overrides(options))
         result = run_report(config, progress=sys.stderr.isatty())
     except Exception as exc:  # noqa: BLE001 - mapped to exit codes
         _fail(exc)
         return
-    rows = result.run["rows"]
+    rows = result.run.rows
     click.echo(
-        f"{rows['read']:,} rows read, {rows['kept']:,} analysed, {rows['rejected']:,} rejected; "
-        f"{result.run['themes']['n_themes']} themes",
+        f"{rows.read:,} rows read, {rows.kept:,} analysed, {rows.rejected:,} rejected; "
+        f"{result.run.themes.n_themes} themes",
         err=True,
     )
     click.echo(str(result.out_dir / "index.html"))
@@ -120,8 +106,8 @@ def report(input_path: str | None, config_path: str | None, no_mask_pii: bool, *
 @click.option("--n-themes", help="Number of themes or 'auto'; comma-separated to compare, e.g. 40,60 (default: the number of distinct labels).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
 @click.option("--embedding", help="Embedding backend(s), comma-separated to compare (default: configured).")
-@click.option("--reduction", help="none or umap; 'none,umap' compares both (default: configured).")
-@click.option("--clustering", help="consensus-em, consensus, em or kmeans; comma-separated to compare (default: configured).")
+@click.option("--reduction", help=f"{' or '.join(choices(Reduction))}; comma-separated to compare both (default: configured).")
+@click.option("--clustering", help=f"{', '.join(choices(Clustering))}; comma-separated to compare (default: configured).")
 @click.option("--no-baselines", is_flag=True, help="Skip TF-IDF+k-means, TF-IDF+NMF and LDA.")
 @click.option("--supervised", is_flag=True,
               help="Also report a classifier told the labels (5-fold cross-validated): how far the representation separates them at all.")
@@ -172,11 +158,11 @@ def history(config_path: str | None, history_path: str | None, run_id: str | Non
     """
     try:
         from voc.config import Config, load_config
-        from voc.enrich import history_path as default_history_path
-        from voc.store import RunStore
+        from voc.history import RunStore
+        from voc.history import history_path as default_history_path
 
         config = load_config(config_path) if config_path else Config()
-        path = history_path or str(default_history_path(config))
+        path = history_path or str(default_history_path(config.history.path, config.output.dir))
         with RunStore(path, read_only=True) as store:
             if run_id:
                 rid = store.resolve_run(run_id)

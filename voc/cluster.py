@@ -32,21 +32,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.preprocessing import normalize
 
-from voc.config import CLUSTERINGS
 from voc.errors import ConfigError, NotFittedError
+from voc.types import Clustering, choices, one_of
 
 __all__ = ["Clustering", "CLUSTERINGS", "ConsensusEMClusterer", "kmeans_restarts"]
 
 log = logging.getLogger(__name__)
 
-Clustering = Literal["consensus-em", "consensus", "em", "kmeans"]
+#: The accepted values of ``method`` (``[model] clustering``).
+CLUSTERINGS: tuple[str, ...] = choices(Clustering)
 
 #: Largest embedding (in values) the consensus copies to float64 for k-means++ seeding (160 MB).
 _MAX_FLOAT64_COPY = 20_000_000
@@ -344,7 +344,7 @@ class ConsensusEMClusterer(ClusterMixin, BaseEstimator):
         it shows whether they are a fixed point of the clustering's objective (``bench.oracle``).
         """
         if self.method not in CLUSTERINGS:
-            raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {self.method!r}")
+            raise ConfigError(f"clustering must be one of {one_of(Clustering)}, got {self.method!r}")
         if self.method in ("consensus", "consensus-em") and (
             isinstance(self.n_runs, bool) or not isinstance(self.n_runs, (int, np.integer)) or self.n_runs < 2
         ):

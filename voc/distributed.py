@@ -10,7 +10,7 @@ or ``[scale] dask = "tcp://HOST:8786"`` in the config. What runs where:
 * the client reads the export (the file is on the client's disk) and sends row partitions out;
 * the workers clean (normalize, non-answers, PII masking) and tokenize each partition; the tokens
   stay on the workers and are also gathered for the fit and the report;
-* the client fits the embedder and the theme model on a sample (:mod:`voc.scale`);
+* the client fits the embedder and the theme model on a sample (:meth:`voc.themes.ThemeModel.fit`);
 * the fitted embedder and model are broadcast and the workers embed and assign their partitions.
 
 The assignments equal those of the single-machine path for the same fitted model
@@ -29,10 +29,9 @@ import numpy as np
 from voc.errors import ConfigError, DependencyError
 
 if TYPE_CHECKING:
-    from voc.config import Config
     from voc.themes import ThemeModel
 
-__all__ = ["connect", "clean_dask", "tokenize_dask", "embed_dask", "transform_dask", "fit_themes_dask"]
+__all__ = ["DaskExecutor", "connect", "clean_dask", "tokenize_dask", "embed_dask", "transform_dask"]
 
 log = logging.getLogger(__name__)
 
@@ -163,55 +162,58 @@ def transform_dask(client: Any, model: ThemeModel, texts: Sequence[str] | None =
     return np.concatenate(parts).astype(int) if parts else np.zeros(0, dtype=int)
 
 
-def fit_themes_dask(
-    texts: list[str],
-    config: Config,
-    *,
-    client: Any = None,
-    tokenizer: Any = None,
-    seed_words: list[list[str]] | None = None,
-    timer: Any = None,
-    progress: bool = False,
-    previous_k: int | None = None,
-) -> tuple[ThemeModel, list[list[str]], np.ndarray]:
-    """:func:`voc.pipeline.fit_themes` with tokenizing, embedding and assignment on a Dask cluster
-    (``config.dask`` or *client*); the fit runs here on a sample of ``config.fit_sample``."""
-    from contextlib import nullcontext
+class DaskExecutor:
+    """Runs the corpus-wide steps on a Dask cluster: :class:`voc.parallel.LocalExecutor`'s methods
+    over row partitions on the workers. *client* is a scheduler address (``tcp://host:8786``), a
+    ``distributed.Client`` or a cluster object; the connection is made on first use.
 
-    from voc.embed import make_embedder
-    from voc.scale import content_strata, stratified_sample
-    from voc.themes import ThemeModel
-    from voc.tokenize import Tokenizer
+    The partitions of the last texts tokenized stay on the workers, so that embedding and
+    assigning those texts sends nothing again.
+    """
 
-    def stage(name: str) -> Any:
-        return timer.stage(name) if timer is not None else nullcontext()
+    local = False
 
-    client = connect(client if client is not None else config.dask)
-    tokenizer = tokenizer if tokenizer is not None else Tokenizer()
-    seed = int(config.seed)
-    n = len(texts)
-    size = int(config.fit_sample or n)
-    with stage("tokenize"):
-        text_futs, token_futs = tokenize_dask(client, tokenizer, texts, gather=False)
-        tokens = [t for part in client.gather(token_futs) for t in part]
-    with stage("embed"):
-        first = np.sort(np.random.default_rng(seed).choice(n, size=min(n, size), replace=False))
-        embedder = make_embedder(config.embedding, random_state=seed)
-        embedder.fit([texts[i] for i in first], [tokens[i] for i in first])
-        embeddings = embed_dask(client, embedder, text_futs, token_futs)
-    with stage("sample"):
-        idx = stratified_sample(n, content_strata(embeddings, seed=seed), size, seed=seed) if size < n else np.arange(n)
-    model = ThemeModel.from_config(config, tokenizer=tokenizer, seed_words=seed_words, previous_k=previous_k)
-    with stage("themes"):
-        model.fit([texts[i] for i in idx], tokens=[tokens[i] for i in idx], embeddings=embeddings[idx],
-                  embedder=embedder, progress=progress)
-    labels = np.full(n, -1, dtype=int)
-    labels[idx] = model.labels_
-    if len(idx) < n:
-        with stage("assign"):
-            assigned = transform_dask(client, model, futures=(text_futs, token_futs))
-        rest = np.setdiff1d(np.arange(n), idx, assume_unique=True)
-        labels[rest] = assigned[rest]
-        model.fit_sample_ = idx
-    model.labels_ = labels
-    return model, tokens, embeddings
+    def __init__(self, client: Any, *, partition_size: int = PARTITION_SIZE) -> None:
+        self.client = client
+        self.partition_size = partition_size
+        self._parts: tuple[Any, list[Any], list[Any]] | None = None  # (texts, text futures, token futures)
+
+    def _client(self) -> Any:
+        self.client = connect(self.client)
+        return self.client
+
+    def clean(self, frame: Any, text_columns: Sequence[str], *, progress: bool = False, **kwargs: Any) -> tuple[Any, Any]:
+        """:func:`clean_dask` (the workers do not tokenize here: :meth:`tokenize` does)."""
+        kwargs.pop("tokenizer", None)
+        return clean_dask(self._client(), frame, text_columns, partition_size=self.partition_size, **kwargs)
+
+    def tokenize(self, tokenizer: Any, texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
+        """:func:`tokenize_dask`; the partitions stay on the workers for :meth:`embed` and :meth:`assign`."""
+        client = self._client()
+        text_futs, token_futs = tokenize_dask(client, tokenizer, texts, partition_size=self.partition_size, gather=False)
+        self._parts = (texts, text_futs, token_futs)
+        return [t for part in client.gather(token_futs) for t in part]
+
+    def _futures(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> tuple[list[Any], list[Any]]:
+        if self._parts is not None and self._parts[0] is texts:
+            return self._parts[1], self._parts[2]
+        client = self._client()
+        bounds = _partitions(len(texts), self.partition_size)
+        return (client.scatter([list(texts[i:j]) for i, j in bounds], hash=False),
+                client.scatter([[list(t) for t in tokens[i:j]] for i, j in bounds], hash=False))
+
+    def embed(self, embedder: Any, texts: Sequence[str], tokens: Sequence[Sequence[str]], *,
+              batch_size: int = 0, progress: bool = False) -> np.ndarray:
+        """:func:`embed_dask` over the texts' partitions."""
+        return embed_dask(self._client(), embedder, *self._futures(texts, tokens))
+
+    def assign(self, assigner: Any, texts: Sequence[str], tokens: Sequence[Sequence[str]], embeddings: Any,
+               indices: Any, *, batch_size: int = 0, progress: bool = False) -> np.ndarray:
+        """The theme of the documents at *indices*: every partition assigned on the workers."""
+        client = self._client()
+        text_futs, token_futs = self._futures(texts, tokens)
+        [assigner_fut] = client.scatter([assigner], broadcast=True, hash=False)
+        futs = client.map(_transform_part, [assigner_fut] * len(text_futs), text_futs, token_futs, pure=False)
+        parts = client.gather(futs)
+        labels = np.concatenate(parts).astype(int) if parts else np.zeros(0, dtype=int)
+        return labels[np.asarray(indices, dtype=int)]

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from voc.config import NThemes, parse_n_themes
 from voc.errors import ConfigError, InputError
 from voc.metrics import npmi_coherence, topic_diversity
 from voc.references import BASELINES, SUPERVISED, fit_baseline, supervised_labels
+from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
 
 __all__ = ["EvaluationResult", "evaluate", "npmi_coherence", "topic_diversity", "METHODS"]
 
@@ -221,7 +221,7 @@ def evaluate(
         ``voc:<embedding>`` (``+umap`` when reduced), and in auto mode the baselines use the number
         of themes found by the first combination.
     clustering : str or sequence of str, optional
-        Override the configured clustering (:data:`voc.cluster.CLUSTERINGS`); several compare.
+        Override the configured clustering (:data:`voc.types.Clustering`); several compare.
     baselines : bool or sequence of str
         Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named; at each
         number of themes when several are compared (rows ``<baseline>/k=<k>``).
@@ -250,7 +250,7 @@ def evaluate(
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
 
     from voc.clean import normalize_text
-    from voc.config import Config
+    from voc.config import ModelConfig
     from voc.embed import available_embedders
     from voc.tokenize import Tokenizer
 
@@ -278,21 +278,19 @@ def evaluate(
         ks = [parse_n_themes(v) for v in n_themes]
     if not ks or len(set(ks)) != len(ks):
         raise ConfigError(f"n_themes must name each number of themes once, got {n_themes!r}")
-    defaults = Config()
+    defaults = ModelConfig()
     embeddings_ = _as_list(embedding) or [defaults.embedding]
     reductions = _as_list(reduction) or [defaults.reduction]
     clusterings = _as_list(clustering) or [defaults.clustering]
     variants = [(e, c, r, k) for e, c, r in itertools.product(embeddings_, clusterings, reductions) for k in ks]
     names = {v: _variant_name(v, variants) for v in variants}
-    from voc.cluster import CLUSTERINGS
-
     for emb_name, clu, red, _ in variants:
-        if clu not in CLUSTERINGS:
-            raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {clu!r}")
+        if clu not in choices(Clustering):
+            raise ConfigError(f"clustering must be one of {one_of(Clustering)}, got {clu!r}")
         if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
             raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
-        if red not in ("none", "umap"):
-            raise ConfigError(f"reduction must be one of ('none', 'umap'), got {red!r}")
+        if red not in choices(Reduction):
+            raise ConfigError(f"reduction must be one of {one_of(Reduction)}, got {red!r}")
     tokenizer = tokenizer or Tokenizer()
     t0 = time.perf_counter()
     tokens = tokenizer.tokenize_many(texts)

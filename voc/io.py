@@ -1,6 +1,6 @@
 """Read a CRM export into a DataFrame, map its columns and account for every row.
 
-Only this module, :mod:`voc.store` and :mod:`voc.report` touch files.
+Only this module, :mod:`voc.history.store` and :mod:`voc.report` touch files.
 
 Every data row of the file is either in :attr:`Export.frame` or in :attr:`Export.rejected` (with a
 reason from :data:`REJECT_REASONS`), so ``n_read == len(frame) + len(rejected)`` always holds.

@@ -215,3 +215,69 @@ def _bar(it: Any, progress: bool, total: int, desc: str) -> Any:
 
     # disable=None: tqdm stays quiet when stderr is not a terminal (cron jobs, CI logs).
     return tqdm(it, total=total, desc=desc, leave=False, disable=None)
+
+
+class LocalExecutor:
+    """Runs the corpus-wide steps on this machine: cleaning and tokenizing in up to *n_jobs*
+    processes, embedding and theme assignment in batches of documents (``float32`` embeddings).
+
+    :class:`voc.distributed.DaskExecutor` has the same methods; :meth:`voc.themes.ThemeModel.fit`
+    and :mod:`voc.pipeline` take either. The results do not depend on which, nor on *n_jobs*.
+    """
+
+    local = True
+
+    def __init__(self, n_jobs: int | None = -1) -> None:
+        self.n_jobs = n_jobs
+
+    def clean(self, frame: Any, text_columns: Sequence[str], *, progress: bool = False, **kwargs: Any) -> tuple[Any, Any]:
+        """:func:`clean_parallel`: the cleaned rows (with ``tokens`` when ``tokenizer=`` is given)
+        and the rejected ones."""
+        return clean_parallel(frame, text_columns, self.n_jobs, progress=progress, **kwargs)
+
+    def tokenize(self, tokenizer: Callable[[str], list[str]], texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
+        """:func:`tokenize_parallel`."""
+        return tokenize_parallel(tokenizer, texts, self.n_jobs, progress=progress)
+
+    def embed(self, embedder: Any, texts: Sequence[str], tokens: Sequence[Sequence[str]], *,
+              batch_size: int = 50_000, progress: bool = False) -> Any:
+        """A fitted embedder's ``transform`` over batches of documents, as one ``float32`` array."""
+        import numpy as np
+
+        out: list[Any] = []
+        bar = _counter(len(texts), "embed", progress)
+        for i in range(0, len(texts), batch_size):
+            out.append(np.asarray(embedder.transform(texts[i : i + batch_size], tokens[i : i + batch_size]), np.float32))
+            if bar is not None:
+                bar.update(len(out[-1]))
+        if bar is not None:
+            bar.close()
+        return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+    def assign(self, assigner: Any, texts: Sequence[str], tokens: Sequence[Sequence[str]], embeddings: Any,
+               indices: Any, *, batch_size: int = 50_000, progress: bool = False) -> Any:
+        """The theme of the documents at *indices* (``-1``: nothing to embed), by a fitted model's
+        assigner (``ThemeModel._assigner()``), in batches."""
+        import numpy as np
+
+        indices = np.asarray(indices, dtype=int)
+        labels = np.full(len(indices), -1, dtype=int)
+        bar = _counter(len(indices), "assign", progress)
+        for i in range(0, len(indices), batch_size):
+            part = indices[i : i + batch_size]
+            labels[i : i + len(part)] = assigner.transform(
+                [texts[j] for j in part], tokens=[tokens[j] for j in part], embeddings=embeddings[part]
+            )
+            if bar is not None:
+                bar.update(len(part))
+        if bar is not None:
+            bar.close()
+        return labels
+
+
+def _counter(total: int, desc: str, progress: bool) -> Any:
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="doc", leave=False, disable=None)  # quiet when not a TTY

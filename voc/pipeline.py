@@ -1,11 +1,15 @@
 """The orchestrator: the only module that knows the order of the stages.
 
-read → clean → tokenize → embed → themes (UMAP + clustering + c-TF-IDF) → label → insights → render.
+read → clean → tokenize → embed → themes → match → label (names) → subthemes → label → insights → render
+→ history
+
+Each stage is a function of its own module that takes and returns plain data (docs/architecture.md).
+``match`` comes before ``label``: a theme's name and keywords are those of its stable id, after the
+taxonomy's merges and names.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -16,30 +20,54 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voc.config import Config
-from voc.errors import ConfigError, VocError
+from voc.errors import ConfigError, InputError, VocError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
-    from voc.report.model import ReportModel
+    from voc.history import StableIds
+    from voc.report.model import ReportModel, ThemeRow
+    from voc.report.record import RunRecord
     from voc.themes import ThemeModel
 
-__all__ = ["ReportResult", "run_report", "fit_themes"]
+__all__ = ["ReportResult", "run_report", "executor_for", "theme_model"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class ReportResult:
-    """What :func:`run_report` produced."""
+    """What :func:`run_report` produced.
+
+    Attributes
+    ----------
+    themes : DataFrame
+        One row per reported theme, largest first: ``theme_id``, ``label``, ``size``, ``share``,
+        ``keywords`` (list), ``quotes`` (list, representative first), ``status`` (新規 or empty),
+        ``emerging`` (bool).
+    assignments : DataFrame
+        ``assignments.csv``: ``row``, the id column when configured, ``theme_id``, ``theme_label``.
+    rejected : DataFrame
+        ``rejected.csv``: ``row``, the id column, ``reason``, ``detail``.
+    records : DataFrame
+        Every data row the export held (``row`` and every column), for :meth:`rows_with_themes`.
+    """
 
     out_dir: Path
-    run: dict[str, Any]
+    run: RunRecord
     themes: pd.DataFrame
     assignments: pd.DataFrame
     rejected: pd.DataFrame
+    records: pd.DataFrame
     model: ThemeModel
     report: ReportModel | None = None  # the table model every format was rendered from
+
+    def rows_with_themes(self) -> pd.DataFrame:
+        """Every row of the export with its theme: :func:`voc.report.join_themes`."""
+        from voc.report import join_themes
+
+        return join_themes(self.records, self.assignments, self.rejected)
 
 
 class _Timer:
@@ -56,284 +84,312 @@ class _Timer:
         log.info("stage %s done in %.1fs", name, self.timings[name])
 
 
-def _replace_json(path: Path, data: dict[str, Any]) -> None:
-    """Rewrite *path* atomically; a failure only costs the update (the report is already written)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        log.warning("could not update %s (%s); it lacks the render and history timings", path, exc.strerror or exc)
+def executor_for(config: Config) -> Any:
+    """Where the corpus-wide steps run: a Dask cluster (``[scale] dask``) or this machine."""
+    if config.scale.dask:
+        from voc.distributed import DaskExecutor
+
+        return DaskExecutor(config.scale.dask)
+    from voc.parallel import LocalExecutor
+
+    return LocalExecutor(n_jobs=config.scale.n_jobs)
 
 
-def _auto_k(model: Any, previous_k: int | None) -> dict[str, Any]:
-    """run.json's record of an auto-k choice: the k chosen, the stability of every candidate (so a
-    scheduled run's log shows how close the call was), the previous run's k and whether it was
-    kept over a more stable one (empty when the number of themes was given)."""
-    chosen = getattr(model, "k_chosen_", None)
-    if chosen is None:
-        return {}
-    stability = getattr(model, "k_stability_", None) or {}
-    return {
-        "auto_k": {
-            "chosen": int(chosen),
-            "stability": {str(k): round(float(v), 4) for k, v in stability.items()},
-            "previous": previous_k,
-            "kept_previous": bool(getattr(model, "k_kept_", False)),
-        }
-    }
-
-
-def fit_themes(
-    texts: list[str],
-    config: Config,
-    *,
-    progress: bool = False,
-    timer: _Timer | None = None,
-    seed_words: list[list[str]] | None = None,
-    previous_k: int | None = None,
-    tokens: list[list[str]] | None = None,
-    tokenizer: Any | None = None,
-) -> tuple[ThemeModel, list[list[str]], Any]:
-    """Tokenize once, embed and fit a :class:`~voc.themes.ThemeModel` on cleaned *texts*.
-
-    *previous_k*: in auto mode, the number of themes of the last comparable run, kept unless
-    another k is clearly more stable (:func:`voc.autok.choose_k`). *tokens*: the texts' tokens by
-    *tokenizer* (a :class:`voc.tokenize.Tokenizer`, default ``Tokenizer()``), when the caller has
-    them (``voc report`` gets them from the clean stage); otherwise they are computed here.
-
-    Returns the fitted model, the tokens and the embeddings (reused for labels and quotes).
-    """
-    timer = timer or _Timer()
-    model, tokens, embeddings = _fit_themes(
-        texts, config, progress=progress, timer=timer, seed_words=seed_words, previous_k=previous_k,
-        tokens=tokens, tokenizer=tokenizer,
-    )
-    # Whatever the path (one machine, sample + assign, Dask), the theme step's inner timings go to the run.
-    timer.timings["themes.reduce"] = round(model.timings_["reduce"], 3)
-    timer.timings["themes.cluster"] = round(model.timings_["cluster"], 3)
-    return model, tokens, embeddings
-
-
-def _fit_themes(
-    texts: list[str],
-    config: Config,
-    *,
-    progress: bool,
-    timer: _Timer,
-    seed_words: list[list[str]] | None,
-    previous_k: int | None,
-    tokens: list[list[str]] | None = None,
-    tokenizer: Any | None = None,
-) -> tuple[ThemeModel, list[list[str]], Any]:
-    from voc.embed import make_embedder
+def theme_model(config: Config, **params: Any) -> ThemeModel:
+    """The unfitted :class:`~voc.themes.ThemeModel` of ``[model]`` and ``[scale]``; *params* add to
+    or override them (``tokenizer``, ``seed_words``, ``previous_k``)."""
     from voc.themes import ThemeModel
-    from voc.tokenize import Tokenizer
 
-    tokenizer = tokenizer if tokenizer is not None else Tokenizer()
-    if config.dask:  # a Dask cluster: voc.distributed
-        from voc.distributed import fit_themes_dask
-
-        return fit_themes_dask(
-            texts, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress,
-            previous_k=previous_k,
-        )
-    if tokens is None:
-        with timer.stage("tokenize"):
-            from voc.parallel import tokenize_parallel
-
-            tokens = tokenize_parallel(tokenizer, texts, config.n_jobs, progress=progress)
-    elif len(tokens) != len(texts):
-        raise ValueError(f"{len(tokens)} token lists for {len(texts)} texts")
-    if config.fit_sample and len(texts) > config.fit_sample:  # large corpus: voc.scale
-        from voc.scale import fit_themes_on_sample
-
-        return fit_themes_on_sample(
-            texts, tokens, config, tokenizer=tokenizer, seed_words=seed_words, timer=timer, progress=progress,
-            previous_k=previous_k,
-        )
-    with timer.stage("embed"):
-        embedder = make_embedder(config.embedding, random_state=config.seed)
-        embeddings = embedder.fit_transform(texts, tokens)
-    model = ThemeModel.from_config(config, tokenizer=tokenizer, seed_words=seed_words, previous_k=previous_k)
-    with timer.stage("themes"):
-        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, progress=progress)
-    return model, tokens, embeddings
+    m, s = config.model, config.scale
+    values: dict[str, Any] = {
+        "n_themes": m.n_themes, "embedding": m.embedding, "clustering": m.clustering,
+        "consensus_runs": m.consensus_runs, "reduction": m.reduction, "random_state": m.seed,
+        "n_jobs": s.n_jobs, "k_margin": m.auto_k_margin, "fit_sample": s.fit_sample, "batch_size": s.batch_size,
+    }
+    return ThemeModel(**{**values, **params})
 
 
 def run_report(config: Config, *, progress: bool = False) -> ReportResult:
-    """Run the whole report for *config* and write it to ``config.out_dir``.
-
-    Holds a lock on the output folder and the run history for the whole run (:mod:`voc._lock`): a
-    second run on the same output or history fails at once with :class:`~voc._lock.LockedError`
-    instead of interleaving writes.
-    """
-    from voc._lock import run_lock
-    from voc.enrich import history_path
-
-    with run_lock(config.out_dir, history_path(config) if config.history else None):
-        return _run_report(config, progress=progress)
-
-
-def _run_report(config: Config, *, progress: bool = False) -> ReportResult:
-    """:func:`run_report` without the lock.
+    """Run the whole report for *config* and write it to ``[output] dir``.
 
     Every data row of the input ends up either in ``assignments.csv`` or in ``rejected.csv`` (and
-    counted in ``run.json``).
+    counted in ``run.json``). Holds a lock on the output folder and the run history for the whole
+    run (:mod:`voc._lock`): a second run on the same output or history fails at once with
+    :class:`~voc._lock.LockedError` instead of interleaving writes.
     """
-    import numpy as np
+    from voc._lock import run_lock
+    from voc.history import history_path
+
+    if not config.input.path:
+        raise ConfigError("no input file: pass INPUT or set [input] path in the config")
+    if not config.input.text_columns:
+        raise ConfigError("no text column: pass --text-column COL or set [input] text_columns")
+    history = history_path(config.history.path, config.output.dir) if config.history.enabled else None
+    with run_lock(config.output.dir, history):
+        return _run_report(config, history, progress=progress)
+
+
+def _run_report(config: Config, history: Path | None, *, progress: bool) -> ReportResult:
+    # Each stage imports what it needs when it starts: the clean stage forks its workers, and
+    # modules imported before that (scikit-learn, DuckDB) would be in every worker's memory.
+    from voc.io import read_export
+    from voc.taxonomy import Taxonomy, load_taxonomy
+    from voc.tokenize import Tokenizer
+    from voc.window import filter_window
+
+    cin, cm, cs = config.input, config.model, config.scale
+    timer = _Timer()
+    executor = executor_for(config)
+    tokenizer = Tokenizer()
+    taxonomy = load_taxonomy(config.taxonomy.path, missing_ok=True) if config.taxonomy.path else Taxonomy()
+    with timer.stage("read"):
+        required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
+        export = read_export(cin.path, text_columns=cin.text_columns, required_columns=required,
+                             encoding=cin.encoding, sheet=cin.sheet, max_input_mb=cin.max_input_mb)
+        in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until)
+    with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per note
+        kept, rejected_clean = executor.clean(in_window, cin.text_columns, mask=config.clean.mask_pii,
+                                              max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
+                                              progress=progress)
+        _require_rows(kept, export, rejected_clean)
+    from voc.embed import embed_corpus
+    from voc.history import previous_auto_k, record_run, stable_theme_ids
+    from voc.insights import theme_insights
+
+    texts = kept["text"].tolist()
+    tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
+    if tokens is None:  # Dask: the workers tokenize
+        with timer.stage("tokenize"):
+            tokens = executor.tokenize(tokenizer, texts, progress=progress)
+    with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
+        previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
+    with timer.stage("embed"):
+        embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
+                                            fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
+                                            progress=progress)
+    with timer.stage("themes"):
+        model = theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None,
+                            previous_k=previous_k)
+        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    timer.timings.update({f"themes.{k}": round(v, 3) for k, v in model.timings_.items()})
+    with timer.stage("match"):
+        stable = stable_theme_ids(model.labels_, tokens, model.keywords_, taxonomy, history=history,
+                                  text_columns=cin.text_columns, threshold=config.history.match_threshold)
+    labels = stable.reported  # stable ids, after taxonomy merges
+    with timer.stage("label"):
+        phrases = _theme_names(texts, labels, cm.naming, cm.seed)
+    subs = None
+    if cm.subthemes:
+        with timer.stage("subthemes"):
+            subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config)
+            labels = subs.ids.themes  # the taxonomy may move a sub-theme to another theme, or promote it
+    with timer.stage("label"):
+        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config, phrases, subs)
+    with timer.stage("insights"):
+        extra = theme_insights(
+            rows, kept, in_window, labels, date_column=cin.date_column, outcome_column=cin.outcome_column,
+            segment_columns=cin.segment_columns, competitor_column=cin.competitor_column,
+            recent_months=config.insights.recent_months, min_count=config.insights.min_count,
+            previous=stable.previous, previous_n_kept=stable.previous_n_kept,
+        )
+        sub_rows = [s for r in rows for s in r.subthemes]
+        if sub_rows:
+            theme_insights(
+                sub_rows, kept, in_window, subs.ids.subthemes, date_column=cin.date_column,
+                outcome_column=cin.outcome_column, segment_columns=cin.segment_columns,
+                min_count=config.insights.min_count, key="subtheme_id",
+            )
+    with timer.stage("render"):
+        names = {r.theme_id: r.label for r in rows}
+        assignments, rejected = _output_tables(kept, labels, names, export, [rejected_window, rejected_clean], config)
+        if subs is not None:
+            sub_names = {s.subtheme_id: s.label for s in sub_rows}
+            assignments["subtheme_id"] = subs.ids.subthemes
+            assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in subs.ids.subthemes]
+        record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
+        report_model = _report_model(config, rows, record, extra, stable)
+        out = _write(config, report_model, assignments, rejected, record)
+    with timer.stage("history"):
+        record_run(stable, record, names, assignments, written, history=history, id_column=cin.id_column,
+                   taxonomy_path=config.taxonomy.path, update_taxonomy=config.taxonomy.update,
+                   subthemes=subs.history_table(sub_rows, written) if subs is not None else None)
+    record.timings_s = timer.timings
+    # run.json was written during the render stage: complete its timings with that stage and the
+    # history's (replaced atomically, so a reader never sees half a file)
+    _replace_json(Path(out) / "run.json", record)
+    log.info("report written to %s", out)
+    return ReportResult(out_dir=out, run=record, themes=_themes_frame(rows), assignments=assignments,
+                        rejected=rejected, records=export.frame, model=model, report=report_model)
+
+
+# -- the steps' glue: plain data in, plain data out --------------------------------------------------
+def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame) -> None:
     import pandas as pd
 
-    from voc import __version__
-    from voc.insights import theme_sizes
-    from voc.io import read_export
-    from voc.label import distinct_keywords, label_from_keywords, representative_quotes, written_keywords
-    from voc.report import ReportModel, ThemeRow, write_report
-
-    if not config.path:
-        raise ConfigError("no input file: pass INPUT or set [input] path in the config")
-    if not config.text_columns:
-        raise ConfigError("no text column: pass --text-column COL or set [input] text_columns")
-    timer = _Timer()
-    required = [c for c in (config.id_column, config.date_column, config.outcome_column) if c]
-    required += list(config.segment_columns)
-    with timer.stage("read"):
-        export = read_export(
-            config.path,
-            text_columns=config.text_columns,
-            required_columns=required,
-            encoding=config.encoding,
-            sheet=config.sheet,
-            max_input_mb=config.max_input_mb,
-        )
-    from voc.enrich import (
-        add_insights,
-        filter_window,
-        load_run_taxonomy,
-        previous_auto_k,
-        record_run,
-        stable_theme_ids,
-    )
-
-    in_window, rejected_window = filter_window(export.frame, config.date_column, config.since, config.until)
-    taxonomy = load_run_taxonomy(config)
-    from voc.tokenize import Tokenizer
-
-    tokenizer = Tokenizer()
-    # The clean stage tokenizes too (one MeCab parse per note serves name masking and the tokens,
-    # voc.clean): run.json then has no "tokenize" stage. On Dask the cluster tokenizes later.
-    with timer.stage("clean"):
-        from voc.parallel import clean_parallel
-
-        if config.dask:
-            from voc.distributed import clean_dask, connect
-
-            kept, rejected_clean = clean_dask(
-                connect(config.dask), in_window, config.text_columns,
-                mask=config.mask_pii, max_text_chars=config.max_text_chars,
-            )
-        else:
-            kept, rejected_clean = clean_parallel(
-                in_window, config.text_columns, config.n_jobs, mask=config.mask_pii,
-                max_text_chars=config.max_text_chars, tokenizer=tokenizer, progress=progress,
-            )
     if len(kept) == 0:
-        from voc.errors import InputError
-
         reasons = dict(sorted(pd.concat([export.rejected, rejected_clean])["reason"].value_counts().items()))
         raise InputError(
             f"no row left to analyse: {export.n_read} data rows read, rejected: {reasons or 'none'}",
             path=export.path,
             hint="check that the export has data rows and that --text-column names the free-text column",
         )
-    texts = kept["text"].tolist()
-    clean_tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
-    with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
-        previous_k = previous_auto_k(config)
-    model, tokens, embeddings = fit_themes(
-        texts, config, progress=progress, timer=timer, seed_words=taxonomy.seed_topic_list(), previous_k=previous_k,
-        tokens=clean_tokens, tokenizer=tokenizer,
-    )
-    with timer.stage("match"):
-        stable = stable_theme_ids(config, model.labels_, tokens, model.keywords_, taxonomy)
-    labels = stable.reported  # stable ids, after taxonomy merges
 
-    with timer.stage("label"):
-        theme_label: dict[int, str] = {}
-        rows: list[ThemeRow] = []
-        assign = pd.DataFrame({"row": kept["row"].to_numpy(), "theme_id": labels})
-        sizes = theme_sizes(assign)
-        # keywords as the notes spell them (タダ, not UniDic's 只): the reported themes' and, for
-        # the history, those of each fitted theme before taxonomy merges
-        keyword_lists = [*stable.keywords.values(), *stable.themes["keywords"]]
-        written = written_keywords(dict(enumerate(keyword_lists)), texts, tokens, model.tokenizer_)
-        for theme_id, size, share in sizes.itertuples(index=False):
-            words = [written.get(w, w) for w in stable.keywords.get(int(theme_id), [])]
-            label = stable.label(int(theme_id), label_from_keywords(words))
-            theme_label[int(theme_id)] = label
-            members = np.flatnonzero(labels == theme_id)
-            member_texts = [texts[i] for i in members]
-            picks = representative_quotes(member_texts, embeddings[members], n=5)
-            rows.append(
-                ThemeRow(
-                    theme_id=int(theme_id),
-                    label=label,
-                    size=int(size),
-                    share=float(share),
-                    keywords=distinct_keywords(words, 8),
-                    quotes=[member_texts[i] for i in picks],
-                )
-            )
-    with timer.stage("insights"):
-        extra = add_insights(rows, kept, in_window, labels, embeddings, config, stable)
-    with timer.stage("render"):
-        id_cols = [config.id_column] if config.id_column else []
-        assignments = kept[["row", *id_cols]].copy()
-        assignments["theme_id"] = labels
-        assignments["theme_label"] = [theme_label.get(int(t), "未分類") for t in labels]
-        rejected = pd.concat([export.rejected, rejected_window, rejected_clean], ignore_index=True)
-        if id_cols and len(rejected):
-            ids = export.frame.set_index("row")[config.id_column]
-            rejected.insert(1, config.id_column, rejected["row"].map(ids).fillna(""))
-        rejected = rejected.sort_values("row", kind="stable").reset_index(drop=True)
-        by_reason = {str(k): int(v) for k, v in rejected["reason"].value_counts().sort_index().items()}
-        counts = {"read": export.n_read, "kept": len(kept), "rejected": len(rejected)}
-        if counts["read"] != counts["kept"] + counts["rejected"]:  # pragma: no cover - a bug if it happens
-            raise VocError(f"row accounting does not add up: {counts}; please report this")
-        n_unassigned = int((labels < 0).sum())
-        report_model = ReportModel(
-            title="voc テーマレポート",
-            input_name=Path(config.path).name,
-            themes=rows,
-            rows=counts,
-            rejected_by_reason=by_reason,
-            n_unassigned=n_unassigned,
-            options=config.to_dict(),
-            version=__version__,
-            months=extra["months"],
-            changes=extra["changes"],
-            run_id=stable.run_id,
-            previous_run_id=stable.previous_run_id,
-        )
-        run = {
-            "voc_version": __version__,
-            "run_id": stable.run_id,
-            "previous_run_id": stable.previous_run_id,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "options": config.to_dict(),
-            "input": {"path": export.path, "checksum": export.checksum, "encoding": export.encoding},
-            "rows": {**counts, "rejected_by_reason": by_reason, "truncated": int(kept["truncated"].sum())},
-            "themes": {"n_themes": len(rows), "unassigned": n_unassigned, **_auto_k(model, previous_k)},
-            "timings_s": timer.timings,
-        }
-        out = write_report(config.out_dir, report_model, assignments, rejected, run)
-    with timer.stage("history"):
-        record_run(config, stable, run, rows, assignments, written)
-    run["timings_s"] = timer.timings
-    # run.json was written during the render stage: complete its timings with that stage and the
-    # history's (replaced atomically, so a reader never sees half a file)
-    _replace_json(Path(out) / "run.json", run)
-    themes = pd.DataFrame(report_model.theme_records())
-    log.info("report written to %s", out)
-    return ReportResult(out_dir=out, run=run, themes=themes, assignments=assignments, rejected=rejected, model=model, report=report_model)
+
+def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int) -> dict[int, Any]:
+    """The naming step: ``{theme id: voc.naming.ThemeName}`` (phrases customers wrote), or ``{}``
+    when themes are named by their keywords (``[model] naming = "keywords"``)."""
+    if naming != "phrases":
+        return {}
+    from voc.naming import PhraseNamer
+
+    return PhraseNamer(random_state=seed).name(texts, labels)
+
+
+def _find_subthemes(
+    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, phrases: dict[int, Any],
+    stable: StableIds, taxonomy: Any, model: ThemeModel, config: Config,
+) -> Any:
+    """The sub-theme stage: split each reported theme (:func:`voc.subthemes.find_subthemes`), then
+    give the sub-themes stable ids and apply the taxonomy's sub-theme edits
+    (:func:`voc.history.stable_subtheme_ids`)."""
+    import numpy as np
+
+    from voc._subtheme_rows import SubthemeResult
+    from voc.history import stable_subtheme_ids
+    from voc.subthemes import find_subthemes, subtheme_keywords
+
+    found = find_subthemes(texts, tokens, embeddings, labels, theme_names={t: n.phrases for t, n in phrases.items()},
+                           random_state=config.model.seed, n_jobs=config.scale.n_jobs)
+    keywords: dict[tuple[int, int], list[str]] = {}
+    for theme_id in sorted({int(t) for t in found.table["theme_id"]}):
+        idx = np.flatnonzero(labels == theme_id)
+        for local, words in subtheme_keywords([tokens[i] for i in idx], found.assignments[idx], 10).items():
+            keywords[(theme_id, int(local))] = words
+    ids = stable_subtheme_ids(labels, found.assignments, tokens, keywords, taxonomy,
+                              previous=stable.previous_subthemes, next_id=stable.next_id,
+                              threshold=config.history.match_threshold)
+    return SubthemeResult(found=found, ids=ids, keywords=keywords, naming=config.model.naming)
+
+
+def _label(
+    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, kept: pd.DataFrame,
+    stable: StableIds, model: ThemeModel, config: Config, phrases: dict[int, Any], subs: Any,
+) -> tuple[list[ThemeRow], dict[str, str]]:
+    """The label stage: the table of themes (:func:`voc.label.theme_table`) as report rows, with
+    their sub-themes and quotes in context; and the keywords' written spellings (for the history).
+    A theme's name is the taxonomy's, else its phrases (:mod:`voc.naming`), else its keywords."""
+    from voc.label import quote_records, theme_table, written_keywords
+    from voc.report import ThemeRow
+
+    keywords = dict(stable.keywords)
+    if subs is not None:
+        keywords.update(subs.promoted_keywords())
+    # keywords as the notes spell them (タダ, not UniDic's 只): the reported themes' and, for the
+    # history, those of each fitted theme before taxonomy merges, and the sub-themes'
+    keyword_lists = [*keywords.values(), *stable.themes["keywords"], *(subs.keywords.values() if subs else [])]
+    written = written_keywords(dict(enumerate(keyword_lists)), texts, tokens, model.tokenizer_)
+    names = {t: stable.label(t, phrases[t].label if t in phrases else "") for t in keywords}
+    if subs is not None:
+        names.update({t: stable.label(t, name) for t, name in subs.promoted_names().items()})
+    table = theme_table(texts, tokens, embeddings, labels, keywords, model.tokenizer_, names=names, written=written)
+    cin = config.input
+    quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), date_column=cin.date_column,
+                           outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
+    rows = [
+        ThemeRow(theme_id=t.theme_id, label=t.label, size=t.size, share=t.share, keywords=t.keywords,
+                 quotes=t.quotes, status=stable.status.get(t.theme_id, subs.status_of(t.theme_id) if subs else ""),
+                 marketing=stable.taxonomy.marketing(t.theme_id), quote_records=quotes[t.theme_id])
+        for t in table.itertuples(index=False)
+    ]
+    if subs is not None:
+        subs.attach(rows, kept, embeddings, written, stable.taxonomy, config)
+    return rows, written
+
+
+def _output_tables(
+    kept: pd.DataFrame, labels: np.ndarray, names: dict[int, str], export: Any, rejected_parts: list[pd.DataFrame],
+    config: Config,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``assignments.csv`` and ``rejected.csv`` (sorted by row, with the id column when configured)."""
+    import pandas as pd
+
+    id_column = config.input.id_column
+    id_cols = [id_column] if id_column else []
+    assignments = kept[["row", *id_cols]].copy()
+    assignments["theme_id"] = labels
+    assignments["theme_label"] = [names.get(int(t), "未分類") for t in labels]
+    rejected = pd.concat([export.rejected, *rejected_parts], ignore_index=True)
+    if id_column and len(rejected):
+        ids = export.frame.set_index("row")[id_column]
+        rejected.insert(1, id_column, rejected["row"].map(ids).fillna(""))
+    rejected = rejected.sort_values("row", kind="stable").reset_index(drop=True)
+    return assignments, rejected
+
+
+def _record(
+    config: Config, export: Any, kept: pd.DataFrame, rejected: pd.DataFrame, stable: StableIds, model: ThemeModel,
+    previous_k: int | None, n_themes: int, timer: _Timer,
+) -> RunRecord:
+    from voc import __version__
+    from voc.report.record import AutoK, InputInfo, RowCounts, RunRecord, ThemeCounts
+
+    by_reason = {str(k): int(v) for k, v in rejected["reason"].value_counts().sort_index().items()}
+    counts = RowCounts(read=export.n_read, kept=len(kept), rejected=len(rejected), rejected_by_reason=by_reason,
+                       truncated=int(kept["truncated"].sum()))
+    if counts.read != counts.kept + counts.rejected:  # pragma: no cover - a bug if it happens
+        raise VocError(f"row accounting does not add up: {counts}; please report this")
+    auto_k = None
+    if getattr(model, "k_chosen_", None) is not None:
+        # the k chosen, every candidate's stability (so a scheduled run's log shows how close the
+        # call was), the previous run's k and whether it was kept over a more stable one
+        auto_k = AutoK(chosen=int(model.k_chosen_),
+                       stability={str(k): round(float(v), 4) for k, v in (model.k_stability_ or {}).items()},
+                       previous=previous_k, kept_previous=bool(model.k_kept_))
+    return RunRecord(
+        voc_version=__version__, run_id=stable.run_id, previous_run_id=stable.previous_run_id,
+        created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), options=config.to_dict(),
+        input=InputInfo(path=export.path, checksum=export.checksum, encoding=export.encoding), rows=counts,
+        themes=ThemeCounts(n_themes=n_themes, unassigned=int((stable.reported < 0).sum()), auto_k=auto_k),
+        timings_s=timer.timings,
+    )
+
+
+def _report_model(config: Config, rows: list[ThemeRow], record: RunRecord, extra: dict[str, Any],
+                  stable: StableIds) -> ReportModel:
+    from voc.report import ReportModel
+
+    return ReportModel(
+        title="voc テーマレポート", input_name=Path(str(config.input.path)).name, themes=rows,
+        rows={"read": record.rows.read, "kept": record.rows.kept, "rejected": record.rows.rejected},
+        rejected_by_reason=record.rows.rejected_by_reason, n_unassigned=record.themes.unassigned,
+        options=record.options, version=record.voc_version, months=extra["months"], changes=extra["changes"],
+        run_id=stable.run_id, previous_run_id=stable.previous_run_id,
+    )
+
+
+def _write(config: Config, report_model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame,
+           record: RunRecord) -> Path:
+    from voc.report import write_report
+
+    return write_report(config.output.dir, report_model, assignments, rejected, record)
+
+
+def _themes_frame(rows: list[ThemeRow]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [{"theme_id": r.theme_id, "label": r.label, "size": r.size, "share": r.share, "keywords": list(r.keywords),
+          "quotes": list(r.quotes), "status": r.status, "emerging": r.emerging} for r in rows],
+        columns=["theme_id", "label", "size", "share", "keywords", "quotes", "status", "emerging"],
+    )
+
+
+def _replace_json(path: Path, record: RunRecord) -> None:
+    """Rewrite *path* atomically; a failure only costs the update (the report is already written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(record.to_json(), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.warning("could not update %s (%s); it lacks the render and history timings", path, exc.strerror or exc)

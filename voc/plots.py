@@ -196,7 +196,7 @@ def documents_map(
     embeddings: np.ndarray,
     labels: Sequence[int],
     *,
-    names: dict[int, str] | None = None,
+    names: dict[int, str] | pd.DataFrame | None = None,
     texts: Sequence[str] | None = None,
     sample: int | None = 3000,
     random_state: int = 42,
@@ -213,7 +213,8 @@ def documents_map(
     ----------
     embeddings : ndarray of shape (n_documents, n_dims)
     labels : theme id of each document (``ThemeModel.labels_``)
-    names : theme id → display name (default: ``テーマ {id}``)
+    names : theme id → display name, or a theme table with ``theme_id`` and ``label`` (``theme_info()``,
+        ``ThemeEditor.table()``, ``ReportResult.themes``); default ``テーマ {id}``
     sample : draw at most this many documents (a seeded random sample)
     """
     import numpy as np
@@ -231,6 +232,8 @@ def documents_map(
         idx = np.sort(rng.choice(idx, size=sample, replace=False))
     xy = PCA(n_components=2, random_state=random_state).fit_transform(emb)[idx]
     lab = lab[idx]
+    if names is not None and hasattr(names, "columns"):
+        names = dict(zip(names["theme_id"].astype(int), names["label"], strict=True))
     names = names or {}
     themes = sorted(t for t in set(lab.tolist()) if t >= 0)
 

@@ -1,7 +1,7 @@
 """The theme taxonomy: a human-editable TOML file that names, merges, seeds and annotates themes.
 
 The file lives in the user's repository (versioned with git) and is re-applied by every run. Each
-theme has a **stable id** (the same id voc keeps across runs, see :mod:`voc.matching`), a name, and
+theme has a **stable id** (the same id voc keeps across runs, see :mod:`voc.history.matching`), a name, and
 fields marketing fills in. A minimal file::
 
     # voc taxonomy (UTF-8). Edit names, seed words and marketing fields; keep the ids.
@@ -20,6 +20,13 @@ fields marketing fills in. A minimal file::
     [[theme]]
     id = 7
     merge_into = 3                             # theme 7 is reported as part of theme 3
+
+    [[subtheme]]                               # a sub-theme of theme 3 (ids share the themes' id space)
+    id = 41
+    theme = 3                                  # the theme it belongs to: change it to move the sub-theme
+    name = "初期費用が高い"
+    # merge_into = 42                          # reported as part of sub-theme 42 (same theme)
+    # promote = true                           # reported as a theme of its own, with id 41
 
 Field names may also be written in Japanese: ``名前`` (name), ``シード語`` (seed_words),
 ``メモ`` (notes), ``訴求メッセージ案`` (messaging), ``製品アイデア`` (product_idea), ``担当`` (owner),
@@ -44,7 +51,7 @@ from typing import Any
 
 from voc.errors import ConfigError
 
-__all__ = ["ThemeEntry", "Taxonomy", "load_taxonomy", "save_taxonomy", "dumps_taxonomy", "guide_embeddings", "MARKETING_FIELDS", "STATUS_NEW"]
+__all__ = ["ThemeEntry", "SubthemeEntry", "Taxonomy", "load_taxonomy", "save_taxonomy", "dumps_taxonomy", "MARKETING_FIELDS", "STATUS_NEW"]
 
 #: Keys of ``ThemeRow.marketing`` (report model), in display order, with their Japanese captions.
 MARKETING_FIELDS: dict[str, str] = {
@@ -68,6 +75,8 @@ _ALIASES = {
     "ステータス": "status",
     "統合先": "merge_into",
     "キーワード": "keywords",
+    "テーマ": "theme",
+    "昇格": "promote",
 }
 _STR_FIELDS = ("name", "notes", "messaging", "product_idea", "owner", "status")
 _LIST_FIELDS = ("seed_words", "keywords")
@@ -94,11 +103,31 @@ class ThemeEntry:
 
 
 @dataclass
+class SubthemeEntry:
+    """One sub-theme of the taxonomy: ``id`` and ``theme`` (its parent) are required."""
+
+    id: int
+    theme: int
+    name: str = ""
+    notes: str = ""
+    merge_into: int | None = None  # reported as part of this sub-theme (same theme)
+    promote: bool = False  # reported as a theme of its own (theme id = this id)
+    keywords: list[str] = field(default_factory=list)
+    found_in: int | None = None  # written by voc: the theme the sub-theme is found in (before a move)
+
+    @property
+    def origin(self) -> int:
+        """The theme whose texts hold this sub-theme: where a run looks for it."""
+        return int(self.found_in if self.found_in is not None else self.theme)
+
+
+@dataclass
 class Taxonomy:
-    """All theme entries of one taxonomy file, kept sorted by id."""
+    """All theme and sub-theme entries of one taxonomy file, kept sorted by id."""
 
     themes: list[ThemeEntry] = field(default_factory=list)
     path: Path | None = None
+    subthemes: list[SubthemeEntry] = field(default_factory=list)
 
     # -- look-up -----------------------------------------------------------------------------------
     def get(self, theme_id: int) -> ThemeEntry | None:
@@ -109,7 +138,23 @@ class Taxonomy:
         return None
 
     def ids(self) -> list[int]:
-        return [e.id for e in self.themes]
+        """Every id the file uses, themes' and sub-themes' (one id space)."""
+        return [e.id for e in self.themes] + [e.id for e in self.subthemes]
+
+    def subtheme(self, subtheme_id: int) -> SubthemeEntry | None:
+        """The sub-theme entry for *subtheme_id*, or ``None``."""
+        return next((e for e in self.subthemes if e.id == subtheme_id), None)
+
+    def resolve_subtheme(self, subtheme_id: int) -> int:
+        """The sub-theme *subtheme_id* is reported under after following ``merge_into`` links."""
+        seen, current = [int(subtheme_id)], int(subtheme_id)
+        while (entry := self.subtheme(current)) is not None and entry.merge_into is not None:
+            current = int(entry.merge_into)
+            if current in seen:
+                chain = " → ".join(str(i) for i in [*seen, current])
+                raise ConfigError(f"taxonomy {self.path or ''}: sub-theme merge_into makes a cycle: {chain}")
+            seen.append(current)
+        return current
 
     def name_of(self, theme_id: int, default: str) -> str:
         """The name the taxonomy gives *theme_id* (after merges), else *default*."""
@@ -150,6 +195,64 @@ class Taxonomy:
         self.ensure(target_id)
         entry = self.ensure(source_id)
         entry.merge_into = int(target_id)
+        return entry
+
+    def ensure_subtheme(self, subtheme_id: int, theme_id: int, *, name: str = "",
+                        keywords: list[str] | None = None) -> SubthemeEntry:
+        """The sub-theme entry for *subtheme_id*, created under *theme_id* when missing; refreshes
+        ``keywords``."""
+        entry = self.subtheme(subtheme_id)
+        if entry is None:
+            entry = SubthemeEntry(id=int(subtheme_id), theme=int(theme_id), name=name, found_in=int(theme_id))
+            self.subthemes.append(entry)
+            self.subthemes.sort(key=lambda e: e.id)
+        if keywords is not None:
+            entry.keywords = list(keywords)
+        return entry
+
+    def _known_subtheme(self, subtheme_id: int) -> SubthemeEntry:
+        entry = self.subtheme(subtheme_id)
+        if entry is None:
+            raise ConfigError(f"taxonomy: no sub-theme {subtheme_id}; sub-themes are {[e.id for e in self.subthemes]}")
+        return entry
+
+    def rename_subtheme(self, subtheme_id: int, name: str) -> SubthemeEntry:
+        """Give sub-theme *subtheme_id* a new display name."""
+        if not name.strip():
+            raise ConfigError(f"taxonomy: the new name of sub-theme {subtheme_id} is empty")
+        entry = self._known_subtheme(subtheme_id)
+        entry.name = name.strip()
+        return entry
+
+    def merge_subtheme(self, source_id: int, target_id: int) -> SubthemeEntry:
+        """Report sub-theme *source_id* as part of *target_id* (a sub-theme of the same theme)."""
+        source, target = self._known_subtheme(source_id), self._known_subtheme(target_id)
+        if source.id == target.id:
+            raise ConfigError(f"taxonomy: cannot merge sub-theme {source_id} into itself")
+        if source.theme != target.theme:
+            raise ConfigError(
+                f"taxonomy: sub-themes {source_id} (theme {source.theme}) and {target_id} (theme {target.theme}) "
+                f"belong to different themes; move one first (move_subtheme)"
+            )
+        if self.resolve_subtheme(target_id) == source_id:
+            raise ConfigError(f"taxonomy: merging sub-theme {source_id} into {target_id} would make a cycle")
+        source.merge_into = target.id
+        return source
+
+    def move_subtheme(self, subtheme_id: int, theme_id: int) -> SubthemeEntry:
+        """Report sub-theme *subtheme_id* (and its texts) under theme *theme_id*."""
+        entry = self._known_subtheme(subtheme_id)
+        if entry.merge_into is not None:
+            raise ConfigError(f"taxonomy: sub-theme {subtheme_id} is merged into {entry.merge_into}; move that one")
+        self.ensure(theme_id)
+        entry.theme, entry.promote = int(theme_id), False
+        return entry
+
+    def promote_subtheme(self, subtheme_id: int) -> SubthemeEntry:
+        """Report sub-theme *subtheme_id* as a theme of its own (theme id = its id)."""
+        entry = self._known_subtheme(subtheme_id)
+        entry.promote, entry.merge_into = True, None
+        self.ensure(entry.id, name=entry.name)
         return entry
 
     def set_seed_words(self, theme_id: int, words: list[str]) -> ThemeEntry:
@@ -209,6 +312,33 @@ def _parse_entry(raw: Any, index: int, where: str) -> ThemeEntry:
     return ThemeEntry(**values)
 
 
+def _parse_subtheme(raw: Any, index: int, where: str) -> SubthemeEntry:
+    what = f"taxonomy {where}: [[subtheme]] number {index + 1}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{what} is not a table")
+    values = {_ALIASES.get(k, k): v for k, v in raw.items()}
+    fields = SubthemeEntry.__dataclass_fields__
+    for key in values:
+        if key not in fields:
+            raise ConfigError(f"{what} has unknown key {key!r}; valid keys are {', '.join(fields)}")
+    for key in ("id", "theme"):
+        if key not in values:
+            raise ConfigError(f"{what} has no {key}; add e.g. {key} = 1")
+    for key in ("id", "theme", "merge_into", "found_in"):
+        if key in values and (isinstance(values[key], bool) or not isinstance(values[key], int)):
+            raise ConfigError(f"{what}: {key} must be an integer, got {values[key]!r}")
+    for key in ("name", "notes"):
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(f"{what}: {key} must be a string, got {values[key]!r}")
+    if "promote" in values and not isinstance(values["promote"], bool):
+        raise ConfigError(f"{what}: promote must be true or false, got {values['promote']!r}")
+    if isinstance(values.get("keywords"), str):
+        values["keywords"] = [values["keywords"]]
+    if "keywords" in values and not (isinstance(values["keywords"], list) and all(isinstance(w, str) for w in values["keywords"])):
+        raise ConfigError(f"{what}: keywords must be a list of strings")
+    return SubthemeEntry(**values)
+
+
 def load_taxonomy(path: str | Path, *, missing_ok: bool = False) -> Taxonomy:
     """Read a taxonomy file.
 
@@ -236,20 +366,35 @@ def load_taxonomy(path: str | Path, *, missing_ok: bool = False) -> Taxonomy:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"taxonomy file {path} is not valid TOML: {exc}") from None
-    unknown = set(raw) - {"version", "theme"}
+    unknown = set(raw) - {"version", "theme", "subtheme"}
     if unknown:
-        raise ConfigError(f"taxonomy file {path}: unknown top-level key(s) {sorted(unknown)}; use [[theme]] tables")
+        raise ConfigError(
+            f"taxonomy file {path}: unknown top-level key(s) {sorted(unknown)}; use [[theme]] and [[subtheme]] tables"
+        )
     items = raw.get("theme", [])
     if not isinstance(items, list):
         raise ConfigError(f"taxonomy file {path}: 'theme' must be an array of tables, written [[theme]]")
     entries = [_parse_entry(item, i, str(path)) for i, item in enumerate(items)]
+    subs = raw.get("subtheme", [])
+    if not isinstance(subs, list):
+        raise ConfigError(f"taxonomy file {path}: 'subtheme' must be an array of tables, written [[subtheme]]")
+    sub_entries = [_parse_subtheme(item, i, str(path)) for i, item in enumerate(subs)]
     seen: set[int] = set()
     for e in entries:
         if e.id in seen:
             raise ConfigError(f"taxonomy file {path}: theme id {e.id} appears twice; ids must be unique")
         seen.add(e.id)
-    tax = Taxonomy(themes=sorted(entries, key=lambda e: e.id), path=path)
+    seen_sub: set[int] = set()
+    for sub in sub_entries:
+        if sub.id in seen_sub or (sub.id in seen and not sub.promote):
+            raise ConfigError(f"taxonomy file {path}: sub-theme id {sub.id} is used twice; ids must be unique "
+                              "(a theme may share its id only with the sub-theme promoted to it)")
+        seen_sub.add(sub.id)
+    tax = Taxonomy(themes=sorted(entries, key=lambda e: e.id), path=path,
+                   subthemes=sorted(sub_entries, key=lambda e: e.id))
     tax.merge_map()  # raises on cycles
+    for sub in tax.subthemes:
+        tax.resolve_subtheme(sub.id)
     return tax
 
 
@@ -295,6 +440,15 @@ def dumps_taxonomy(tax: Taxonomy) -> str:
                 text = _toml_str(value)
             comment = f"  # {_COMMENTS[key]}" if key in _COMMENTS else ""
             lines.append(f"{key} = {text}{comment}")
+    for sub in sorted(tax.subthemes, key=lambda e: e.id):
+        lines += ["", "[[subtheme]]", f"id = {sub.id}", f"theme = {sub.theme}  # 親テーマのID (変えると移動)",
+                  f"name = {_toml_str(sub.name)}  # {_COMMENTS['name']}", f"notes = {_toml_str(sub.notes)}"]
+        if sub.merge_into is not None:
+            lines.append(f"merge_into = {int(sub.merge_into)}  # このサブテーマを統合する先のID (同じテーマ内)")
+        lines.append(f"promote = {'true' if sub.promote else 'false'}  # true: テーマに昇格")
+        lines.append(f"keywords = {_toml_list(sub.keywords)}  # {_COMMENTS['keywords']}")
+        if sub.found_in is not None:
+            lines.append(f"found_in = {int(sub.found_in)}  # voc が記録: 見つかったテーマ (移動前)")
     return "\n".join(lines) + "\n"
 
 
@@ -316,35 +470,3 @@ def save_taxonomy(tax: Taxonomy, path: str | Path | None = None) -> Path:
         raise ConfigError(f"cannot write taxonomy file {target}: {exc.strerror or exc}") from exc
     tax.path = target
     return target
-
-
-def guide_embeddings(embeddings: Any, seed_embeddings: Any) -> tuple[Any, Any]:
-    """BERTopic's guided topic modelling step, on voc's own embeddings.
-
-    Each document is compared (cosine) with every seed topic's embedding and with the corpus mean;
-    documents nearest to a seed topic are moved a quarter of the way towards it (weights 3:1, as
-    ``BERTopic._guided_topic_modeling``), which pulls them into one cluster. Returns the new
-    embeddings (a copy) and the seed topic of each document (``-1`` = none).
-
-    Parameters
-    ----------
-    embeddings : array of shape (n_documents, dim)
-    seed_embeddings : array of shape (n_seed_topics, dim), the embedding of each seed word list
-    """
-    import numpy as np
-
-    emb = np.array(embeddings, dtype=float, copy=True)
-    seeds = np.asarray(seed_embeddings, dtype=float)
-    anchors = np.vstack([seeds, emb.mean(axis=0, keepdims=True)])
-
-    def _unit(m: Any) -> Any:
-        n = np.linalg.norm(m, axis=1, keepdims=True)
-        return m / np.where(n > 0, n, 1.0)
-
-    nearest = np.argmax(_unit(emb) @ _unit(anchors).T, axis=1)
-    nearest[nearest == len(seeds)] = -1
-    for s in range(len(seeds)):
-        idx = nearest == s
-        if idx.any() and np.linalg.norm(seeds[s]) > 0:
-            emb[idx] = (3 * emb[idx] + seeds[s]) / 4
-    return emb, nearest

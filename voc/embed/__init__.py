@@ -1,4 +1,4 @@
-"""Document embeddings: a small backend interface and offline implementations.
+"""Document embeddings: a small backend interface, offline implementations, and the embed stage.
 
 Backends are chosen by name (``embedding = "lsa"`` in the config). Every backend works offline:
 nothing is downloaded at run time.
@@ -7,5 +7,6 @@ nothing is downloaded at run time.
 from __future__ import annotations
 
 from voc.embed._base import Embedder, available_embedders, make_embedder
+from voc.embed._corpus import embed_corpus
 
-__all__ = ["Embedder", "available_embedders", "make_embedder"]
+__all__ = ["Embedder", "available_embedders", "make_embedder", "embed_corpus"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from voc.report.model import ReportModel, ThemeRow
+from voc.report.model import ReportModel, SubthemeRow, ThemeRow, join_themes
+from voc.report.record import RunRecord
 from voc.report.writer import write_report
 
-__all__ = ["ReportModel", "ThemeRow", "write_report"]
+__all__ = ["ReportModel", "ThemeRow", "SubthemeRow", "RunRecord", "join_themes", "write_report"]

@@ -1,7 +1,9 @@
 """Render the report as an Excel workbook (``themes.xlsx``) for people who live in Excel.
 
 Sheets (Japanese names, one header row, frozen): テーマ (one row per theme with its headline
-figures and marketing fields), 割り当て (the assignments table as in ``assignments.csv``), 月次推移
+figures and marketing fields), サブテーマ (only when some theme has sub-themes: the rows of
+``subthemes.csv`` with Japanese headers, plus the win-rate figures), 割り当て (the assignments
+table as in ``assignments.csv``, ``subtheme_id`` and ``subtheme_label`` included when present), 月次推移
 (count and share per theme and month), 勝敗 (every ``ThemeRow.winloss`` key), セグメント (every
 ``ThemeRow.segments`` entry), 競合 (competitors named per theme), 変化 (changes since the previous
 run). Text is always stored as text, never as a formula, even when it starts with ``=``.
@@ -21,9 +23,26 @@ from voc.report.model import ReportModel
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["render_excel", "SHEETS"]
+__all__ = ["render_excel", "SHEETS", "SUBTHEME_SHEET", "SUBTHEME_HEADER"]
 
 SHEETS = ("テーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化")
+#: Inserted after テーマ when at least one theme has sub-themes (a report without them is unchanged).
+SUBTHEME_SHEET = "サブテーマ"
+SUBTHEME_HEADER = (
+    "テーマID",
+    "テーマ",
+    "サブテーマID",
+    "サブテーマ",
+    "件数",
+    "テーマ内の割合",
+    "キーワード",
+    "代表的な声",
+    "状態",
+    "言及ありの受注率",
+    "言及なしの受注率",
+    "受注率の差",
+    "q値",
+)
 MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 rows minus the header
 
 _WINLOSS_KEYS = [
@@ -136,6 +155,23 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
             for t in themes
         ),
     )
+    if any(t.subthemes for t in themes):
+        winloss = {(t.theme_id, s.subtheme_id): s.winloss for t in themes for s in t.subthemes}
+        _sheet(
+            wb,
+            SUBTHEME_SHEET,
+            SUBTHEME_HEADER,
+            (
+                [
+                    *r.values(),
+                    *[
+                        winloss[r["theme_id"], r["subtheme_id"]].get(k)
+                        for k in ("win_rate_with", "win_rate_without", "effect", "q_value")
+                    ],
+                ]
+                for r in model.subtheme_records()
+            ),
+        )
     cols = [str(c) for c in assignments.columns]
     columns = [["" if _missing(v) else v for v in assignments[c].tolist()] for c in assignments.columns]
     _sheet(wb, "割り当て", cols, zip(*columns, strict=True), plain=True)

@@ -10,18 +10,37 @@ are plotly figure dicts drawn by ``assets/voc.js`` with the bundled ``assets/plo
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from voc.report.model import Quote, ReportModel, ThemeRow
+from voc.report._html_theme import (
+    LOST_ONLY_NOTE,
+    MAX_QUOTES_PER_PAGE,
+    _clean,
+    _finite,
+    _pct,
+    _pt,
+    _segments_view,
+    _winloss_view,
+    quotes_for_page,
+    theme_view,
+    trend_ends,
+    winloss_mode,
+)
+from voc.report.model import ReportModel, ThemeRow
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-__all__ = ["render_html", "render_index", "render_theme_page", "quotes_for_page", "MAX_QUOTES_PER_PAGE"]
-
-#: Quotes embedded in one theme page (newest first); the page says how many there were in all.
-MAX_QUOTES_PER_PAGE = 1000
+__all__ = [
+    "render_html",
+    "render_index",
+    "render_theme_page",
+    "quotes_for_page",
+    "trend_ends",
+    "winloss_mode",
+    "LOST_ONLY_NOTE",
+    "MAX_QUOTES_PER_PAGE",
+]
 
 REASONS_JA = {
     "ragged_row": "列数が合わない行",
@@ -58,162 +77,6 @@ def _env() -> Environment:
     env.filters["pt"] = _pt
     env.filters["q"] = lambda q: "<0.001" if _finite(q) and q < 0.001 else (f"{q:.3f}" if _finite(q) else "—")
     return env
-
-
-# -- small formatting helpers ------------------------------------------------------------------------
-def _finite(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _pct(v: Any, digits: int = 1) -> str:
-    return f"{v * 100:.{digits}f}%" if _finite(v) else "—"
-
-
-def _pt(v: Any) -> str:
-    """A difference of two rates in percentage points, with a real minus sign."""
-    if not _finite(v):
-        return "—"
-    return f"{'+' if v >= 0 else '−'}{abs(v) * 100:.1f}pt"
-
-
-def _clean(obj: Any) -> Any:
-    """JSON-safe copy: NaN/inf become None, tuples lists, numpy scalars Python numbers."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str):  # numpy scalar
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-# -- per-theme views ---------------------------------------------------------------------------------
-def winloss_mode(model: ReportModel) -> str:
-    """``"none"`` (no win/loss figures), ``"lost_only"`` or ``"full"``.
-
-    ``"lost_only"``: no theme was mentioned on a single won deal, which is what happens when the
-    analysed text exists only for lost deals (失注理由). Then "win rate with vs without the theme"
-    only says that deals with a lost reason were lost, so reports show shares among lost deals
-    instead of a win-rate effect.
-    """
-    rows = [t.winloss for t in model.themes if t.winloss]
-    if not rows:
-        return "none"
-    return "lost_only" if sum(int(w.get("n_won") or 0) for w in rows) == 0 else "full"
-
-
-LOST_ONLY_NOTE = (
-    "分析したテキストは失注した商談にしか書かれていないため、受注率の比較はできません（言及あり＝失注になるため）。"
-    "受注・失注の両方に書かれる列（商談メモなど）を text_columns に加えると表示されます。"
-)
-
-
-def _winloss_view(t: ThemeRow) -> dict[str, Any]:
-    """What the table and the theme page show about win/loss; empty when not computed."""
-    w = t.winloss
-    if not w:
-        return {}
-    enough = bool(w.get("enough", False)) and _finite(w.get("effect"))
-    q = w.get("q_value")
-    return {
-        "enough": enough,
-        "note": w.get("note", "") or ("件数不足" if not enough else ""),
-        "effect": w.get("effect") if enough else None,
-        "effect_text": _pt(w.get("effect")) if enough else "件数不足",
-        "significant": enough and _finite(q) and q < 0.05,
-        "q": q if _finite(q) else None,
-        "n_won": int(w.get("n_won", 0)),
-        "n_lost": int(w.get("n_lost", 0)),
-        "n_with": int(w.get("n_with", 0)),
-        "n_without": int(w.get("n_without", 0)),
-        "with": (w.get("win_rate_with"), w.get("win_rate_with_low"), w.get("win_rate_with_high")),
-        "without": (w.get("win_rate_without"), w.get("win_rate_without_low"), w.get("win_rate_without_high")),
-        "share_won": (w.get("share_won"), w.get("share_won_low"), w.get("share_won_high")),
-        "share_lost": (w.get("share_lost"), w.get("share_lost_low"), w.get("share_lost_high")),
-    }
-
-
-def trend_ends(trend: list[tuple[str, int, float]], months: int = 3) -> tuple[float, float] | None:
-    """Mean monthly share of the first and of the last *months* months (``None`` if too short).
-
-    Single months are noisy on small corpora; three-month means say "rose" or "fell" more honestly.
-    """
-    if len(trend) < 2 * months:
-        return None
-    first = [s for _, _, s in trend[:months] if _finite(s)]
-    last = [s for _, _, s in trend[-months:] if _finite(s)]
-    if not first or not last:
-        return None
-    return sum(first) / len(first), sum(last) / len(last)
-
-
-def _sparkline(trend: list[tuple[str, int, float]], width: int = 120, height: int = 28) -> dict[str, Any]:
-    """Points of an SVG polyline for the monthly share (scaled to the theme's own maximum)."""
-    if len(trend) < 2:
-        return {}
-    shares = [float(s) if _finite(s) else 0.0 for _, _, s in trend]
-    top = max(shares) or 1.0
-    step = (width - 4) / (len(shares) - 1)
-    pts = [(2 + i * step, height - 3 - (s / top) * (height - 6)) for i, s in enumerate(shares)]
-    ends = trend_ends(trend)
-    title = "月ごとの割合" + (f"：最初の3か月 {_pct(ends[0])} → 直近3か月 {_pct(ends[1])}" if ends else "")
-    return {
-        "width": width,
-        "height": height,
-        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
-        "last": pts[-1],
-        "title": title,
-    }
-
-
-def _segments_view(t: ThemeRow, limit: int = 12) -> dict[str, Any]:
-    rows = [s for s in t.segments if s.get("value") not in (None, "")]
-    rows.sort(
-        key=lambda s: (
-            not s.get("significant"),
-            s.get("q_value") if _finite(s.get("q_value")) else 1.0,
-            -(s.get("lift") or 0),
-        )
-    )
-    top = max((max(s.get("share") or 0, s.get("share_overall") or 0) for s in rows), default=0) or 1
-    view = [
-        {
-            "column": str(s.get("column", "")),
-            "value": str(s.get("value", "")),
-            "n": int(s.get("n", 0)),
-            "count": int(s.get("count", 0)),
-            "share": s.get("share"),
-            "share_overall": s.get("share_overall"),
-            "lift": s.get("lift"),
-            "q": s.get("q_value"),
-            "significant": bool(s.get("significant")),
-            "bar": round(100 * (s.get("share") or 0) / top, 1),
-            "overall_pos": round(min(100.0, 100 * (s.get("share_overall") or 0) / top), 1),
-        }
-        for s in rows
-    ]
-    return {"top": view[:limit], "rest": view[limit:], "n_significant": sum(r["significant"] for r in view)}
-
-
-def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> list[dict[str, Any]]:
-    """The quotes embedded in a theme page: the first *cap* in the model's order (most representative
-    first, as :mod:`voc.enrich` orders them); the page can re-sort them by date.
-
-    Uses ``quote_records`` (text with date, outcome and segments); falls back to ``quotes``.
-    """
-    records = t.quote_records or [Quote(text=q, row=-1) for q in t.quotes]
-    return [
-        {
-            "t": q.text,
-            "d": q.date,
-            "o": q.outcome,
-            "s": " / ".join(str(v) for v in q.segments.values() if v),
-            "r": q.row,
-        }
-        for q in records[:cap]
-    ]
 
 
 # -- figures (plotly dicts) --------------------------------------------------------------------------
@@ -381,8 +244,6 @@ def _theme_figures(model: ReportModel, t: ThemeRow) -> dict[str, Any]:
 
 
 # -- pages -------------------------------------------------------------------------------------------
-def _theme_view(t: ThemeRow) -> dict[str, Any]:
-    return {"t": t, "wl": _winloss_view(t), "spark": _sparkline(t.trend)}
 
 
 def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
@@ -401,7 +262,7 @@ def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
     data = {"figures": _clean(_index_figures(model))}
     return env.get_template("index.html.j2").render(
         m=model,
-        rows=[_theme_view(t) for t in model.themes],
+        rows=[theme_view(t) for t in model.themes],
         has_trend=any(len(t.trend) >= 2 for t in model.themes),
         has_winloss=winloss_mode(model) == "full",
         lost_only_note=LOST_ONLY_NOTE if winloss_mode(model) == "lost_only" else "",
@@ -421,7 +282,7 @@ def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment |
     data = {"figures": _clean(_theme_figures(model, theme)), "quotes": _clean(quotes)}
     return env.get_template("theme.html.j2").render(
         m=model,
-        v=_theme_view(theme),
+        v=theme_view(theme),
         marketing=[(label, str(theme.marketing.get(key) or "")) for key, label in MARKETING_FIELDS],
         marketing_filled=any(theme.marketing.get(key) for key, _ in MARKETING_FIELDS),
         segments=_segments_view(theme),

@@ -2,7 +2,7 @@
 
 The summary is meant to be pasted into a chat or a wiki: the counts, what changed since the last
 run, one table of themes, the themes that relate to winning or losing, notable segments and three
-quotes per leading theme. Text from the data is escaped so that it cannot turn into Markdown or
+quotes per leading theme, with a table of its sub-themes when it was split. Text from the data is escaped so that it cannot turn into Markdown or
 HTML markup (``<script>``, links, tables) where it is pasted.
 """
 
@@ -12,8 +12,8 @@ import math
 import re
 from typing import Any
 
-from voc.report.html import LOST_ONLY_NOTE, trend_ends, winloss_mode
-from voc.report.model import ReportModel, ThemeRow
+from voc.report._html_theme import LOST_ONLY_NOTE, trend_ends, winloss_mode
+from voc.report.model import ReportModel, SubthemeRow, ThemeRow
 
 __all__ = ["render_markdown", "MAX_THEME_SECTIONS"]
 
@@ -51,7 +51,7 @@ def _q(q: Any) -> str:
     return "q<0.001" if q < 0.001 else f"q={q:.3f}"
 
 
-def _significant(t: ThemeRow) -> bool:
+def _significant(t: ThemeRow | SubthemeRow) -> bool:
     w = t.winloss
     return bool(w.get("enough")) and _finite(w.get("effect")) and _finite(w.get("q_value")) and w["q_value"] < 0.05
 
@@ -61,7 +61,7 @@ def _name(t: ThemeRow) -> str:
     return f"{t.theme_id}. {_md(t.label)}{badges}"
 
 
-def _effect_cell(t: ThemeRow) -> str:
+def _effect_cell(t: ThemeRow | SubthemeRow) -> str:
     w = t.winloss
     if not w:
         return "—"
@@ -159,6 +159,22 @@ def _segments(model: ReportModel, per_theme: int = 3) -> list[str]:
     return [*lines, ""]
 
 
+def _subtheme_table(t: ThemeRow, has_wl: bool) -> list[str]:
+    """Sub-themes of *t* (name, count, share within the theme, keywords, its first quote); nothing
+    when the theme was not split. The win-rate effect column only when the report shows effects."""
+    if not t.subthemes:
+        return []
+    head = ["サブテーマ", "件数", "テーマ内の割合"] + (["受注率への影響"] if has_wl else []) + ["キーワード", "声"]
+    align = ["---", "---:", "---:"] + (["---:"] if has_wl else []) + ["---", "---"]
+    lines = [f"サブテーマ（{len(t.subthemes)} 件）:", "", "| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
+    for s in t.subthemes:
+        cells = [_md(s.label) + ("【新規】" if s.status == "新規" else ""), f"{s.size:,}", _pct(s.share)]
+        cells += [_effect_cell(s)] if has_wl else []
+        cells += ["、".join(_md(k) for k in s.keywords[:6]), _md(s.quotes[0]) if s.quotes else "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def _sections(model: ReportModel) -> list[str]:
     chosen = [t for i, t in enumerate(model.themes) if i < MAX_THEME_SECTIONS or t.emerging or t.status == "新規"]
     if not chosen:
@@ -170,6 +186,7 @@ def _sections(model: ReportModel) -> list[str]:
             lines += [f"キーワード: {'、'.join(_md(k) for k in t.keywords[:8])}", ""]
         for q in t.quotes[:3]:
             lines += [f"> {_md(q)}", ""]
+        lines += _subtheme_table(t, winloss_mode(model) == "full")
     rest = len(model.themes) - len(chosen)
     if rest > 0:
         lines += [f"ほか {rest} テーマの声は index.html のテーマページにあります。", ""]

@@ -8,9 +8,25 @@ cope with them being empty.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Quote", "ThemeRow", "ReportModel"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Quote", "SubthemeRow", "ThemeRow", "ReportModel", "join_themes", "SUBTHEME_COLUMNS"]
+
+#: Columns of ``subthemes.csv`` (:meth:`ReportModel.subtheme_records`), in order.
+SUBTHEME_COLUMNS = (
+    "theme_id",
+    "theme_label",
+    "subtheme_id",
+    "label",
+    "size",
+    "share",
+    "keywords",
+    "quotes",
+    "status",
+)
 
 
 @dataclass
@@ -22,6 +38,29 @@ class Quote:
     date: str = ""
     outcome: str = ""
     segments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SubthemeRow:
+    """One sub-theme of a theme as reports show it.
+
+    ``subtheme_id`` is stable and unique in the run (like theme ids); ``label`` is its name (a short
+    phrase customers wrote); ``share`` is its share of the **parent theme's** texts (0..1).
+    ``trend``, ``winloss``, ``segments`` and ``quote_records`` mean what they mean on
+    :class:`ThemeRow` and are empty when not computed (or too few texts).
+    """
+
+    subtheme_id: int
+    label: str
+    size: int
+    share: float
+    keywords: list[str]
+    quotes: list[str]  # representative first
+    status: str = ""  # "新規" (new this run) or ""
+    trend: list[tuple[str, int, float]] = field(default_factory=list)  # as ThemeRow.trend
+    winloss: dict[str, Any] = field(default_factory=dict)  # keys of voc.insights.win_loss
+    segments: list[dict[str, Any]] = field(default_factory=list)  # as ThemeRow.segments
+    quote_records: list[Quote] = field(default_factory=list)
 
 
 @dataclass
@@ -48,6 +87,8 @@ class ThemeRow:
     segments: list[dict[str, Any]] = field(default_factory=list)  # see voc.insights.segment_lift
     competitors: list[tuple[str, int]] = field(default_factory=list)
     quote_records: list[Quote] = field(default_factory=list)  # many quotes with context (theme pages)
+    # -- sub-themes ---------------------------------------------------------------------------------
+    subthemes: list[SubthemeRow] = field(default_factory=list)  # largest first; empty: not split
 
 
 @dataclass
@@ -85,3 +126,55 @@ class ReportModel:
             }
             for t in self.themes
         ]
+
+    def subtheme_records(self) -> list[dict[str, Any]]:
+        """Rows for ``subthemes.csv`` (columns :data:`SUBTHEME_COLUMNS`), theme by theme.
+
+        Lists are joined as in :meth:`theme_records`; a theme without sub-themes has no rows.
+        """
+        return [
+            {
+                "theme_id": t.theme_id,
+                "theme_label": t.label,
+                "subtheme_id": s.subtheme_id,
+                "label": s.label,
+                "size": s.size,
+                "share": round(s.share, 6),
+                "keywords": "、".join(s.keywords),
+                "quotes": " | ".join(q.replace("\n", " ") for q in s.quotes),
+                "status": s.status,
+            }
+            for t in self.themes
+            for s in t.subthemes
+        ]
+
+
+def join_themes(
+    records: pd.DataFrame, assignments: pd.DataFrame, rejected: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every row of the export with its theme: the analyst's one join.
+
+    *records* are the export's rows (``row`` and every column, e.g. ``ReportResult.records``),
+    *assignments* need ``row``, ``theme_id`` and ``theme_label`` (``assignments.csv``), *rejected*
+    ``row`` and ``reason`` (``rejected.csv``). Returns *records* (deal columns included) with
+    ``theme_id`` (``-1`` when the row was not analysed or is unassigned), ``theme_label`` (empty
+    when not analysed) and ``status``: ``analysed`` or the reason the row was rejected. When
+    *assignments* hold ``subtheme_id`` and ``subtheme_label`` they are carried the same way
+    (``-1`` and empty when the row has no sub-theme).
+    """
+    import pandas as pd
+
+    cols = [c for c in ("row", "theme_id", "theme_label", "subtheme_id", "subtheme_label") if c in assignments]
+    out = records.merge(assignments[cols], on="row", how="left", validate="one_to_one")
+    out["theme_id"] = out["theme_id"].fillna(-1).astype(int)
+    out["theme_label"] = out["theme_label"].fillna("")
+    if "subtheme_id" in out:
+        out["subtheme_id"] = out["subtheme_id"].fillna(-1).astype(int)
+    if "subtheme_label" in out:
+        out["subtheme_label"] = out["subtheme_label"].fillna("")
+    status = pd.Series("analysed", index=out.index)
+    if rejected is not None and len(rejected):
+        reasons = rejected.drop_duplicates("row").set_index("row")["reason"]
+        status = out["row"].map(reasons).fillna("analysed")
+    out["status"] = status.to_numpy()
+    return out

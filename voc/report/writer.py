@@ -1,5 +1,5 @@
-"""Write a report folder: ``index.html``, ``summary.md``, ``themes.csv``, ``assignments.csv``,
-``rejected.csv`` and ``run.json``.
+"""Write a report folder: ``index.html`` (and the rest of the site), ``summary.md``, ``themes.csv``,
+``subthemes.csv``, ``themes.xlsx``, ``assignments.csv``, ``rejected.csv`` and ``run.json``.
 
 Crash safety. Every file is written into a temporary folder beside the target, flushed to disk, and
 the folder is renamed to its run-date name; only then is the ``latest`` link switched to it (one
@@ -21,7 +21,6 @@ renames instead (the old one is moved aside first, then removed).
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import re
@@ -29,12 +28,13 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from voc.errors import VocError
 from voc.report.html import render_html
 from voc.report.markdown import render_markdown
-from voc.report.model import ReportModel
+from voc.report.model import SUBTHEME_COLUMNS, ReportModel
+from voc.report.record import OutputInfo, RunRecord
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +43,16 @@ __all__ = ["write_report", "run_folder_name", "REPORT_FILES"]
 
 log = logging.getLogger(__name__)
 
-REPORT_FILES = ("index.html", "summary.md", "themes.csv", "themes.xlsx", "assignments.csv", "rejected.csv", "run.json")
+REPORT_FILES = (
+    "index.html",
+    "summary.md",
+    "themes.csv",
+    "subthemes.csv",
+    "themes.xlsx",
+    "assignments.csv",
+    "rejected.csv",
+    "run.json",
+)
 
 _FIXES = {
     errno.ENOSPC: "the disk is full; free space or write the report elsewhere with --out",
@@ -116,7 +125,7 @@ def _csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: dict[str, Any]) -> dict:
+def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
     import pandas as pd
 
     html = render_html(model)
@@ -124,9 +133,10 @@ def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame
     files["summary.md"] = render_markdown(model)
     themes = pd.DataFrame(model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"])
     files["themes.csv"] = _csv(themes)
+    files["subthemes.csv"] = _csv(pd.DataFrame(model.subtheme_records(), columns=list(SUBTHEME_COLUMNS)))
     files["assignments.csv"] = _csv(assignments)
     files["rejected.csv"] = _csv(rejected)
-    files["run.json"] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
+    files["run.json"] = run.to_json()
     from voc.report.excel import render_excel
 
     files["themes.xlsx"] = render_excel(model, assignments)
@@ -180,7 +190,7 @@ def write_report(
     model: ReportModel,
     assignments: pd.DataFrame,
     rejected: pd.DataFrame,
-    run: dict[str, Any],
+    run: RunRecord,
     *,
     stamp: str | None = None,
 ) -> Path:
@@ -192,9 +202,11 @@ def write_report(
         The path at which the latest report is read (``reports/latest``). It becomes a symbolic
         link to the run folder ``<run-date>`` beside it (see the module docstring).
     assignments, rejected
-        Written as CSV as they are (UTF-8, ``\\n`` line ends).
+        Written as CSV as they are (UTF-8, ``\\n`` line ends). *assignments* may hold
+        ``subtheme_id`` (``-1``: none) and ``subtheme_label`` (empty: none); they are written too,
+        in ``assignments.csv`` and in the workbook's 割り当て sheet.
     run
-        Written as ``run.json``; ``run["output"]`` is set to the run folder name.
+        Written as ``run.json``; its ``output`` is set to the run folder's name.
     stamp
         Run-date name of the folder (default: the current UTC time, ``2026-11-28T060000Z``).
 
@@ -224,7 +236,7 @@ def write_report(
     while os.path.lexists(root / name):  # never reuse a folder, even one from the same second
         k += 1
         name = run_folder_name(out, f"{stamp}-{k}")
-    run["output"] = {"folder": name, "link": out.name}
+    run.output = OutputInfo(folder=name, link=out.name)
     files = _files(model, assignments, rejected, run)
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -95,7 +95,35 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     rows.forEach(function (r) {
       r._search = norm(r.getAttribute("data-search"));
+      r._subs = r.querySelector("details.subs");
+      r._subItems = r._subs
+        ? Array.prototype.map.call(r._subs.querySelectorAll("li[data-search]"), function (li) {
+            return { li: li, search: norm(li.getAttribute("data-search")) };
+          })
+        : [];
     });
+    /* a filter word that names a sub-theme opens that theme's sub-theme list and marks the match;
+       a list opened this way closes again when the filter no longer matches it */
+    function markSubthemes(r, terms) {
+      if (!r._subs) return;
+      var any = false;
+      r._subItems.forEach(function (item) {
+        var hit =
+          terms.length > 0 &&
+          terms.every(function (w) {
+            return item.search.indexOf(w) >= 0;
+          });
+        item.li.classList.toggle("hit", hit);
+        if (hit) any = true;
+      });
+      if (any && !r._subs.open) {
+        r._subs.open = true;
+        r._subs._auto = true;
+      } else if (!any && r._subs._auto) {
+        r._subs.open = false;
+        r._subs._auto = false;
+      }
+    }
     function apply() {
       var q = norm(input.value).trim();
       var terms = q ? q.split(/\s+/) : [];
@@ -109,6 +137,7 @@
           (!fresh.checked || r.getAttribute("data-new") === "1");
         r.hidden = !ok;
         if (ok) shown += 1;
+        markSubthemes(r, ok ? terms : []);
       });
       count.textContent = shown + " / " + rows.length + " テーマ";
       none.hidden = shown > 0;

@@ -2,7 +2,7 @@
 
 Every successful ``voc report`` adds one run. voc creates the schema on first use and migrates
 older files forward itself (the ``schema_version`` table records each step); never edit the tables
-by hand. Schema (version 4)::
+by hand. Schema (version 5)::
 
     schema_version(version INTEGER, applied_at TIMESTAMP)        -- one row per applied migration
     runs(run_id VARCHAR PRIMARY KEY,    -- e.g. "20261128T010203Z-3f2a1c"
@@ -19,15 +19,23 @@ by hand. Schema (version 4)::
            label VARCHAR, size INTEGER, share DOUBLE,
            keywords VARCHAR[], keyword_weights DOUBLE[],   -- c-TF-IDF keywords, best first
            status VARCHAR,              -- v2: "新規" or ""
-           centroid_terms VARCHAR[], centroid_weights DOUBLE[],  -- v2: term centroid (voc.matching)
+           centroid_terms VARCHAR[], centroid_weights DOUBLE[],  -- v2: term centroid (voc.history.matching)
            written_keywords VARCHAR[],  -- v4: keywords as the notes spell them (タダ for 只)
            PRIMARY KEY (run_id, theme_id))
-    assignments(run_id VARCHAR, "row" INTEGER, record_id VARCHAR, theme_id INTEGER)
-           -- theme_id: the reported id (after merges), -1 = unassigned; "row" as in assignments.csv
+    subthemes(run_id VARCHAR, subtheme_id INTEGER,   -- v5: the stable id (ids shared with themes)
+           theme_id INTEGER,            -- the reported theme it belongs to
+           reported_as INTEGER,         -- the sub-theme it is reported under after taxonomy merges
+           label, size, share (of the theme), keywords, keyword_weights, status,
+           centroid_terms, centroid_weights, written_keywords,   -- as in themes
+           PRIMARY KEY (run_id, subtheme_id))
+    assignments(run_id VARCHAR, "row" INTEGER, record_id VARCHAR, theme_id INTEGER,
+           subtheme_id INTEGER)         -- v5
+           -- theme_id: the reported id (after merges), -1 = unassigned; "row" as in assignments.csv;
+           -- subtheme_id: the reported sub-theme, -1 = none (NULL for runs before v5)
 
 Version 1 (voc before run matching) had no ``since``/``until``/``previous_run_id``, ``status`` or
-centroid columns, version 2 no ``auto_k`` and version 3 no ``written_keywords``; opening such a
-file adds them (empty for the old runs).
+centroid columns, version 2 no ``auto_k``, version 3 no ``written_keywords`` and version 4 no
+sub-themes; opening such a file adds them (empty for the old runs).
 
 DuckDB lets one process write a file at a time: a second concurrent writer gets a clear
 :class:`~voc.errors.VocError`.
@@ -79,6 +87,14 @@ _MIGRATIONS: list[list[str]] = [
     [  # 4: the keywords as the notes spell them (タダ for the token 只), for people reading the history
         "ALTER TABLE themes ADD COLUMN written_keywords VARCHAR[]",
     ],
+    [  # 5: sub-themes, matched run to run like themes; their ids share the themes' id space
+        """CREATE TABLE subthemes (
+            run_id VARCHAR NOT NULL, subtheme_id INTEGER NOT NULL, theme_id INTEGER, reported_as INTEGER,
+            label VARCHAR, size INTEGER, share DOUBLE, keywords VARCHAR[], keyword_weights DOUBLE[],
+            status VARCHAR DEFAULT '', centroid_terms VARCHAR[], centroid_weights DOUBLE[],
+            written_keywords VARCHAR[], PRIMARY KEY (run_id, subtheme_id))""",
+        "ALTER TABLE assignments ADD COLUMN subtheme_id INTEGER",
+    ],
 ]
 
 #: The schema version this voc writes.
@@ -88,6 +104,17 @@ _THEME_COLUMNS = [
     "theme_id", "reported_as", "label", "size", "share", "keywords", "keyword_weights", "status",
     "centroid_terms", "centroid_weights", "written_keywords",
 ]
+_SUBTHEME_COLUMNS = [
+    "subtheme_id", "theme_id", "reported_as", "label", "size", "share", "keywords", "keyword_weights", "status",
+    "centroid_terms", "centroid_weights", "written_keywords",
+]
+_LIST_COLUMNS = ("keywords", "keyword_weights", "centroid_terms", "centroid_weights", "written_keywords")
+
+
+def _lists(df: pd.DataFrame) -> pd.DataFrame:
+    for col in _LIST_COLUMNS:
+        df[col] = [list(v) if hasattr(v, "__len__") and not isinstance(v, str) else [] for v in df[col]]
+    return df
 
 
 def _utc_naive(value: Any) -> Any:
@@ -187,15 +214,17 @@ class RunStore:
                 raise
 
     # -- writing ---------------------------------------------------------------------------------
-    def record_run(self, run: dict[str, Any], themes: pd.DataFrame, assignments: pd.DataFrame) -> None:
-        """Add one run, its themes and its assignments in a single transaction.
+    def record_run(self, run: dict[str, Any], themes: pd.DataFrame, assignments: pd.DataFrame,
+                   subthemes: pd.DataFrame | None = None) -> None:
+        """Add one run, its themes, sub-themes and assignments in a single transaction.
 
         *run* needs ``run_id``, ``created_at`` (ISO text or datetime), ``input_path``,
         ``input_checksum``, ``config`` (dict), ``n_read``, ``n_kept``, ``n_rejected``, ``n_themes``,
         ``n_unassigned``, ``voc_version`` and may have ``since``, ``until``, ``previous_run_id``,
         ``auto_k`` (the number of themes auto mode chose).
         *themes* needs the columns of :meth:`themes` (missing optional ones are filled);
-        *assignments* needs ``row``, ``theme_id`` and optionally ``record_id``.
+        *assignments* needs ``row``, ``theme_id`` and optionally ``record_id`` and ``subtheme_id``;
+        *subthemes* the columns of :meth:`subthemes` (``subtheme_id``, ``theme_id`` and the signature).
         """
         import pandas as pd
 
@@ -220,7 +249,18 @@ class RunStore:
             "row": assignments["row"].astype("int64").to_numpy(),
             "record_id": assignments["record_id"].astype(str).to_numpy() if "record_id" in assignments else None,
             "theme_id": assignments["theme_id"].astype("int64").to_numpy(),
+            "subtheme_id": (assignments["subtheme_id"].astype("int64").to_numpy() if "subtheme_id" in assignments
+                            else None),
         })
+        sub = None
+        if subthemes is not None and len(subthemes):
+            sub = subthemes.copy()
+            sub.insert(0, "run_id", run["run_id"])
+            for col, default in (("reported_as", None), ("status", ""), ("keyword_weights", None),
+                                 ("centroid_terms", None), ("centroid_weights", None), ("written_keywords", None)):
+                if col not in sub:
+                    sub[col] = sub["subtheme_id"] if col == "reported_as" else default
+            sub = sub[["run_id", *_SUBTHEME_COLUMNS]]
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(
@@ -232,13 +272,17 @@ class RunStore:
             con.register("_voc_themes", th)
             con.execute(f"INSERT INTO themes (run_id, {', '.join(_THEME_COLUMNS)}) SELECT * FROM _voc_themes")
             con.register("_voc_assign", asg)
-            con.execute('INSERT INTO assignments (run_id, "row", record_id, theme_id) SELECT * FROM _voc_assign')
+            con.execute('INSERT INTO assignments (run_id, "row", record_id, theme_id, subtheme_id) '
+                        "SELECT * FROM _voc_assign")
+            if sub is not None:
+                con.register("_voc_subthemes", sub)
+                con.execute(f"INSERT INTO subthemes (run_id, {', '.join(_SUBTHEME_COLUMNS)}) SELECT * FROM _voc_subthemes")
             con.execute("COMMIT")
         except Exception as exc:
             con.execute("ROLLBACK")
             raise VocError(f"cannot record run {run['run_id']} in {self.path}: {exc}") from exc
         finally:
-            for name in ("_voc_themes", "_voc_assign"):
+            for name in ("_voc_themes", "_voc_assign", "_voc_subthemes"):
                 try:
                     con.unregister(name)
                 except Exception:  # noqa: BLE001 - not registered when the insert failed early
@@ -261,19 +305,31 @@ class RunStore:
         for runs recorded before schema version 4)."""
         cols = ", ".join(_THEME_COLUMNS)
         df = self.con.execute(f"SELECT {cols} FROM themes WHERE run_id = ? ORDER BY theme_id", [run_id]).df()
-        for col in ("keywords", "keyword_weights", "centroid_terms", "centroid_weights", "written_keywords"):
-            df[col] = [list(v) if hasattr(v, "__len__") and not isinstance(v, str) else [] for v in df[col]]
-        return df
+        return _lists(df)
+
+    def subthemes(self, run_id: str) -> pd.DataFrame:
+        """Sub-themes of *run_id* (schema 5; none for older runs): ``subtheme_id``, ``theme_id`` (the
+        reported theme it belongs to), ``reported_as`` (the sub-theme it is reported under after the
+        taxonomy's merges), ``label``, ``size``, ``share`` (of the theme), the signature columns of
+        :meth:`themes` and ``status``."""
+        cols = ", ".join(_SUBTHEME_COLUMNS)
+        df = self.con.execute(
+            f"SELECT {cols} FROM subthemes WHERE run_id = ? ORDER BY theme_id, subtheme_id", [run_id]).df()
+        return _lists(df)
 
     def assignments(self, run_id: str) -> pd.DataFrame:
-        """Assignments of *run_id*: ``row``, ``record_id``, ``theme_id``."""
+        """Assignments of *run_id*: ``row``, ``record_id``, ``theme_id``, ``subtheme_id`` (-1 or
+        empty: none)."""
         return self.con.execute(
-            'SELECT "row", record_id, theme_id FROM assignments WHERE run_id = ? ORDER BY "row"', [run_id]
+            'SELECT "row", record_id, theme_id, subtheme_id FROM assignments WHERE run_id = ? ORDER BY "row"', [run_id]
         ).df()
 
     def max_theme_id(self) -> int:
-        """The largest theme id ever used (0 when none): new themes get ids above it."""
-        value = self.con.execute("SELECT max(greatest(theme_id, coalesce(reported_as, 0))) FROM themes").fetchone()[0]
+        """The largest theme or sub-theme id ever used (0 when none): new ones get ids above it."""
+        value = self.con.execute(
+            "SELECT greatest((SELECT max(greatest(theme_id, coalesce(reported_as, 0))) FROM themes),"
+            " (SELECT max(greatest(subtheme_id, coalesce(reported_as, 0))) FROM subthemes))"
+        ).fetchone()[0]
         return int(value or 0)
 
     def theme_shares(self) -> pd.DataFrame:

@@ -17,6 +17,7 @@ The dict layouts put into :class:`voc.report.model.ThemeRow` are documented on
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
@@ -38,6 +39,21 @@ __all__ = [
     "compare_runs",
     "TOO_FEW",
 ]
+
+def _labelled(fn: Any) -> Any:
+    """The table *fn* returns gains ``label`` after ``theme_id`` when its input frame has
+    ``theme_label`` (e.g. :meth:`voc.pipeline.ReportResult.rows_with_themes`): no label maps by hand."""
+
+    @functools.wraps(fn)
+    def wrapper(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        out = fn(frame, *args, **kwargs)
+        if "theme_label" in frame.columns and "theme_id" in out.columns and "label" not in out.columns:
+            names = frame.drop_duplicates("theme_id").set_index("theme_id")["theme_label"]
+            out.insert(int(out.columns.get_loc("theme_id")) + 1, "label", out["theme_id"].map(names).fillna(""))
+        return out
+
+    return wrapper
+
 
 #: What win/loss says when there are fewer deals than ``min_count``.
 TOO_FEW = "件数が少なすぎます"
@@ -134,6 +150,7 @@ def _months(docs: pd.DataFrame, date_column: str) -> pd.Series:
     return dates.dt.strftime("%Y-%m")
 
 
+@_labelled
 def monthly_trend(docs: pd.DataFrame, date_column: str) -> pd.DataFrame:
     """Count and share of each theme per calendar month.
 
@@ -163,6 +180,7 @@ def monthly_trend(docs: pd.DataFrame, date_column: str) -> pd.DataFrame:
 
 
 # -- win / loss --------------------------------------------------------------------------------------
+@_labelled
 def win_loss(
     deals: pd.DataFrame,
     outcome_column: str,
@@ -238,6 +256,7 @@ def win_loss(
 
 
 # -- segments ----------------------------------------------------------------------------------------
+@_labelled
 def segment_lift(
     docs: pd.DataFrame, segment_columns: Sequence[str], *, min_count: int = 10, alpha: float = 0.05
 ) -> pd.DataFrame:
@@ -292,6 +311,7 @@ def segment_lift(
 
 
 # -- competitors -------------------------------------------------------------------------------------
+@_labelled
 def competitor_mentions(docs: pd.DataFrame, competitor_column: str, *, top: int = 5) -> pd.DataFrame:
     """Competitors named on the records of each theme.
 
@@ -322,6 +342,7 @@ def competitor_mentions(docs: pd.DataFrame, competitor_column: str, *, top: int 
 
 
 # -- emerging ----------------------------------------------------------------------------------------
+@_labelled
 def emerging_themes(
     docs: pd.DataFrame,
     date_column: str,

@@ -75,7 +75,7 @@ def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n
 
 
 def theme_table_html(table: pd.DataFrame, *, caption: str = "") -> str:
-    """HTML for a theme table (columns ``theme_id``, ``name``, ``size``, ``share``, ``keywords``, and
+    """HTML for a theme table (columns ``theme_id``, ``label``, ``size``, ``share``, ``keywords``, and
     optionally ``note``): a size bar per theme and keywords as chips."""
     biggest = max(1, int(table["size"].max())) if len(table) else 1
     rows = []
@@ -85,28 +85,12 @@ def theme_table_html(table: pd.DataFrame, *, caption: str = "") -> str:
         bar = f'<div class="voc-bar" style="width:{100 * r.size / biggest:.0f}px"></div>'
         note = _e(getattr(r, "note", "") or "")
         rows.append(
-            f"<tr><td>{r.theme_id}</td><td><b>{_e(r.name)}</b></td><td>{r.size:,}</td>"
+            f"<tr><td>{r.theme_id}</td><td><b>{_e(r.label)}</b></td><td>{r.size:,}</td>"
             f"<td>{r.share:.1%}{bar}</td><td>{chips}</td><td>{note}</td></tr>"
         )
     cap = f"<caption style='text-align:left'>{_e(caption)}</caption>" if caption else ""
     head = "<tr><th>ID</th><th>テーマ</th><th>件数</th><th>割合</th><th>キーワード</th><th>メモ</th></tr>"
     return f'{_CSS}<table class="voc-t">{cap}<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _model_table(model: ThemeModel) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
-    from voc.label import distinct_keywords, label_from_keywords
-
-    labels = np.asarray(model.labels_)
-    rows = []
-    for t, words in model.keywords_.items():
-        kw = [w for w, _ in words]
-        size = int((labels == t).sum())
-        rows.append((t, label_from_keywords(kw), size, size / max(1, len(labels)), distinct_keywords(kw, 8)))
-    table = pd.DataFrame(rows, columns=["theme_id", "name", "size", "share", "keywords"])
-    return table.sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def model_html(model: ThemeModel) -> str:
@@ -122,7 +106,7 @@ def model_html(model: ThemeModel) -> str:
         f"<p><b>ThemeModel</b>: {model.n_themes_} themes over {len(model.labels_):,} texts"
         f" ({n_un:,} unassigned) <code>{_e(params)}</code></p>"
     )
-    return head + theme_table_html(_model_table(model))
+    return head + theme_table_html(model.theme_info(n_quotes=0).drop(columns="quotes"))
 
 
 class ThemeCard:
@@ -163,7 +147,8 @@ class ThemeEditor:
     model : fitted ThemeModel
     texts : the cleaned texts the model was fitted on (same order as ``model.labels_``)
     taxonomy : path of the taxonomy TOML file (created on :meth:`save` when missing) or a Taxonomy
-    tokens, embeddings : the model's tokens and embeddings of *texts*, when already computed
+    tokens, embeddings : tokens and embeddings of *texts*; by default the model's own
+        (``tokens_``, ``embeddings_``), computed again only for other texts
     random_state : seed of the k-means that :meth:`split` runs
 
     Attributes
@@ -198,6 +183,9 @@ class ThemeEditor:
         self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy, missing_ok=True)
         self._tokens = list(tokens) if tokens is not None else None
         self._embeddings = embeddings
+        if self.texts == getattr(model, "documents_", None):  # the texts it was fitted on: reuse its work
+            self._tokens = self._tokens if self._tokens is not None else list(model.tokens_)
+            self._embeddings = embeddings if embeddings is not None else model.embeddings_
         self.random_state = random_state
         self.labels = np.asarray(model.labels_, dtype=int).copy()
         self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
@@ -211,7 +199,7 @@ class ThemeEditor:
         run does without history), new ids to the others, then fold merged themes into their targets."""
         import numpy as np
 
-        from voc.matching import match_themes, theme_signatures
+        from voc.history.matching import match_themes, theme_signatures
 
         sig = theme_signatures(self.labels, self.tokens, self.model.keywords_)
         sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -250,54 +238,83 @@ class ThemeEditor:
             raise ConfigError(f"no theme {theme_id}; themes are {sorted(self.keywords)}")
         return theme_id
 
+    def _written(self) -> dict[str, str]:
+        """Every current keyword as the texts spell it, computed once per set of keywords (as
+        :func:`voc.label.theme_table` does, so that the editor, the model and the report agree)."""
+        from voc.label import written_keywords
+
+        key = tuple(sorted({w for words in self.keywords.values() for w in words}))
+        cached = self.__dict__.get("_written_cache")
+        if cached is None or cached[0] != key:
+            cached = (key, written_keywords(dict(self.keywords), self.texts, self.tokens, self.model.tokenizer_))
+            self.__dict__["_written_cache"] = cached
+        return cached[1]
+
+    def _written_words(self, words: Sequence[str]) -> list[str]:
+        """Any keyword tokens as the texts spell them."""
+        from voc.label import written_keywords
+
+        spell = self._written()
+        missing = [w for w in words if w not in spell]
+        if missing:
+            spell = {**spell, **written_keywords({0: missing}, self.texts, self.tokens, self.model.tokenizer_)}
+        return [spell.get(w, w) for w in words]
+
+    @property
+    def subthemes(self) -> Any:
+        """The sub-themes of the current themes: :class:`voc.edit.SubthemeEditor` (table, rename,
+        merge, move, promote)."""
+        from voc.edit._subthemes import SubthemeEditor
+
+        if "_subthemes" not in self.__dict__:
+            self.__dict__["_subthemes"] = SubthemeEditor(self)
+        return self.__dict__["_subthemes"]
+
     def written(self, theme_id: int) -> list[str]:
         """The theme's keywords as its texts spell them (タダ for the token 只; shown everywhere the
         editor shows keywords, :func:`voc.label.written_keywords`)."""
-        from voc.label import written_keywords
+        spell = self._written()
+        return [spell.get(w, w) for w in self.keywords.get(int(theme_id), [])]
 
-        words = self.keywords.get(int(theme_id), [])
-        cache: dict[str, str] = self.__dict__.setdefault("_written_cache", {})
-        missing = [w for w in words if w not in cache]
-        if missing:
-            cache.update(written_keywords({0: missing}, self.texts, self.tokens, self.model.tokenizer_))
-        return [cache[w] for w in words]
-
-    def name(self, theme_id: int) -> str:
+    def label(self, theme_id: int) -> str:
         """Display name: the taxonomy's name, else a label from the keywords."""
         from voc.label import label_from_keywords
 
         return self.taxonomy.name_of(theme_id, label_from_keywords(self.written(theme_id)))
 
-    def table(self) -> pd.DataFrame:
-        """Current themes: ``theme_id, name, size, share, keywords, note`` (largest first)."""
-        import pandas as pd
+    def table(self, *, n_quotes: int = 3) -> pd.DataFrame:
+        """Current themes, largest first: ``theme_id``, ``label``, ``size``, ``share``, ``keywords``
+        (list), ``quotes`` (list) as :func:`voc.label.theme_table` builds them for the report, and
+        ``note`` (the taxonomy's seed words)."""
+        from voc.label import theme_table
 
-        from voc.label import distinct_keywords
-
-        rows = []
-        for t in self.keywords:
-            size = int((self.labels == t).sum())
-            entry = self.taxonomy.get(t)
-            note = f"シード語: {'、'.join(entry.seed_words)}" if entry is not None and entry.seed_words else ""
-            rows.append(
-                (t, self.name(t), size, size / max(1, len(self.labels)), distinct_keywords(self.written(t), 8), note)
-            )
-        table = pd.DataFrame(rows, columns=["theme_id", "name", "size", "share", "keywords", "note"])
-        return table.sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        names = {t: self.taxonomy.name_of(t, "") for t in self.keywords}
+        table = theme_table(self.texts, self.tokens, self.embeddings, self.labels, self.keywords,
+                            self.model.tokenizer_, names=names, written=self._written(), n_quotes=n_quotes)
+        notes = []
+        for t in table["theme_id"]:
+            entry = self.taxonomy.get(int(t))
+            notes.append(f"シード語: {'、'.join(entry.seed_words)}" if entry is not None and entry.seed_words else "")
+        return table.assign(note=notes)
 
     def _repr_html_(self) -> str:
         n_un = int((self.labels < 0).sum())
         where = self.taxonomy.path or "(not saved)"
         return theme_table_html(
-            self.table(), caption=f"{len(self.keywords)} テーマ・未分類 {n_un:,} 件・タクソノミー: {where}"
+            self.table(n_quotes=0), caption=f"{len(self.keywords)} テーマ・未分類 {n_un:,} 件・タクソノミー: {where}"
         )
 
-    def assignments(self) -> pd.DataFrame:
-        """``theme_id`` and ``theme_name`` of every text after the edits (``未分類`` for -1)."""
+    def assignments(self, rows: Sequence[int] | None = None) -> pd.DataFrame:
+        """``theme_id`` and ``theme_label`` of every text after the edits (``未分類`` for -1), as in
+        ``assignments.csv``; with *rows* (the texts' ``row`` numbers in the export, e.g.
+        ``kept["row"]`` from :func:`voc.clean.clean`) also ``row``, ready for :func:`voc.join_themes`."""
         import pandas as pd
 
-        names = {t: self.name(t) for t in self.keywords}
-        return pd.DataFrame({"theme_id": self.labels, "theme_name": [names.get(int(t), "未分類") for t in self.labels]})
+        names = {t: self.label(t) for t in self.keywords}
+        out = pd.DataFrame({"theme_id": self.labels, "theme_label": [names.get(int(t), "未分類") for t in self.labels]})
+        if rows is not None:
+            out.insert(0, "row", list(rows))
+        return out
 
     def members(self, theme_id: int) -> list[int]:
         """Indices of the texts in *theme_id*."""
@@ -330,7 +347,7 @@ class ThemeEditor:
         cent = np.divide(cent, norm, out=np.zeros_like(cent), where=norm > 0)
         sim = cent @ cent.T
         rows = [
-            (ids[i], self.name(ids[i]), ids[j], self.name(ids[j]), float(sim[i, j]))
+            (ids[i], self.label(ids[i]), ids[j], self.label(ids[j]), float(sim[i, j]))
             for i in range(len(ids))
             for j in range(i + 1, len(ids))
         ]
@@ -360,7 +377,7 @@ class ThemeEditor:
                 table = kwic(member_texts, term, width=width, max_rows=kwic_rows)
             tables[term] = table
         kws = distinct_keywords(self.written(theme_id), 10)
-        return ThemeCard(theme_id, self.name(theme_id), len(idx), kws, [member_texts[i] for i in picks], tables)
+        return ThemeCard(theme_id, self.label(theme_id), len(idx), kws, [member_texts[i] for i in picks], tables)
 
     # -- editing ----------------------------------------------------------------------------------
     def rename(self, theme_id: int, name: str) -> ThemeEditor:
@@ -431,6 +448,6 @@ class ThemeEditor:
     def __repr__(self) -> str:
         n_un = int((self.labels < 0).sum())
         lines = [f"ThemeEditor: {len(self.keywords)} themes, {n_un:,} unassigned, taxonomy {self.taxonomy.path}"]
-        for r in self.table().itertuples(index=False):
-            lines.append(f"  {r.theme_id:>4}  {r.size:>6,}  {r.name}")
+        for r in self.table(n_quotes=0).itertuples(index=False):
+            lines.append(f"  {r.theme_id:>4}  {r.size:>6,}  {r.label}")
         return "\n".join(lines)

@@ -154,7 +154,7 @@ def match_themes(
     Parameters
     ----------
     current : :func:`theme_signatures` of this run, largest theme first (new ids follow that order).
-    previous : the previous run's themes (:meth:`voc.store.RunStore.themes`: ``theme_id`` and the
+    previous : the previous run's themes (:meth:`voc.history.store.RunStore.themes`: ``theme_id`` and the
         signature columns), or ``None`` for a first run.
     next_id : the first id a new theme may get (above every id ever used).
     threshold : minimum similarity of a match.

@@ -14,30 +14,23 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from voc._bertopic import import_bertopic
-from voc.cluster import Clustering
-from voc.config import NThemes, parse_n_themes
 from voc.errors import ConfigError, InputError, NotFittedError
+from voc.themes._parts import Assigner, FixedLabels, Identity, Precomputed, split_tokens
 from voc.tokenize import Tokenizer
+from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
 
 __all__ = ["ThemeModel", "MIN_DOCUMENTS"]
-
-Reduction = Literal["none", "umap"]
 
 log = logging.getLogger(__name__)
 
 #: Fewer documents than this cannot be clustered meaningfully.
 MIN_DOCUMENTS = 10
-
-
-def _split(doc: str) -> list[str]:
-    """Analyzer for BERTopic's CountVectorizer: documents reach it as space-joined tokens."""
-    return doc.split(" ")
 
 
 class ThemeModel(BaseEstimator):
@@ -86,10 +79,18 @@ class ThemeModel(BaseEstimator):
         0.1 by default: with the seed alone, one candidate's stability varied by up to 0.12 over
         five seeds (k = 13 on the benchmark's 100k lost reasons: 0.28–0.39). ``0`` keeps
         *previous_k* only when it is at least as stable as every other candidate.
+    fit_sample : int, optional
+        Above this many documents, :meth:`fit` clusters a stratified sample of this size (strata
+        from a mini-batch k-means of the embeddings, :func:`voc.themes.stratified_sample`) and
+        assigns the other documents to the fitted themes with :meth:`transform`, in batches.
+        ``None`` or ``0``: cluster every document. The pipeline's default is 10,000
+        (``[scale] fit_sample``; docs/performance.md).
+    batch_size : int
+        Documents per embedding and assignment batch.
     seed_words : list of list of str, optional
         Guided topics (BERTopic's ``seed_topic_list``): one word list per seeded theme, e.g. from
         :meth:`voc.taxonomy.Taxonomy.seed_topic_list`. Documents nearest a list's embedding are
-        nudged towards it before clustering (:func:`voc.taxonomy.guide_embeddings`) and the words'
+        nudged towards it before clustering (:func:`voc.themes.guide_embeddings`) and the words'
         c-TF-IDF weight is doubled.
 
     Attributes
@@ -99,12 +100,23 @@ class ThemeModel(BaseEstimator):
     topic_model_ : bertopic.BERTopic
     clusterer_ : voc.cluster.ConsensusEMClusterer
     labels_ : ndarray of shape (n_documents,)
-        Theme of each training document, ``-1`` when it had nothing to embed.
+        Theme of every document passed to :meth:`fit` (``-1``: nothing to embed), whether it was
+        clustered or assigned.
+    sample_ : ndarray of int
+        Indices (into the documents passed to :meth:`fit`) of the documents that were clustered:
+        ``keywords_`` and the c-TF-IDF describe these. All documents unless *fit_sample* applied.
+    documents_ : list of str
+        The documents passed to :meth:`fit` (for :meth:`theme_info`'s sizes and quotes).
+    tokens_ : list of list of str
+        Their tokens.
+    embeddings_ : ndarray of shape (n_documents, n_dims)
+        Their embeddings (``float32`` when embedded in batches).
     n_themes_ : int
     keywords_ : dict[int, list[tuple[str, float]]]
         c-TF-IDF keywords per theme, best first.
     timings_ : dict[str, float]
-        Seconds spent embedding, reducing and clustering in the last fit.
+        Seconds spent in the last fit: ``embed`` (when :meth:`fit` embedded), ``sample``,
+        ``reduce``, ``cluster`` and ``assign`` (when a sample was clustered).
     k_stability_ : dict[int, float]
         Auto mode: the stability (mean pairwise ARI) of each candidate k; the largest wins unless
         *previous_k* is kept. Empty when the number of themes was given or the corpus left one
@@ -131,6 +143,8 @@ class ThemeModel(BaseEstimator):
         n_jobs: int | None = -1,
         previous_k: int | None = None,
         k_margin: float = 0.1,
+        fit_sample: int | None = None,
+        batch_size: int = 50_000,
     ) -> None:
         self.n_themes = n_themes
         self.embedding = embedding
@@ -146,31 +160,8 @@ class ThemeModel(BaseEstimator):
         self.n_jobs = n_jobs
         self.previous_k = previous_k
         self.k_margin = k_margin
-
-    @classmethod
-    def from_config(
-        cls,
-        config: Any,
-        *,
-        tokenizer: Tokenizer | None = None,
-        seed_words: list[list[str]] | None = None,
-        previous_k: int | None = None,
-    ) -> ThemeModel:
-        """The unfitted model a :class:`voc.config.Config` describes ([model] and [scale] n_jobs);
-        *previous_k* is the last comparable run's number of themes in auto mode (run history)."""
-        return cls(
-            n_themes=config.n_themes,
-            embedding=config.embedding,
-            clustering=config.clustering,
-            consensus_runs=config.consensus_runs,
-            reduction=config.reduction,
-            tokenizer=tokenizer,
-            random_state=config.seed,
-            seed_words=seed_words or None,
-            n_jobs=config.n_jobs,
-            previous_k=previous_k if config.n_themes == "auto" else None,
-            k_margin=config.auto_k_margin,
-        )
+        self.fit_sample = fit_sample
+        self.batch_size = batch_size
 
     # -- stages ----------------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str], *, progress: bool = False) -> list[list[str]]:
@@ -188,10 +179,10 @@ class ThemeModel(BaseEstimator):
             raise NotFittedError("this ThemeModel is not fitted yet: call fit() first")
 
     def _reducer(self, n: int, seed: int) -> Any:
-        if self.reduction not in get_args(Reduction):
-            raise ConfigError(f"reduction must be one of {get_args(Reduction)}, got {self.reduction!r}")
+        if self.reduction not in choices(Reduction):
+            raise ConfigError(f"reduction must be one of {one_of(Reduction)}, got {self.reduction!r}")
         if self.reduction == "none":
-            return _Identity()
+            return Identity()
         from umap import UMAP
 
         return UMAP(
@@ -221,59 +212,105 @@ class ThemeModel(BaseEstimator):
         tokens: Sequence[Sequence[str]] | None = None,
         embeddings: np.ndarray | None = None,
         embedder: Any = None,
+        executor: Any = None,
         progress: bool = False,
     ) -> ThemeModel:
-        """Fit themes on *texts* (cleaned strings).
+        """Fit themes on *texts* (cleaned strings): the one way voc fits themes.
 
-        *tokens*, a fitted *embedder* and its *embeddings* of *texts* may be passed when already
-        computed, so that nothing is done twice. *progress* shows a bar over the clustering's
-        k-means runs when stderr is a terminal (they are most of the fit's time).
+        Tokenizes (unless *tokens* are given), embeds (unless *embeddings* are given; a fitted
+        *embedder* is reused), clusters every document or, above *fit_sample* documents, a
+        stratified sample of them, finds each theme's keywords with c-TF-IDF, and assigns the
+        documents that were not clustered. *executor* runs the tokenizing, the embedding and the
+        assignment: :class:`voc.parallel.LocalExecutor` (default, one process) or
+        :class:`voc.distributed.DaskExecutor`; the themes do not depend on it. *progress* shows
+        bars over the long steps when stderr is a terminal.
         """
-        self.fit_transform(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, progress=progress)
+        from voc.embed import embed_corpus
+        from voc.parallel import LocalExecutor
+        from voc.themes._sample import content_strata, stratified_sample
+
+        texts = texts if isinstance(texts, list) else list(texts)  # the same list: Dask keeps its partitions
+        executor = executor if executor is not None else LocalExecutor(n_jobs=1)
+        self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
+        if tokens is None:
+            tokens = executor.tokenize(self.tokenizer_, texts, progress=progress)
+        if len(tokens) != len(texts):
+            raise ValueError(f"{len(tokens)} token lists for {len(texts)} texts")
+        seed = int(self.random_state)
+        n = len(texts)
+        size = int(self.fit_sample or 0)
+        sampled = 0 < size < n
+        self.timings_: dict[str, float] = {}
+        t0 = time.perf_counter()
+        if embeddings is None:
+            embedder, embeddings = embed_corpus(
+                texts, tokens, self.embedding, random_state=seed, embedder=embedder, fit_sample=self.fit_sample,
+                executor=executor, batch_size=self.batch_size, progress=progress,
+            )
+            self.timings_["embed"] = time.perf_counter() - t0
+        elif embedder is None:
+            from voc.embed import make_embedder
+
+            embedder = make_embedder(self.embedding, random_state=seed).fit(texts, tokens)
+        if len(embeddings) != n:
+            raise ValueError(f"{len(embeddings)} embeddings for {n} texts")
+        if sampled:
+            t0 = time.perf_counter()
+            idx = stratified_sample(n, content_strata(embeddings, seed=seed), size, seed=seed)
+            self.timings_["sample"] = time.perf_counter() - t0
+            log.info("themes: fitting on a stratified sample of %d of %d documents", len(idx), n)
+            fitted = self._fit_documents(
+                [texts[i] for i in idx], [tokens[i] for i in idx], embeddings[idx], embedder, progress
+            )
+            labels = np.full(n, -1, dtype=int)
+            labels[idx] = fitted
+            t0 = time.perf_counter()
+            rest = np.setdiff1d(np.arange(n), idx, assume_unique=True)
+            labels[rest] = executor.assign(
+                self._assigner(), texts, tokens, embeddings, rest, batch_size=self.batch_size, progress=progress
+            )
+            self.timings_["assign"] = time.perf_counter() - t0
+        else:
+            idx = np.arange(n)
+            labels = self._fit_documents(texts, tokens, embeddings, embedder, progress)
+        self.labels_ = labels
+        self.sample_ = idx
+        self.documents_ = texts
+        self.tokens_ = tokens
+        self.embeddings_ = embeddings
         return self
 
     def fit_transform(
         self,
         texts: Sequence[str],
         y: Any = None,
-        *,
-        tokens: Sequence[Sequence[str]] | None = None,
-        embeddings: np.ndarray | None = None,
-        embedder: Any = None,
-        progress: bool = False,
+        **kwargs: Any,
     ) -> np.ndarray:
         """Fit and return the theme of each document (``-1``: nothing to embed); see :meth:`fit`."""
+        return self.fit(texts, **kwargs).labels_
+
+    def _fit_documents(
+        self,
+        texts: list[str],
+        tokens: Sequence[Sequence[str]],
+        embeddings: np.ndarray,
+        embedder: Any,
+        progress: bool,
+    ) -> np.ndarray:
+        """Cluster these documents and find their themes' keywords; their theme each."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        from voc.cluster import CLUSTERINGS, ConsensusEMClusterer
-        from voc.embed import make_embedder
+        from voc.cluster import ConsensusEMClusterer
         from voc.label import prefer_compounds, theme_documents
 
         BERTopic = import_bertopic()
         from bertopic.vectorizers import ClassTfidfTransformer
 
-        texts = list(texts)
         n_themes = parse_n_themes(self.n_themes)
         seed = int(self.random_state)
-        if self.clustering not in CLUSTERINGS:
-            raise ConfigError(f"clustering must be one of {CLUSTERINGS}, got {self.clustering!r}")
-        self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
-        if tokens is None:
-            tokens = self.tokenizer_.tokenize_many(texts)
-        if len(tokens) != len(texts):
-            raise ValueError(f"{len(tokens)} token lists for {len(texts)} texts")
-        t0 = time.perf_counter()
-        if embedder is not None:
-            self.embedder_ = embedder
-            if embeddings is None:
-                embeddings = embedder.transform(texts, tokens)
-        else:
-            self.embedder_ = make_embedder(self.embedding, random_state=seed)
-            if embeddings is None:
-                embeddings = self.embedder_.fit_transform(texts, tokens)
-            else:
-                self.embedder_.fit(texts, tokens)
-        self.timings_ = {"embed": time.perf_counter() - t0}
+        if self.clustering not in choices(Clustering):
+            raise ConfigError(f"clustering must be one of {one_of(Clustering)}, got {self.clustering!r}")
+        self.embedder_ = embedder
         usable = np.flatnonzero(np.linalg.norm(embeddings, axis=1) > 0)
         if len(usable) < MIN_DOCUMENTS:
             raise InputError(
@@ -284,7 +321,7 @@ class ThemeModel(BaseEstimator):
         emb = np.ascontiguousarray(embeddings[usable])
         seed_terms: list[str] | None = None
         if self.seed_words:
-            from voc.taxonomy import guide_embeddings
+            from voc.themes._guide import guide_embeddings
 
             seed_texts = [" ".join(words) for words in self.seed_words]
             seed_tokens = self.tokenizer_.tokenize_many(seed_texts)
@@ -309,11 +346,11 @@ class ThemeModel(BaseEstimator):
                 random_state=seed,
             )
             clusters = self.clusterer_.fit_predict(reduced, tokens=[tokens[i] for i in usable], progress=progress)
-            umap_model = _Precomputed(umap_model, reduced)
+            umap_model = Precomputed(umap_model, reduced)
             self.topic_model_ = BERTopic(
                 umap_model=umap_model,
-                hdbscan_model=_FixedLabels(clusters),
-                vectorizer_model=CountVectorizer(analyzer=_split, min_df=1),
+                hdbscan_model=FixedLabels(clusters),
+                vectorizer_model=CountVectorizer(analyzer=split_tokens, min_df=1),
                 ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True, seed_words=seed_terms),
                 top_n_words=self.top_n_words + 5,  # spares for the parts prefer_compounds folds away
                 calculate_probabilities=False,
@@ -323,14 +360,13 @@ class ThemeModel(BaseEstimator):
             )
             topics, _ = self.topic_model_.fit_transform(docs, embeddings=emb)
             self.timings_["cluster"] = time.perf_counter() - t0
-        if isinstance(self.topic_model_.umap_model, _Precomputed):
+        if isinstance(self.topic_model_.umap_model, Precomputed):
             self.topic_model_.umap_model = self.topic_model_.umap_model.model
         # BERTopic numbers topics by size: remember which topic each cluster became
         self.cluster_topics_ = np.full(self.clusterer_.n_clusters_, -1, dtype=int)
         self.cluster_topics_[clusters] = np.asarray(topics, dtype=int)
         labels = np.full(len(texts), -1, dtype=int)
         labels[usable] = np.asarray(topics, dtype=int)
-        self.labels_ = labels
         self.n_themes_ = int(len(set(labels[labels >= 0])))
         # a part ranked above the compound it mostly occurs in gives way to it (ナビ → サクセスナビ)
         members = theme_documents([tokens[i] for i in usable], topics)
@@ -353,11 +389,31 @@ class ThemeModel(BaseEstimator):
         self._check_fitted()
         return self._assigner().transform(texts, tokens=tokens, embeddings=embeddings)
 
-    def _assigner(self) -> _Assigner:
+    def _assigner(self) -> Assigner:
         """What :meth:`transform` needs and nothing else: no BERTopic object, so a Dask worker that
         receives it (:func:`voc.distributed.transform_dask`) never imports BERTopic."""
-        return _Assigner(self.tokenizer_, self.embedder_, self.topic_model_.umap_model, self.clusterer_,
+        return Assigner(self.tokenizer_, self.embedder_, self.topic_model_.umap_model, self.clusterer_,
                          self.cluster_topics_)
+
+    # -- what the model says -------------------------------------------------------------------
+    def theme_info(self, *, n_quotes: int = 5, n_keywords: int = 8) -> Any:
+        """The themes as a DataFrame, largest first: ``theme_id``, ``label``, ``size``, ``share``,
+        ``keywords`` (list, as the texts spell them: タダ, not UniDic's 只) and ``quotes`` (list,
+        the most representative first), over the documents passed to :meth:`fit`.
+
+        The same table the report, the editor and the notebook display show
+        (:func:`voc.label.theme_table`).
+        """
+        from voc.themes._info import theme_info
+
+        return theme_info(self, n_quotes=n_quotes, n_keywords=n_keywords)
+
+    def document_info(self, texts: Sequence[str] | None = None) -> Any:
+        """Per text: ``text``, ``theme_id``, ``label`` and ``distance`` (cosine distance to its
+        theme's centre). Without *texts*, the fitted documents; otherwise new texts, assigned."""
+        from voc.themes._info import document_info
+
+        return document_info(self, texts)
 
     # -- Jupyter display (voc.edit renders it) ---------------------------------------------------
     def _repr_html_(self) -> str:
@@ -391,78 +447,3 @@ class ThemeModel(BaseEstimator):
                 hint="fit it again with this version and save it again",
             )
         return model
-
-
-class _Identity:
-    """No reduction: cluster the (L2-normalized) embeddings as they are."""
-
-    def fit(self, X: Any, y: Any = None) -> _Identity:
-        return self
-
-    def fit_transform(self, X: Any, y: Any = None) -> Any:
-        return X
-
-    def transform(self, X: Any) -> Any:
-        return X
-
-
-class _FixedLabels:
-    """BERTopic's "hdbscan_model" slot filled with the labels :mod:`voc.cluster` computed (BERTopic
-    only reads ``labels_`` when fitting; :meth:`ThemeModel.transform` predicts with the clusterer)."""
-
-    def __init__(self, labels: np.ndarray) -> None:
-        self.labels_ = np.asarray(labels, dtype=int)
-
-    def fit(self, X: Any, y: Any = None) -> _FixedLabels:
-        if len(X) != len(self.labels_):
-            raise ValueError(f"fixed labels for {len(self.labels_)} documents, got {len(X)}")
-        return self
-
-
-class _Precomputed:
-    """A UMAP stand-in for BERTopic's fit: returns the reduction voc computed (and timed) itself
-    instead of computing UMAP twice; replaced by the real UMAP model once BERTopic is fitted."""
-
-    def __init__(self, model: Any, reduced: np.ndarray) -> None:
-        self.model = model
-        self.reduced = reduced
-
-    def fit(self, X: Any, y: Any = None) -> _Precomputed:
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        if X.shape[0] == self.reduced.shape[0]:
-            return self.reduced
-        return self.model.transform(X)
-
-
-class _Assigner:
-    """The fitted parts of a :class:`ThemeModel` that assign new documents to its themes."""
-
-    def __init__(self, tokenizer: Any, embedder: Any, reducer: Any, clusterer: Any, cluster_topics: np.ndarray) -> None:
-        self.tokenizer = tokenizer
-        self.embedder = embedder
-        self.reducer = reducer
-        self.clusterer = clusterer
-        self.cluster_topics = cluster_topics
-
-    def transform(
-        self,
-        texts: Sequence[str],
-        *,
-        tokens: Sequence[Sequence[str]] | None = None,
-        embeddings: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Theme of each document (``-1``: nothing to embed), as :meth:`ThemeModel.transform`."""
-        texts = list(texts)
-        if tokens is None:
-            tokens = self.tokenizer.tokenize_many(texts)
-        if embeddings is None:
-            embeddings = self.embedder.transform(texts, tokens)
-        usable = np.flatnonzero(np.linalg.norm(embeddings, axis=1) > 0)
-        labels = np.full(len(texts), -1, dtype=int)
-        if len(usable):
-            reduced = self.reducer.transform(np.ascontiguousarray(embeddings[usable]))
-            clusters = self.clusterer.predict(reduced, tokens=[tokens[i] for i in usable])
-            labels[usable] = self.cluster_topics[clusters]
-        return labels

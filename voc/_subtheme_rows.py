@@ -1,0 +1,107 @@
+"""The sub-themes of one report run, from the split (:func:`voc.subthemes.find_subthemes`) and
+their stable ids (:func:`voc.history.stable_subtheme_ids`) to the report's
+:class:`~voc.report.model.SubthemeRow` lists and the history's sub-theme table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from voc.history import SubthemeIds
+    from voc.report.model import SubthemeRow, ThemeRow
+    from voc.subthemes import Subthemes
+
+__all__ = ["SubthemeResult"]
+
+
+@dataclass
+class SubthemeResult:
+    """What the sub-theme stage found: the split, the stable ids and each sub-theme's keyword tokens
+    (``{(theme it was found in, local index): tokens}``)."""
+
+    found: Subthemes
+    ids: SubthemeIds
+    keywords: dict[tuple[int, int], list[str]]
+    naming: str = "phrases"
+
+    def _found_row(self, theme_id: int, local: int) -> dict[str, Any]:
+        t = self.found.table
+        hit = t[(t["theme_id"] == theme_id) & (t["subtheme"] == local)]
+        return hit.iloc[0].to_dict() if len(hit) else {}
+
+    def _parts(self) -> dict[int, list[Any]]:
+        """Reported sub-theme id → the sub-themes found that it reports (largest first)."""
+        out: dict[int, list[Any]] = {}
+        table = self.ids.table.sort_values("size", ascending=False, kind="stable")
+        for r in table.itertuples(index=False):
+            out.setdefault(int(r.reported_as), []).append(r)
+        return out
+
+    def _promoted(self) -> dict[int, Any]:
+        return {rid: parts[0] for rid, parts in self._parts().items()
+                if (self.ids.subthemes[(self.ids.themes == rid)] == -1).all() and (self.ids.themes == rid).any()
+                and parts[0].reported_theme == rid}
+
+    def promoted_keywords(self) -> dict[int, list[str]]:
+        """Keyword tokens of the sub-themes the taxonomy promoted to themes (theme id = their id)."""
+        return {rid: self.keywords.get((int(p.theme_id), int(p.local)), []) for rid, p in self._promoted().items()}
+
+    def promoted_names(self) -> dict[int, str]:
+        return {rid: str(self._found_row(int(p.theme_id), int(p.local)).get("label", "")) for rid, p in
+                self._promoted().items()}
+
+    def status_of(self, theme_id: int) -> str:
+        """A promoted theme's status: its sub-theme's."""
+        return self.ids.status.get(int(theme_id), "")
+
+    def attach(self, rows: list[ThemeRow], kept: pd.DataFrame, embeddings: np.ndarray, written: Mapping[str, str],
+               taxonomy: Any, config: Any) -> None:
+        """Give each theme row its :class:`~voc.report.model.SubthemeRow` list, largest first: name
+        (the taxonomy's, else the phrases, else the keywords), size, share of the theme, keywords
+        as the notes spell them, representative quotes and quotes in context."""
+        from voc.label import distinct_keywords, label_from_keywords, quote_records
+        from voc.report.model import SubthemeRow
+
+        themes, subs = self.ids.themes, self.ids.subthemes
+        parts = self._parts()
+        cin = config.input
+        for row in rows:
+            in_theme = themes == row.theme_id
+            ids = sorted({int(s) for s in subs[in_theme] if s >= 0})
+            if not ids:
+                continue
+            quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, ids, date_column=cin.date_column,
+                                   outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
+            out: list[SubthemeRow] = []
+            for sid in ids:
+                first = parts[sid][0]
+                found = self._found_row(int(first.theme_id), int(first.local))
+                words = [written.get(w, w) for w in self.keywords.get((int(first.theme_id), int(first.local)), [])]
+                default = str(found.get("label", "")) if self.naming == "phrases" else label_from_keywords(words)
+                entry = taxonomy.subtheme(sid)
+                size = int((in_theme & (subs == sid)).sum())
+                out.append(SubthemeRow(
+                    subtheme_id=sid, label=entry.name if entry is not None and entry.name else default, size=size,
+                    share=size / max(1, int(in_theme.sum())), keywords=distinct_keywords(words, 8),
+                    quotes=list(found.get("quotes", [])), status=self.ids.status.get(sid, ""),
+                    quote_records=quotes[sid],
+                ))
+            row.subthemes = sorted(out, key=lambda s: (-s.size, s.subtheme_id))
+
+    def history_table(self, sub_rows: list[SubthemeRow], written: Mapping[str, str]) -> pd.DataFrame:
+        """One row per sub-theme found, for the run history (:meth:`voc.history.store.RunStore.record_run`)."""
+        labels = {s.subtheme_id: s.label for s in sub_rows}
+        t = self.ids.table.copy()
+        theme_sizes = {int(k): int(v) for k, v in zip(*np.unique(self.ids.themes[self.ids.themes >= 0],
+                                                                   return_counts=True), strict=True)}
+        t["label"] = [labels.get(int(r), "") for r in t["reported_as"]]
+        t["share"] = [size / max(1, theme_sizes.get(int(th), 0)) for size, th in zip(t["size"], t["reported_theme"],
+                                                                                      strict=True)]
+        t["written_keywords"] = [[written.get(w, w) for w in words] for words in t["keywords"]]
+        return t

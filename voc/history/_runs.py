@@ -1,0 +1,253 @@
+"""The match and history stages: stable theme ids across scheduled runs.
+
+After the themes are fitted, :func:`stable_theme_ids` matches them to the last comparable run of
+the history (:mod:`voc.history.matching`) and applies the taxonomy's merges; once the report is
+written, :func:`record_run` adds the run to the history (:mod:`voc.history.store`, DuckDB) and
+brings the taxonomy file up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voc.taxonomy import STATUS_NEW, Taxonomy
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from voc.report.record import RunRecord
+
+__all__ = ["history_path", "previous_run", "previous_auto_k", "StableIds", "stable_theme_ids", "record_run"]
+
+log = logging.getLogger(__name__)
+
+
+def history_path(path: str | None, out_dir: str) -> Path:
+    """``[history] path``, or ``history.duckdb`` beside the output folder *out_dir*."""
+    if path:
+        return Path(path)
+    return Path(out_dir).parent / "history.duckdb"
+
+
+@dataclass
+class StableIds:
+    """Stable ids of one run (see :func:`stable_theme_ids`)."""
+
+    run_id: str
+    previous_run_id: str
+    reported: np.ndarray  # per document: reported theme id (after merges), -1 = none
+    themes: pd.DataFrame  # per fitted theme: cluster, theme_id, reported_as, status, size + signature
+    keywords: dict[int, list[str]]  # reported id -> keywords, best first
+    status: dict[int, str]  # reported id -> "新規" or ""
+    taxonomy: Taxonomy
+    previous: pd.DataFrame | None = None  # previous run's themes (pre-merge), or None
+    previous_n_kept: int = 0
+    match_scores: dict[int, float] = field(default_factory=dict)
+    previous_subthemes: pd.DataFrame | None = None  # previous run's sub-themes (RunStore.subthemes), or None
+    next_id: int = 1  # the first id a new sub-theme may get: above every id used, this run's themes' too
+
+    def label(self, theme_id: int, default: str) -> str:
+        """The taxonomy name of *theme_id*, else *default* (the automatic label)."""
+        return self.taxonomy.name_of(theme_id, default)
+
+
+def previous_run(store: Any, text_columns: Sequence[str]) -> dict[str, Any] | None:
+    """The latest run of the history that analysed the same *text_columns* (runs of other configs
+    sharing the history file are not comparable)."""
+    runs = store.runs()
+    for rec in reversed(runs.to_dict("records")):
+        columns = _run_options(rec).get("text_columns")
+        if columns is None or list(columns) == list(text_columns):
+            return rec
+    return None
+
+
+def _run_options(rec: dict[str, Any]) -> dict[str, Any]:
+    """A recorded run's ``[input]`` and ``[model]`` options, flat (runs before voc 0.6 stored a flat dict)."""
+    try:
+        options = json.loads(rec.get("config") or "{}")
+    except ValueError:
+        return {}
+    if isinstance(options.get("input"), dict):
+        return {**options.get("model", {}), **options["input"]}
+    return options
+
+
+def previous_auto_k(path: Path | None, text_columns: Sequence[str]) -> int | None:
+    """The number of themes auto mode chose in the last comparable run of the history at *path*
+    (same *text_columns*, ``n_themes = "auto"``), or ``None``: no history, or a last run that did not
+    choose one. The next auto-mode fit keeps it unless another k is clearly more stable
+    (``[model] auto_k_margin``, :func:`voc.autok.choose_k`). Call it only in auto mode."""
+    import pandas as pd
+
+    if path is None or not Path(path).exists():
+        return None
+    from voc.history.store import RunStore
+
+    with RunStore(path) as store:
+        previous = previous_run(store, text_columns)
+    if previous is None:
+        return None
+    k = previous.get("auto_k")
+    if _run_options(previous).get("n_themes") != "auto" or k is None or pd.isna(k):
+        return None
+    return int(k)
+
+
+def _new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def stable_theme_ids(
+    labels: np.ndarray,
+    tokens: list[list[str]],
+    keywords: dict[int, list[tuple[str, float]]],
+    taxonomy: Taxonomy,
+    *,
+    history: Path | None,
+    text_columns: Sequence[str],
+    threshold: float = 0.5,
+) -> StableIds:
+    """Match the fitted themes (*labels*, ``ThemeModel.keywords_``) to the previous run's.
+
+    Reads the latest run of the *history* file (``None``: no history) with the same
+    *text_columns*, matches by
+    :func:`voc.history.matching.match_themes`, then applies the taxonomy's ``merge_into`` links. The status
+    is ``"新規"`` for themes without a match, but only when there was something to match against
+    (a previous run or taxonomy entries with keywords).
+    """
+    import numpy as np
+
+    from voc.history.matching import combine_signatures, match_themes, theme_signatures
+
+    sig = theme_signatures(labels, tokens, keywords)
+    sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    previous, prev_id, prev_kept, max_id, previous_sub = None, "", 0, 0, None
+    if history is not None:
+        from voc.history.store import RunStore
+
+        with RunStore(history) as store:
+            last = previous_run(store, text_columns)
+            max_id = store.max_theme_id()
+            if last is not None:
+                prev_id, prev_kept = str(last["run_id"]), int(last["n_kept"] or 0)
+                previous = store.themes(prev_id)
+                previous_sub = store.subthemes(prev_id)
+    next_id = max([max_id, *taxonomy.ids(), 0]) + 1
+    mapping, _ = match_themes(
+        sig, previous, next_id=next_id, threshold=threshold, taxonomy=taxonomy
+    )
+    comparable = previous is not None or any(e.keywords or e.seed_words for e in taxonomy.themes)
+    if not comparable:
+        mapping["status"] = ""
+    themes = sig.merge(mapping, on="cluster")
+    themes["reported_as"] = [taxonomy.resolve(int(t)) for t in themes["theme_id"]]
+    by_cluster = dict(zip(themes["cluster"], themes["reported_as"], strict=True))
+    reported = np.asarray([by_cluster.get(int(c), -1) if c >= 0 else -1 for c in labels], dtype=int)
+    groups: dict[int, list[int]] = {}
+    for tid, rid in zip(themes["theme_id"], themes["reported_as"], strict=True):
+        groups.setdefault(int(rid), []).append(int(tid))
+    combined = combine_signatures(themes, groups)
+    kw = {int(r.theme_id): list(r.keywords) for r in combined.itertuples(index=False)}
+    status = {
+        rid: STATUS_NEW if all(themes.loc[themes["theme_id"] == p, "status"].iloc[0] == STATUS_NEW for p in parts) else ""
+        for rid, parts in groups.items()
+    }
+    return StableIds(
+        run_id=_new_run_id(),
+        previous_run_id=prev_id,
+        reported=reported,
+        themes=themes,
+        keywords=kw,
+        status=status,
+        taxonomy=taxonomy,
+        previous=previous,
+        previous_n_kept=prev_kept,
+        match_scores={int(t): float(s) for t, s in zip(themes["theme_id"], themes["score"], strict=True)},
+        previous_subthemes=previous_sub,
+        next_id=max([next_id, *(int(t) + 1 for t in themes["theme_id"])]),
+    )
+
+
+def record_run(
+    stable: StableIds,
+    run: RunRecord,
+    labels: Mapping[int, str],
+    assignments: pd.DataFrame,
+    written: Mapping[str, str] | None = None,
+    *,
+    history: Path | None,
+    id_column: str | None = None,
+    taxonomy_path: str | None = None,
+    update_taxonomy: bool = True,
+    subthemes: pd.DataFrame | None = None,
+) -> None:
+    """Add this run to the *history* file (``None``: none) and bring the taxonomy file at
+    *taxonomy_path* up to date when *update_taxonomy* (after a good report).
+
+    *run* is the record ``run.json`` was written from; *labels* the reported themes' names;
+    *assignments* needs ``row`` and ``theme_id`` (reported ids), *id_column* when given and
+    ``subtheme_id`` when there are sub-themes; *subthemes* holds one row per sub-theme found
+    (``subtheme_id``, ``theme_id`` the theme it was found in, ``reported_as``, ``reported_theme``,
+    ``label``, ``size``, ``share``, ``status``, the signature columns and ``written_keywords``). *written* maps keyword tokens to how the notes spell them
+    (:func:`voc.label.written_keywords`), stored beside the tokens for ``voc history --run``.
+    """
+    import pandas as pd
+
+    from voc.taxonomy import save_taxonomy
+
+    n_kept = int(run.rows.kept)
+    th = stable.themes.copy()
+    th["label"] = [labels.get(int(rid), "") for rid in th["reported_as"]]
+    th["share"] = th["size"] / n_kept if n_kept else 0.0
+    spell = written or {}
+    th["written_keywords"] = [[spell.get(w, w) for w in words] for words in th["keywords"]]
+    if history is not None:
+        from voc.history.store import RunStore
+
+        asg = pd.DataFrame({"row": assignments["row"], "theme_id": assignments["theme_id"]})
+        if "subtheme_id" in assignments:
+            asg["subtheme_id"] = assignments["subtheme_id"]
+        if id_column and id_column in assignments:
+            asg["record_id"] = assignments[id_column].astype(str)
+        record = {
+            "run_id": stable.run_id,
+            "created_at": datetime.now(UTC),
+            "input_path": run.input.path,
+            "input_checksum": run.input.checksum,
+            "config": run.options,
+            "n_read": run.rows.read,
+            "n_kept": n_kept,
+            "n_rejected": run.rows.rejected,
+            "n_themes": run.themes.n_themes,
+            "n_unassigned": run.themes.unassigned,
+            "voc_version": run.voc_version,
+            "since": run.options.get("input", {}).get("since"),
+            "until": run.options.get("input", {}).get("until"),
+            "previous_run_id": stable.previous_run_id,
+            "auto_k": run.themes.auto_k.chosen if run.themes.auto_k else None,
+        }
+        with RunStore(history) as store:
+            store.record_run(record, th, asg, subthemes)
+    if taxonomy_path and update_taxonomy:
+        tax = stable.taxonomy
+        for t in th.itertuples(index=False):
+            is_new = tax.get(int(t.theme_id)) is None
+            entry = tax.ensure(int(t.theme_id), keywords=list(t.keywords)[:10])
+            if is_new:
+                entry.name = t.label
+                entry.status = STATUS_NEW
+        for sub in (subthemes.itertuples(index=False) if subthemes is not None else ()):
+            is_new = tax.subtheme(int(sub.subtheme_id)) is None
+            entry = tax.ensure_subtheme(int(sub.subtheme_id), int(sub.theme_id), keywords=list(sub.keywords)[:10])
+            if is_new:
+                entry.name = str(sub.label)
+        save_taxonomy(tax, taxonomy_path)

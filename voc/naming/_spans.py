@@ -1,0 +1,198 @@
+"""Words and candidate phrases of a text, as character spans, from one MeCab parse.
+
+Tokens (:class:`voc.tokenize.Tokenizer`) are dictionary forms; a name must be what people wrote,
+so this module works on surfaces and their character offsets in the text.
+
+A **word** here is what a reader would not cut: a compound noun (a run of nouns, prefixes and
+noun-like suffixes: コロナ禍, 部屋食, 初期費用, お子様ランチ) with a short verb stem that runs
+straight into it (食べ放題, 飲み放題プラン), or any other single morpheme. Formal and adverb-like nouns
+(ため, 今回) end a compound, as in the tokenizer. A span *cuts a word* when it starts or ends
+inside one: 禍 and コロナ in コロナ禍, 放題 in 食べ放題.
+
+Candidates (each a span that starts and ends on word boundaries):
+
+- a compound noun (食べ放題, 初期費用),
+- noun + の + noun (ご飯の量),
+- noun + particle + predicate: a verb, adjective or adjectival noun (or a サ変 noun + する) with
+  its auxiliaries (量を少なめに, 初期費用が高い, 稟議が通らない),
+- adjective or adjectival noun + noun (安い料金, 静かな部屋).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from voc._tagger import RECORD_SEP
+
+__all__ = ["Word", "words", "candidates", "word_bounds", "PARSE_FEATURES"]
+
+#: The UniDic fields the rules read, after the surface.
+PARSE_FEATURES = ("pos1", "pos2", "pos3", "cForm", "lemma")
+
+_N, _V, _A, _S, _P, _X, _O = "N", "V", "A", "S", "P", "X", "O"
+#: Particles that link a noun to its predicate in a candidate (が高い, を少なめに, は無い).
+_CASE = frozenset({"が", "を", "に", "は", "も", "で", "と", "から", "まで", "より", "の"})
+_FORMAL = frozenset({"こと", "事", "もの", "物", "ため", "為", "よう", "様", "ところ", "所", "とき", "時", "ほう", "方"})
+_SURU = frozenset({"為る", "出来る"})
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a text: its span ``text[start:end]`` and kind.
+
+    kind: ``"N"`` compound noun, ``"V"`` verb, ``"A"`` adjective, ``"S"`` adjectival noun, ``"P"``
+    particle, ``"X"`` auxiliary, ``"O"`` anything else. *sahen*: a noun that takes する (用意).
+    *form*: the conjugated form of the last morpheme (``連用形-一般`` …). *formal*: a formal noun.
+    *lemma*: the last morpheme's dictionary form; *key*: the dictionary forms of all its morphemes
+    joined (子ども and 子供 share the key 子供).
+    """
+
+    start: int
+    end: int
+    kind: str
+    surface: str
+    form: str = ""
+    sahen: bool = False
+    formal: bool = False
+    lemma: str = ""
+    key: str = ""
+
+
+def _morphemes(text: str, records: Sequence[str]) -> Iterator[tuple[int, int, list[str]]]:
+    """``(start, end, fields)`` of each morpheme, located in *text* (MeCab skips white space)."""
+    pos = 0
+    for record in records:
+        fields = record.split(RECORD_SEP)
+        surface = fields[0]
+        at = text.find(surface, pos)
+        if at < 0:  # should not happen on text MeCab was given; skip rather than misplace
+            continue
+        pos = at + len(surface)
+        yield at, pos, fields
+
+
+def words(text: str, records: Sequence[str]) -> list[Word]:
+    """The words of *text* from its MeCab *records* (fields :data:`PARSE_FEATURES`, joined by
+    :data:`voc._tagger.RECORD_SEP`), compound nouns joined."""
+    out: list[Word] = []
+    run: list[tuple[int, int, list[str]]] = []  # the current compound
+    pending_stem: tuple[int, int, list[str]] | None = None  # a verb stem that may start a compound
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            start, end = run[0][0], run[-1][1]
+            last = run[-1][2]
+            sahen = last[3] == "サ変可能"
+            key = "".join(_lemma(m) for _, _, m in run)
+            out.append(Word(start, end, _N, text[start:end], "", sahen, False, _lemma(last), key))
+            run = []
+
+    for start, end, f in _morphemes(text, records):
+        surface, pos1, pos2, pos3, cform = f[0], f[1], f[2], f[3], f[4]
+        lemma = f[5] if len(f) > 5 else ""
+        formal = pos1 == "名詞" and (pos3 == "副詞可能" or surface in _FORMAL or lemma in _FORMAL)
+        nounish = (pos1 == "名詞" and not formal) or pos1 == "接頭辞" or (pos1 == "接尾辞" and pos2 == "名詞的")
+        if nounish and pos1 == "接尾辞" and not run and pending_stem is None and out and out[-1].kind == _N:
+            # a suffix after a formal noun or similar: attach to the previous word
+            prev = out.pop()
+            out.append(Word(prev.start, end, _N, text[prev.start : end], "", False, False, prev.lemma, prev.key + _lemma(f)))
+            continue
+        if nounish:
+            if run and (start != run[-1][1] or pos1 == "接頭辞" and run[-1][2][1] != "接頭辞"):
+                flush()  # white space, or a prefix, starts a new compound
+            if pending_stem is not None and not run and pos1 != "接頭辞" and pending_stem[1] == start:
+                run.append(pending_stem)  # 食べ + 放題
+                out.pop()
+            pending_stem = None
+            run.append((start, end, f))
+            continue
+        if run and run[-1][2][1] == "接頭辞":  # a prefix before a verb or adjective (お + 好き): keep it whole
+            pstart = run[0][0]
+            run = []
+            kind = {"動詞": _V, "形容詞": _A, "形状詞": _S}.get(pos1, _O)
+            out.append(Word(pstart, end, kind, text[pstart:end], cform, False, False, lemma, text[pstart:start] + _lemma(f)))
+            pending_stem = None
+            continue
+        flush()
+        kind = {"動詞": _V, "形容詞": _A, "形状詞": _S, "助詞": _P, "助動詞": _X}.get(pos1, _O)
+        if pos1 == "名詞":  # a formal noun
+            kind = _N
+        out.append(Word(start, end, kind, surface, cform, False, formal, lemma, _lemma(f)))
+        # a short verb stem runs into a noun (食べ放題, 飲み物), a long one is a word (引き続き)
+        short_stem = pos1 == "動詞" and cform.startswith("連用形") and end - start <= 2
+        pending_stem = (start, end, f) if short_stem else None
+    flush()
+    return out
+
+
+def _lemma(fields: list[str]) -> str:
+    """A morpheme's dictionary form without UniDic's gloss (コロナ-corona → コロナ); the surface
+    for unknown words."""
+    lemma = fields[5] if len(fields) > 5 else ""
+    return lemma.split("-", 1)[0] if lemma and not lemma.startswith("-") else fields[0]
+
+
+def word_bounds(text: str, records: Sequence[str]) -> tuple[set[int], set[int]]:
+    """Offsets where a word of *text* starts and where one ends (see the module docstring)."""
+    ws = words(text, records)
+    return {w.start for w in ws}, {w.end for w in ws}
+
+
+def _predicate_end(ws: list[Word], i: int, particle: str) -> int | None:
+    """Index one past the predicate starting at word *i* (its auxiliaries included), or ``None``
+    when word *i* does not start a predicate or the predicate stops on a stem (少なくし, 付かなかっ)."""
+    w = ws[i]
+    j = i + 1
+    if w.kind == _N and w.sahen and not w.formal:
+        if not (j < len(ws) and ws[j].kind == _V and ws[j].lemma in _SURU):
+            return j if particle == "を" else None  # 食器を用意
+        j += 1
+    elif w.kind not in (_V, _A, _S):
+        return None
+    while j < len(ws) and ws[j].kind == _X:
+        j += 1
+    last = ws[j - 1]
+    if last.kind in (_V, _X) and last.form.startswith("連用形") and last.surface not in ("に", "で"):
+        return i + 1 if w.kind == _N and particle == "を" else None  # 食器を用意(して): the noun alone
+    if last.kind == _S and j < len(ws) and ws[j].surface == "な":
+        return None
+    return j
+
+
+def candidates(text: str, records: Sequence[str], max_chars: int = 16) -> dict[str, str]:
+    """Candidate phrases of one text (spans of *text*, at most *max_chars* long), each with its
+    key: the dictionary forms of its words (the same for 子ども and 子供, 高い and 高かった)."""
+    ws = words(text, records)
+    out: dict[str, str] = {}
+    n = len(ws)
+
+    def add(a: int, b: int) -> None:
+        span = text[ws[a].start : ws[b - 1].end]
+        if 2 <= len(span) <= max_chars and not span.isdigit():
+            out[span] = "".join(w.key for w in ws[a:b] if w.kind in (_N, _V, _A, _S))
+
+    for i, w in enumerate(ws):
+        if w.kind == _N and not w.formal:
+            add(i, i + 1)
+            if i + 2 < n and ws[i + 1].kind == _P:
+                nxt = ws[i + 2]
+                if ws[i + 1].surface == "の" and nxt.kind == _N and not nxt.formal:
+                    add(i, i + 3)
+                elif ws[i + 1].surface in _CASE and ws[i + 1].surface != "の":
+                    end = _predicate_end(ws, i + 2, ws[i + 1].surface)
+                    if end is not None:
+                        add(i, end)
+        elif w.kind in (_A, _S):
+            j = i + 1
+            if w.kind == _S:
+                if j < n and ws[j].surface == "な":
+                    j += 1
+                else:
+                    continue
+            elif not w.form.startswith("連体形"):
+                continue
+            if j < n and ws[j].kind == _N and not ws[j].formal:
+                add(i, j + 1)
+    return out
