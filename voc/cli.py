@@ -64,8 +64,8 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 def report(config_path: str | None, **options: Any) -> None:
     """Find themes in INPUT (CSV, TSV, XLSX or Parquet) and write a report folder.
 
-    The folder gets index.html (Japanese theme browser), summary.md, report.xlsx, themes.csv,
-    assignments.csv, rejected.csv and run.json. Every config key has an option here (each option's
+    The folder gets index.html (Japanese theme browser), summary.md, themes.xlsx, themes.csv,
+    subthemes.csv, assignments.csv, rejected.csv and run.json. Every config key has an option here (each option's
     help names its [section] key); options override the config file.
 
     \b
