@@ -67,7 +67,7 @@ path = "taxonomy.toml"
     # The marketer's edits between the runs: every theme reviewed (renamed, messaging filled), and
     # the three most similar pairs merged (the smaller into the larger).
     tax = load_taxonomy(tmp / "taxonomy.toml")
-    assert sorted(tax.ids()) == sorted(themes1["theme_id"])
+    assert sorted(e.id for e in tax.themes) == sorted(themes1["theme_id"])
     for e in tax.themes:
         tax.rename(e.id, f"{RENAMED}{e.id}").messaging = f"{MESSAGE}{e.id}"
     merges = _similar_pairs(themes1, 3)
@@ -292,3 +292,24 @@ def test_history_shows_keywords_as_the_notes_spell_them(runs):
     assert res.exit_code == 0, res.output
     shown = [w for kw in pd.read_csv(io.StringIO(res.output))["keywords"] for w in kw.split("、")]
     assert shown and [w for w in shown if not in_notes(w)] == []
+
+
+def test_subthemes_keep_their_ids_across_runs(runs):
+    """Run 2's sub-themes that kept an id of run 1 hold mostly the same deals (judged by the rows both
+    runs analysed, not by voc's matching), and a new sub-theme id is above every id of run 1."""
+    a1 = runs["assign1"].dropna(subset=["subtheme_id"])
+    a2 = runs["assign2"].dropna(subset=["subtheme_id"])
+    both = set(a1["row"]) & set(a2["row"])
+    first = {int(s): set(g["row"]) & both for s, g in a1[a1["subtheme_id"] >= 0].groupby("subtheme_id")}
+    second = {int(s): set(g["row"]) & both for s, g in a2[a2["subtheme_id"] >= 0].groupby("subtheme_id")}
+    assert first and second, "the sample corpus's themes should hold sub-themes"
+    kept = set(first) & set(second)
+    assert kept, "no sub-theme kept its id from run 1 to run 2"
+    for sid in kept:
+        overlap = len(first[sid] & second[sid]) / max(1, min(len(first[sid]), len(second[sid])))
+        assert overlap >= 0.5, (sid, overlap)
+    with RunStore(runs["history"], read_only=True) as store:
+        sub1 = store.subthemes(runs["run1"]["run_id"])
+        ids1 = set(sub1["subtheme_id"]) | set(runs["themes1"]["theme_id"])
+    for sid in set(second) - set(first):
+        assert sid > max(ids1)

@@ -85,7 +85,9 @@ def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 continue
             tp, multiple = _click_type(hints[f.name])
             if tp is bool:
-                fn = click.option(name, dest, is_flag=True, default=None, help=help_text)(fn)
+                if "/" not in name:
+                    name = f"{name}/--no-{name[2:]}"
+                fn = click.option(name, dest, default=None, help=help_text)(fn)
             elif multiple:
                 fn = click.option(name, dest, type=tp, multiple=True, help=help_text + " Repeat for several.")(fn)
             else:
