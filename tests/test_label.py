@@ -129,7 +129,8 @@ def test_report_keywords_are_spelled_as_in_the_notes(sample_report):
     themes = pd.read_csv(sample_report.out_dir / "themes.csv")
     shown = [w for kw in themes["keywords"] for w in kw.split("、")]
     assert [w for w in shown if w not in notes and w[:-1] not in notes] == []
-    labels = [w for label in themes["label"] for w in label.split("・")]
+    # names are phrases joined by " / " (voc.naming.SEPARATOR), keyword labels words joined by ・
+    labels = [w for label in themes["label"] for part in label.split(" / ") for w in part.split("・")]
     assert [w for w in labels if w not in notes and w[:-1] not in notes] == []
 
 

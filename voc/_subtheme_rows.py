@@ -94,8 +94,11 @@ class SubthemeResult:
                 ))
             row.subthemes = sorted(out, key=lambda s: (-s.size, s.subtheme_id))
 
-    def history_table(self, sub_rows: list[SubthemeRow], written: Mapping[str, str]) -> pd.DataFrame:
-        """One row per sub-theme found, for the run history (:meth:`voc.history.store.RunStore.record_run`)."""
+    def history_table(self, sub_rows: list[SubthemeRow], written: Mapping[str, str]) -> pd.DataFrame | None:
+        """One row per sub-theme found, for the run history (:meth:`voc.history.store.RunStore.record_run`);
+        ``None`` when no theme was split."""
+        if self.ids.table.empty:
+            return None
         labels = {s.subtheme_id: s.label for s in sub_rows}
         t = self.ids.table.copy()
         theme_sizes = {int(k): int(v) for k, v in zip(*np.unique(self.ids.themes[self.ids.themes >= 0],
