@@ -233,9 +233,11 @@ def test_excel_workbook_is_written(runs):
 
     out = runs["result2"].out_dir
     wb = load_workbook(io.BytesIO((out / "themes.xlsx").read_bytes()), read_only=True)
-    assert wb.sheetnames == ["テーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化"]
+    assert wb.sheetnames == ["テーマ", "サブテーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化"]
     rows = list(wb["テーマ"].iter_rows(values_only=True))
     assert len(rows) == 1 + len(runs["result2"].report.themes)
+    subs = list(wb["サブテーマ"].iter_rows(values_only=True))
+    assert len(subs) == 1 + sum(len(t.subthemes) for t in runs["result2"].report.themes)
 
 
 def test_voc_history_lists_runs_and_themes(runs, tmp_path, monkeypatch):
