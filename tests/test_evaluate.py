@@ -128,7 +128,8 @@ def test_unlabeled_texts_are_fitted_but_not_scored(monkeypatch) -> None:
     """With unlabeled="fit" every text is fitted and the scores use the labeled texts only."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    import voc.evaluate as ev
+    import voc.evaluate._run as ev_run
+    from voc.errors import ConfigError
 
     texts, labels = _labeled()
     labels = ["" if i % 3 == 0 else y for i, y in enumerate(labels)]
@@ -136,11 +137,11 @@ def test_unlabeled_texts_are_fitted_but_not_scored(monkeypatch) -> None:
     pred = np.array([i % 4 for i in range(len(texts))])
     seen: list[int] = []
 
-    def fake_run_seed(seed, fitted_texts, *args):
+    def fake_run_seed(seed, fitted_texts, *args, **kwargs):
         seen.append(len(fitted_texts))
-        return [("voc", pred, [["価格", "予算"]], 0.0)]
+        return [ev_run.Fit("voc", pred, [["価格", "予算"]], 0.0)]
 
-    monkeypatch.setattr(ev, "_run_seed", fake_run_seed)
+    monkeypatch.setattr(ev_run, "run_seed", fake_run_seed)
     res = evaluate(texts, labels, seeds=(0,), baselines=False, unlabeled="fit")
     assert seen == [60] and res.n_documents == 60 and res.settings["scored"] == 40
     keep = np.array([bool(y) for y in labels])
@@ -153,7 +154,7 @@ def test_unlabeled_texts_are_fitted_but_not_scored(monkeypatch) -> None:
     pred = pred[keep]
     evaluate(texts, labels, seeds=(0,), baselines=False)
     assert seen == [40]
-    with pytest.raises(ev.ConfigError, match="unlabeled"):
+    with pytest.raises(ConfigError, match="unlabeled"):
         evaluate(texts, labels, seeds=(0,), baselines=False, unlabeled="keep")
 
 
