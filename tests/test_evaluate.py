@@ -76,6 +76,12 @@ def test_evaluate_table(result) -> None:
     assert means.loc["voc", "nmi"] > 0.5
     md = result.to_markdown()
     assert md.startswith("| method | seed | nmi | ari |") and "| voc | mean |" in md
+    # voc's themes are named and the names measured; the baselines' are blank
+    assert "| grounded | fragments | distinct |" in md and "sub_nmi" not in md
+    for col in ("grounded", "fragments", "distinct"):
+        assert 0 <= means.loc["voc", col] <= 1, col
+        assert means.loc[["tfidf+kmeans", "tfidf+nmf", "lda"], col].isna().all(), col
+    assert means.loc["voc", "distinct"] == 1.0
 
 
 def test_evaluate_compares_embeddings_in_one_run() -> None:
@@ -367,3 +373,25 @@ def test_read_labels_from_a_truth_file_with_two_columns(tmp_path) -> None:
         ignore_labels=["none"],
     )
     assert texts == ["価格が高い", "SSO非対応"] and top == ["price", "security"] and detail == ["price::initial", ""]
+
+
+def test_names_of_the_sample_lost_reasons() -> None:
+    """The sample corpus' lost reasons with their planted themes: the names of voc's themes are
+    measured for every seed, in range and unique; the same seeds give the same figures whether the
+    seeds run in one process or two."""
+    from tests.conftest import SAMPLE_CSV, SAMPLE_TRUTH
+
+    texts, labels = read_labeled(
+        str(SAMPLE_CSV), text_column="lost_reason", label_column="lost_reason_theme", label_file=str(SAMPLE_TRUTH),
+        ignore_labels=["none"],
+    )
+    texts, labels = texts[:500], labels[:500]
+    res = evaluate(texts, labels, seeds=(0, 1), embedding="lsa", baselines=False)
+    table = res.table[res.table["method"] == "voc"]
+    assert len(table) == 3  # the mean and two seeds
+    for col in ("grounded", "fragments", "distinct"):
+        assert table[col].between(0, 1).all(), col
+    assert (table["distinct"] == 1.0).all()
+    again = evaluate(texts, labels, seeds=(0, 1), embedding="lsa", baselines=False, jobs=2)
+    columns = ["nmi", "ari", "grounded", "fragments", "distinct"]
+    assert again.table[columns].equals(res.table[columns])
