@@ -245,3 +245,27 @@ def test_baseline_src_must_be_a_voc_tree(tmp_path) -> None:
 
     with pytest.raises(SystemExit):
         main(["--only", "e2e", "--baseline-src", str(tmp_path)])
+
+
+def test_subtheme_oracle_splits_the_gold_groups(shared_data, tmp_path, capsys) -> None:
+    # bench.subtheme_oracle on 400 ASDC meal requests: one row per seed, the pairs of the split gold
+    # groups scored against the leaves, next to the gold groups alone
+    import pandas as pd
+
+    from bench import subtheme_oracle
+
+    source = shared_data / "asdc_food_subtopics.csv"
+    if not source.exists():
+        pytest.skip(f"{source} not found (the shared corpora predate it)")
+    path = tmp_path / "sub.csv"
+    pd.read_csv(source).sample(n=400, random_state=0).to_csv(path, index=False)
+    subtheme_oracle.main([str(path), "--text-column", "text", "--label-column", "top", "--sublabel-column", "label",
+                          "--seeds", "0"])
+    out = capsys.readouterr().out
+    assert "400 texts, " in out and " leaves" in out
+    row = [r for r in out.splitlines() if r.startswith("| 0 |")]
+    assert len(row) == 1
+    split, alone = (c.strip() for c in row[0].strip("|").split("|")[1:])
+    nmi, ari, pairs = (float(v) for v in split.split(" / "))
+    assert 0 <= nmi <= 1 and -1 <= ari <= 1 and pairs >= 2
+    assert 0 <= float(alone.split(" / ")[0]) <= 1

@@ -98,7 +98,9 @@ def report(config_path: str | None, **options: Any) -> None:
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("--text-column", required=True, help="Column with the texts.")
 @click.option("--label-column", required=True, help="Column with the gold label of each text.")
-@click.option("--label-file", type=click.Path(dir_okay=False), help="Read the label column from this file (same row order).")
+@click.option("--sublabel-column", help="Column with a finer gold label (e.g. the leaves under each label): score "
+              "voc's (theme, sub-theme) pairs against it, next to a flat fit at that many themes.")
+@click.option("--label-file", type=click.Path(dir_okay=False), help="Read the label (and sub-label) column from this file (same row order).")
 @click.option("--ignore-label", multiple=True, help="Drop rows with this label (repeatable), e.g. none; with --unlabeled fit they are fitted, not scored.")
 @click.option("--unlabeled", type=click.Choice(["drop", "fit"]), default="drop", show_default=True,
               help="Rows with a blank (or ignored) label: leave out, or fit themes on them too and score "
@@ -115,17 +117,20 @@ def report(config_path: str | None, **options: Any) -> None:
 @click.option("--jobs", type=int, default=1, show_default=True, help="Fit the seeds in this many processes.")
 @click.option("--out", "out_prefix", type=click.Path(dir_okay=False), help="Write OUT.csv and OUT.md.")
 def evaluate(input_path: str, **options: Any) -> None:
-    """Measure theme quality on labeled texts: NMI, ARI, V-measure, coherence, stability.
+    """Measure theme quality on labeled texts: NMI, ARI, V-measure, coherence, names, stability.
 
     Fits themes for each seed and, on the same tokens, three baselines (and with --supervised a
-    cross-validated classifier as an upper reference); prints a Markdown table (per seed and
-    mean) and with --out writes it as CSV and Markdown.
+    cross-validated classifier as an upper reference); measures the themes' phrase names
+    (grounded, fragments, distinct); with --sublabel-column scores the sub-themes against finer
+    labels; prints a Markdown table (per seed and mean) and with --out writes it as CSV and Markdown.
 
     \b
     Example:
       voc evaluate ../shared/data/livedoor_titles.csv --text-column text --label-column label
       voc evaluate corpus/sample_crm_export.csv --text-column lost_reason \\
         --label-file corpus/sample_crm_export.truth.csv --label-column lost_reason_theme --ignore-label none
+      voc evaluate ../shared/data/asdc_food_subtopics.csv --text-column text --label-column top \\
+        --sublabel-column label --n-themes 14 --no-baselines
     """
     try:
         from voc.evaluate import run_evaluate

@@ -1,0 +1,259 @@
+"""Fit and score: :func:`evaluate`, the library call behind ``voc evaluate``."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from voc.errors import ConfigError, InputError
+from voc.evaluate import _run
+from voc.evaluate._table import COLUMNS, EvaluationResult
+from voc.metrics import npmi_coherence, pair_scores, topic_diversity
+from voc.references import BASELINES, SUPERVISED
+from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
+
+__all__ = ["evaluate", "METHODS"]
+
+log = logging.getLogger(__name__)
+
+#: Methods in the order they are reported; ``voc`` is the configured ThemeModel, ``supervised`` the
+#: optional supervised reference (:func:`voc.references.supervised_labels`).
+METHODS = ("voc", *BASELINES, SUPERVISED)
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [v.strip() for v in items if v.strip()]
+
+
+def _is_label(y: str) -> bool:
+    return bool(y.strip()) and y.lower() != "nan"
+
+
+def evaluate(
+    texts: Sequence[str],
+    labels: Sequence[Any],
+    *,
+    n_themes: NThemes | str | Sequence[NThemes] | None = None,
+    seeds: Sequence[int] = (0, 1, 2),
+    embedding: str | Sequence[str] | None = None,
+    reduction: str | Sequence[str] | None = None,
+    clustering: str | Sequence[str] | None = None,
+    baselines: bool | Sequence[str] = True,
+    supervised: bool = False,
+    top_n: int = 10,
+    tokenizer: Any = None,
+    jobs: int = 1,
+    unlabeled: str = "drop",
+    sublabels: Sequence[Any] | None = None,
+) -> EvaluationResult:
+    """Fit voc's themes (and the baselines) on labeled *texts* and measure them.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Raw texts; they are normalized like ``voc report`` does.
+    labels : sequence
+        Gold label of each text (same length).
+    n_themes : int, "auto", a sequence of them, or None
+        ``None`` (default) uses the number of distinct labels. Several values (a list or a
+        comma-separated string such as ``"40,60"``) compare those numbers of themes in one run, on
+        the same embeddings; the rows are then named ``voc:<embedding>/k=<k>``. The baselines use
+        the first value; in ``"auto"`` mode, the number of themes voc found for the same seed.
+    seeds : sequence of int
+    embedding, reduction : str or sequence of str, optional
+        Override the configured defaults (:class:`voc.config.Config`). Several values (a list or a
+        comma-separated string) compare every combination in one run; the rows are then named
+        ``voc:<embedding>`` (``+umap`` when reduced), and in auto mode the baselines use the number
+        of themes found by the first combination.
+    clustering : str or sequence of str, optional
+        Override the configured clustering (:data:`voc.types.Clustering`); several compare.
+    baselines : bool or sequence of str
+        Also fit TF-IDF + k-means, TF-IDF + NMF and LDA (``True``), none, or those named; at each
+        number of themes when several are compared (rows ``<baseline>/k=<k>``).
+    supervised : bool
+        Also report the supervised reference (row ``supervised``): a logistic regression told the
+        labels, 5-fold cross-validated, on the first variant's embedding plus TF-IDF over the
+        tokens (:func:`voc.references.supervised_labels`). It shows how far the representation
+        separates the labels at all; it is not a clustering, and its coherence and diversity are
+        blank.
+    top_n : int
+        Keywords per theme used for coherence and diversity.
+    jobs : int
+        Seeds fitted in parallel worker processes (results are the same as with 1).
+    unlabeled : {"drop", "fit"}
+        What to do with texts whose label is blank: ``"drop"`` (default) leaves them out;
+        ``"fit"`` fits the themes on every text and scores NMI, ARI and V-measure on the labeled
+        ones only, as when a sample of an export has been labeled by hand (or a ground truth, like
+        the call notes' concern, exists for some notes only). The unassigned share, the number of
+        themes, coherence and stability are measured on every fitted text.
+    sublabels : sequence, optional
+        A finer gold label of each text (same length; e.g. the leaves under each label). Each voc
+        variant's themes are then split into sub-themes (:func:`voc.subthemes.find_subthemes`), and
+        their (theme, sub-theme) pairs scored against these (``sub_nmi``, ``sub_ari``, ``n_pairs``;
+        :func:`voc.metrics.pair_scores`); and each seed also fits the first variant flat at the
+        number of distinct sub-labels (row ``voc/flat-k=<k>``), scored against them in the same
+        columns: whether two levels cost anything against one level of the same detail. Texts
+        with a blank sub-label are left out of these scores. ``nmi`` and ``ari`` stay scored
+        against *labels*.
+
+    Every voc fit's themes are named by :class:`voc.naming.PhraseNamer` and the names measured
+    (:mod:`voc.metrics`): ``grounded`` (share of names whose phrases occur in ≥ 3% of their theme's
+    texts), ``fragments`` (share of names with a fragment of a longer word) and ``distinct`` (share
+    of distinct names). The baselines' and the supervised reference's are blank.
+
+    Returns
+    -------
+    EvaluationResult
+    """
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
+
+    from voc.clean import normalize_text
+    from voc.config import ModelConfig
+    from voc.embed import available_embedders
+    from voc.tokenize import Tokenizer
+
+    if unlabeled not in ("drop", "fit"):
+        raise ConfigError(f"unlabeled must be 'drop' or 'fit', got {unlabeled!r}")
+    texts = [normalize_text(str(t)) for t in texts]
+    gold = [str(y) for y in labels]
+    if len(texts) != len(gold):
+        raise InputError(f"{len(texts)} texts but {len(gold)} labels")
+    sub = None if sublabels is None else [str(y) for y in sublabels]
+    if sub is not None and len(sub) != len(texts):
+        raise InputError(f"{len(texts)} texts but {len(sub)} sub-labels")
+    labeled = [_is_label(y) for y in gold]
+    keep = [i for i, t in enumerate(texts) if t and (labeled[i] or unlabeled == "fit")]
+    texts, gold = [texts[i] for i in keep], [gold[i] for i in keep]
+    scored = np.array([labeled[i] for i in keep], dtype=bool)  # the texts the scores are computed on
+    gold_scored = [y for y, s in zip(gold, scored, strict=True) if s]
+    n_labels = len(set(gold_scored))
+    if n_labels < 2:
+        raise InputError(f"the label column has {n_labels} distinct value(s) among non-empty texts; need ≥ 2")
+    sub_scored = np.zeros(len(texts), dtype=bool)  # the texts the sub-theme scores are computed on
+    sub_gold: list[str] = []
+    n_sublabels = None
+    if sub is not None:
+        sub = [sub[i] for i in keep]
+        sub_scored = np.array([_is_label(y) for y in sub], dtype=bool) & scored
+        sub_gold = [y for y, s in zip(sub, sub_scored, strict=True) if s]
+        n_sublabels = len(set(sub_gold))
+        if n_sublabels < 2:
+            raise InputError(
+                f"the sub-label column has {n_sublabels} distinct value(s) among labeled texts; need ≥ 2"
+            )
+    if not seeds:
+        raise InputError("give at least one seed")
+    if n_themes is None:
+        ks: list[Any] = [n_labels]
+    elif isinstance(n_themes, (str, int)) and not isinstance(n_themes, bool):
+        ks = [parse_n_themes(v) for v in _as_list(str(n_themes))]
+    else:
+        ks = [parse_n_themes(v) for v in n_themes]
+    if not ks or len(set(ks)) != len(ks):
+        raise ConfigError(f"n_themes must name each number of themes once, got {n_themes!r}")
+    defaults = ModelConfig()
+    embeddings_ = _as_list(embedding) or [defaults.embedding]
+    reductions = _as_list(reduction) or [defaults.reduction]
+    clusterings = _as_list(clustering) or [defaults.clustering]
+    variants = [(e, c, r, k) for e, c, r in itertools.product(embeddings_, clusterings, reductions) for k in ks]
+    names = {v: _run.variant_name(v, variants) for v in variants}
+    for emb_name, clu, red, _ in variants:
+        if clu not in choices(Clustering):
+            raise ConfigError(f"clustering must be one of {one_of(Clustering)}, got {clu!r}")
+        if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
+            raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
+        if red not in choices(Reduction):
+            raise ConfigError(f"reduction must be one of {one_of(Reduction)}, got {red!r}")
+    tokenizer = tokenizer or Tokenizer()
+    t0 = time.perf_counter()
+    tokens = tokenizer.tokenize_many(texts)
+    log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
+
+    if baselines is True:
+        chosen_baselines = list(BASELINES)
+    elif baselines is False:
+        chosen_baselines = []
+    else:
+        chosen_baselines = [b for b in BASELINES if b in set(baselines)]
+        if len(chosen_baselines) != len(set(baselines)):
+            raise ConfigError(f"baselines must be among {BASELINES}, got {list(baselines)!r}")
+    rows: list[dict[str, Any]] = []
+    assignments: dict[str, list[np.ndarray]] = {}
+    ks_ = _run.distinct_ks(variants)
+    flat = [_run.flat_name(names[variants[0]], n_sublabels)] if n_sublabels is not None else []
+    order = [
+        *(names[v] for v in variants), *flat, *(_run.baseline_name(b, k, ks_) for k in ks_ for b in BASELINES), SUPERVISED
+    ]
+
+    def record(seed: int, fit: _run.Fit) -> None:
+        pred = fit.labels
+        assignments.setdefault(fit.method, []).append(pred)
+        row: dict[str, Any] = {
+            "method": fit.method,
+            "seed": str(seed),
+            "nmi": normalized_mutual_info_score(gold_scored, pred[scored]),
+            "ari": adjusted_rand_score(gold_scored, pred[scored]),
+            "v_measure": v_measure_score(gold_scored, pred[scored]),
+            "unassigned": float(np.mean(pred < 0)),
+            "n_themes": float(len(set(pred[pred >= 0].tolist()))),
+            "coherence": npmi_coherence(fit.topics, tokens),
+            "diversity": topic_diversity(fit.topics),
+            **fit.naming,
+            "seconds": fit.seconds,
+        }
+        if n_sublabels is not None and (fit.subthemes is not None or fit.flat):
+            # the flat fit is one level: each theme is its own pair
+            within = fit.subthemes if fit.subthemes is not None else np.full(len(pred), -1)
+            pairs = pair_scores(pred[sub_scored], within[sub_scored], sub_gold)
+            row.update(sub_nmi=pairs["nmi"], sub_ari=pairs["ari"], n_pairs=float(pairs["n_pairs"]))
+        rows.append(row)
+
+    args = (
+        texts, tokens, variants, names, tokenizer, top_n, chosen_baselines,
+        (gold_scored, scored) if supervised else None, n_sublabels,
+    )
+    if jobs > 1 and len(seeds) > 1:
+        from joblib import Parallel, delayed
+
+        runs = Parallel(n_jobs=min(jobs, len(seeds)))(
+            delayed(_run.run_seed)(seed, *args, n_jobs=1) for seed in seeds
+        )
+    else:
+        runs = [_run.run_seed(seed, *args) for seed in seeds]
+    for seed, fits in zip(seeds, runs, strict=True):
+        for fit in fits:
+            record(seed, fit)
+
+    table = pd.DataFrame(rows).reindex(columns=["method", "seed", *COLUMNS])
+    means = []
+    for method in order:
+        part = table[table["method"] == method]
+        if part.empty:
+            continue
+        mean = {"method": method, "seed": "mean", **{m: float(part[m].mean()) for m in COLUMNS if m != "stability"}}
+        pairs = list(itertools.combinations(assignments[method], 2))
+        mean["stability"] = float(np.mean([adjusted_rand_score(a, b) for a, b in pairs])) if pairs else float("nan")
+        means.append(mean)
+    table = pd.concat([pd.DataFrame(means).reindex(columns=table.columns), table], ignore_index=True)
+    settings = {
+        "n_themes": "labels" if n_themes is None else ",".join(str(k) for k in ks),
+        "seeds": list(seeds),
+        "embedding": ",".join(embeddings_),
+        "reduction": ",".join(reductions),
+        "clustering": ",".join(clusterings),
+    }
+    if n_sublabels is not None:
+        settings["sublabels"] = n_sublabels
+    if unlabeled == "fit":
+        settings["unlabeled"] = "fit"
+        settings["scored"] = int(scored.sum())
+    return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)

@@ -1,0 +1,182 @@
+"""The fits of one seed of ``voc evaluate``: voc's variants (named, and split into sub-themes when
+sub-labels are given), the flat fit at the number of sub-labels, the baselines and the supervised
+reference. :func:`run_seed` runs in a worker process with ``jobs > 1``; it returns plain data
+(:class:`Fit`), scored by :func:`voc.evaluate.evaluate`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from voc.references import SUPERVISED, fit_baseline, supervised_labels
+
+__all__ = ["Fit", "Variant", "run_seed", "variant_name", "flat_name", "baseline_name", "distinct_ks"]
+
+log = logging.getLogger(__name__)
+
+#: One configuration of voc in an evaluation: (embedding, clustering, reduction, number of themes).
+Variant = tuple[str, str, str, Any]
+
+
+@dataclass
+class Fit:
+    """One method's fit for one seed.
+
+    Attributes
+    ----------
+    method : str
+        Row name (``voc``, ``voc/flat-k=54``, ``tfidf+kmeans`` …).
+    labels : ndarray of shape (n_documents,)
+        Theme of each fitted text (``-1`` unassigned).
+    topics : list of list of str
+        Keywords of each theme (for coherence and diversity).
+    seconds : float
+        Embedding and fit time (naming and sub-themes not included).
+    naming : dict
+        ``grounded``, ``fragments``, ``distinct`` of the themes' phrase names (voc's fits only).
+    subthemes : ndarray of shape (n_documents,), optional
+        Sub-theme of each text within its theme, ``-1`` when its theme is not split
+        (:func:`voc.subthemes.find_subthemes`; voc's variants, with sub-labels only).
+    flat : bool
+        The flat fit at the number of sub-labels: scored against the sub-labels as one level.
+    """
+
+    method: str
+    labels: np.ndarray
+    topics: list[list[str]]
+    seconds: float
+    naming: dict[str, float] = field(default_factory=dict)
+    subthemes: np.ndarray | None = None
+    flat: bool = False
+
+
+def variant_name(variant: Variant, variants: Sequence[Variant]) -> str:
+    """``voc`` for a single configuration, else ``voc:<embedding>[/<clustering>][+umap][/k=K]``
+    (the clustering and the number of themes are named when several are compared)."""
+    if len(variants) == 1:
+        return "voc"
+    emb, clu, red, k = variant
+    several_clusterings = len({v[1] for v in variants}) > 1
+    several_ks = len({v[3] for v in variants}) > 1
+    return (
+        f"voc:{emb}" + (f"/{clu}" if several_clusterings else "") + ("" if red == "none" else f"+{red}")
+        + (f"/k={k}" if several_ks else "")
+    )
+
+
+def flat_name(first: str, k: int) -> str:
+    """``voc/flat-k=54``: the first variant's name (without its ``/k=…``) fitted flat at *k* themes."""
+    return f"{first.split('/k=')[0]}/flat-k={k}"
+
+
+def distinct_ks(variants: Sequence[Variant]) -> list[Any]:
+    return list(dict.fromkeys(v[3] for v in variants))
+
+
+def baseline_name(method: str, k: Any, ks: Sequence[Any]) -> str:
+    """``tfidf+kmeans`` for one number of themes, ``tfidf+kmeans/k=40`` when several are compared."""
+    return method if len(ks) == 1 else f"{method}/k={k}"
+
+
+def name_figures(texts: list[str], labels: np.ndarray, namer: Any) -> tuple[dict[str, float], dict[int, tuple[str, ...]]]:
+    """Name the groups of *labels* with *namer* and measure the names (:mod:`voc.metrics`):
+    ``({"grounded", "fragments", "distinct"}, {group: phrases})``."""
+    from voc.metrics import distinct_names, fragment_rate, name_groundedness
+
+    names = namer.name(texts, labels)
+    phrases = {g: tuple(n.phrases) for g, n in names.items()}
+    figures = {
+        "grounded": name_groundedness(phrases, texts, labels),
+        "fragments": fragment_rate(phrases, texts, labels),
+        "distinct": distinct_names([n.label for n in names.values()]),
+    }
+    return figures, phrases
+
+
+def run_seed(
+    seed: int,
+    texts: list[str],
+    tokens: list[list[str]],
+    variants: list[Variant],
+    names: dict[Variant, str],
+    tokenizer: Any,
+    top_n: int,
+    baselines: list[str],
+    supervised: tuple[list[str], np.ndarray] | None = None,
+    sub_k: int | None = None,
+    n_jobs: int | None = -1,
+) -> list[Fit]:
+    """Every fit of one seed.
+
+    Each voc variant is fitted on its embedding (several k on one embedding embed once) and its
+    themes named by :class:`voc.naming.PhraseNamer`. With *sub_k* (the number of distinct
+    sub-labels) each variant's themes are split (:func:`voc.subthemes.find_subthemes`, on that
+    fit's embeddings and tokens, avoiding the themes' own names), and the first variant is also
+    fitted flat at *sub_k* themes on the same embedding (:func:`flat_name`). The baselines are
+    fitted at each number of themes compared (in auto mode: the number the first variant in that
+    mode found), named ``<baseline>/k=<k>`` when there are several. *supervised* (gold labels of
+    the scored texts, and which texts are scored) adds the supervised reference on the first
+    variant's embedding. *n_jobs*: threads of the sub-theme splits (results do not depend on it).
+    """
+    from voc.embed import make_embedder
+    from voc.naming import PhraseNamer
+    from voc.subthemes import find_subthemes
+    from voc.themes import ThemeModel
+
+    fits = []
+    found = []
+    namer = PhraseNamer(random_state=seed)  # memoizes each text's parse: the sub-themes reuse it
+    embedded: dict[str, tuple[Any, np.ndarray, float]] = {}
+    runs = [(v, names[v], v[3], False) for v in variants]
+    if sub_k is not None:
+        runs.append((variants[0], flat_name(names[variants[0]], sub_k), sub_k, True))
+    for variant, name, k_fixed, flat in runs:
+        emb_name, clu, red, _ = variant
+        if emb_name not in embedded:
+            t0 = time.perf_counter()
+            embedder = make_embedder(emb_name, random_state=seed)
+            emb = embedder.fit_transform(texts, tokens)
+            embedded[emb_name] = (embedder, emb, time.perf_counter() - t0)
+        embedder, emb, embed_seconds = embedded[emb_name]
+        t0 = time.perf_counter() - embed_seconds  # each row's seconds include the embedding
+        model = ThemeModel(
+            n_themes=k_fixed,
+            embedding=emb_name,
+            clustering=clu,  # type: ignore[arg-type]
+            reduction=red,  # type: ignore[arg-type]
+            tokenizer=tokenizer,
+            top_n_words=top_n,
+            random_state=seed,
+        )
+        pred = np.asarray(model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder))
+        topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
+        seconds = time.perf_counter() - t0
+        log.info("seed %d: %s found %d themes", seed, name, model.n_themes_)
+        figures, phrases = name_figures(texts, pred, namer)
+        subs = None
+        if sub_k is not None and not flat:
+            subs = find_subthemes(texts, tokens, emb, pred, theme_names=phrases, namer=namer,
+                                  random_state=seed, n_jobs=n_jobs).assignments
+        fits.append(Fit(name, pred, topics, seconds, naming=figures, subthemes=subs, flat=flat))
+        if not flat:
+            found.append(model.n_themes_)
+    ks = distinct_ks(variants)
+    for k_fixed in ks:
+        first = next(i for i, v in enumerate(variants) if v[3] == k_fixed)
+        k = k_fixed if k_fixed != "auto" else max(2, found[first])
+        for method in baselines:
+            t0 = time.perf_counter()
+            pred_b, topics_b = fit_baseline(method, tokens, int(k), seed, top_n)
+            fits.append(Fit(baseline_name(method, k_fixed, ks), np.asarray(pred_b), topics_b, time.perf_counter() - t0))
+    if supervised is not None:
+        gold, scored = supervised
+        _, emb, embed_seconds = embedded[variants[0][0]]
+        t0 = time.perf_counter() - embed_seconds
+        pred_s = supervised_labels(emb, tokens, gold, scored, seed)
+        fits.append(Fit(SUPERVISED, np.asarray(pred_s), [], time.perf_counter() - t0))
+    return fits
