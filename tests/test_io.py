@@ -239,3 +239,78 @@ def test_a_column_named_row_does_not_clash_with_the_row_number(tmp_path):
     export = read_export(path, text_columns=["text"])
     assert export.frame["row"].tolist() == [0, 1]
     assert export.frame["row.1"].tolist() == ["7", "8"]
+
+
+# -- header and footer rows ----------------------------------------------------------------------
+TITLE = "取引レポート（2026年11月）"
+FOOTER = ['"総計 (2 件のレコード)"', "", '"機密情報 - 社外秘"', '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."']
+
+
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_header_below_title_and_blank_rows_and_footer(tmp_path: Path, sep: str) -> None:
+    lines = [TITLE, "", sep.join(["deal_id", "lost_reason"]), sep.join(["D-1", "高い"]), sep.join(["D-2", "遅い"])]
+    p = tmp_path / ("report.csv" if sep == "," else "report.tsv")
+    p.write_text("\r\n".join([*lines, "", *FOOTER]) + "\r\n", encoding="utf-8")
+    export = read_export(p, text_columns=["lost_reason"], required_columns=["deal_id"])
+    _check_accounting(export)
+    assert export.header_row == 3 and export.columns == ["deal_id", "lost_reason"]
+    assert export.frame["lost_reason"].tolist() == ["高い", "遅い"]
+    assert export.n_read == 7 and set(export.rejected["reason"]) == {"footer"}
+    assert "機密情報 - 社外秘" in " ".join(export.rejected["detail"])
+
+
+def test_header_row_parameter_and_its_errors(tmp_path: Path) -> None:
+    p = tmp_path / "report.csv"
+    p.write_text(f"{TITLE}\n\ndeal_id,lost_reason\nD-1,高い\n", encoding="utf-8")
+    assert read_export(p, text_columns=["lost_reason"], header_row=3).frame["deal_id"].tolist() == ["D-1"]
+    with pytest.raises(InputError) as err:
+        read_export(p, text_columns=["lost_reason"], header_row=1)
+    msg = str(err.value)
+    assert str(p) in msg and "'lost_reason'" in msg and "header row 1" in msg and "header_row = 3" in msg
+    with pytest.raises(InputError, match="only 4 rows"):
+        read_export(p, text_columns=["lost_reason"], header_row=9)
+    with pytest.raises(InputError, match="header_row must be a row number"):
+        read_export(p, text_columns=["lost_reason"], header_row=0)
+    with pytest.raises(InputError) as err:  # no row holds the column: the error says how to name the row
+        read_export(p, text_columns=["失注理由"])
+    assert "header row 3" in str(err.value) and "--header-row" in str(err.value)
+
+
+def test_xlsx_title_row_header_row_and_footer(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([TITLE])
+    ws.append([])
+    ws.append(["deal_id", "lost_reason", "amount"])
+    ws.append(["D-1", "価格が高い", 1000])
+    ws.append(["D-2", None, None])  # one filled cell in column A: still a data row
+    ws.append([])
+    ws.append(["合計", None, 1000])
+    ws.append(["機密情報 - 社外秘"])
+    wb.save(tmp_path / "hubspot.xlsx")
+    export = read_export(tmp_path / "hubspot.xlsx", text_columns=["lost_reason"])
+    _check_accounting(export)
+    assert export.header_row == 3 and export.n_read == 5
+    assert export.frame["deal_id"].tolist() == ["D-1", "D-2"]
+    assert export.rejected["reason"].tolist() == ["footer"] * 3
+    assert read_export(tmp_path / "hubspot.xlsx", text_columns=["lost_reason"], header_row=3).n_read == 5
+
+
+@pytest.mark.parametrize(
+    ("tail", "reasons"),
+    [
+        (["D-3"], ["ragged_row"]),  # a cut-off last row is no footer
+        (["D-3", '"機密情報 - 社外秘"'], ["ragged_row", "footer"]),  # nor a one-cell row before the notice
+        (["", "Grand Totals (2 records)", "Confidential Information - Do Not Distribute"], ["footer"] * 3),
+        (["合計,,,12345"], ["footer"]),  # totals with sums
+        (["Total Care 導入,提案が遅い,x"], []),  # a deal named Total..., not a totals line
+    ],
+)
+def test_footer_rows(tmp_path: Path, tail: list[str], reasons: list[str]) -> None:
+    p = tmp_path / "export.csv"
+    p.write_text("\n".join(["deal_id,lost_reason,owner", "D-1,高い,鈴木", *tail]) + "\n", encoding="utf-8")
+    export = read_export(p, text_columns=["lost_reason"])
+    _check_accounting(export)
+    assert export.rejected["reason"].tolist() == reasons

@@ -44,6 +44,7 @@ __all__ = [
 
 REASONS_JA = {
     "ragged_row": "列数が合わない行",
+    "footer": "レポートのフッター行（合計・機密表示・著作権表示）",
     "empty_text": "テキストが空",
     "non_answer": "「特になし」などの無回答",
 }

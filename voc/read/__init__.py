@@ -1,0 +1,27 @@
+"""Read a CRM export into a DataFrame, map its columns and account for every row.
+
+Only this package, :mod:`voc.history.store` and :mod:`voc.report` touch files. :mod:`voc.io` is the same API
+under its older name.
+
+Every data row of the file is either in :attr:`Export.frame` or in :attr:`Export.rejected` (with a
+reason from :data:`REJECT_REASONS`), so ``n_read == len(frame) + len(rejected)`` always holds.
+
+Files: ``_encoding`` (which codec), ``_layout`` (header row, column names, report footer),
+``_export`` (CSV/TSV/XLSX/Parquet into an :class:`Export`).
+"""
+
+from __future__ import annotations
+
+from voc.read._encoding import detect_encoding
+from voc.read._export import DEFAULT_MAX_INPUT_MB, REJECT_REASONS, Export, read_export, read_table
+from voc.read._layout import HEADER_SCAN_ROWS
+
+__all__ = [
+    "Export",
+    "read_export",
+    "read_table",
+    "detect_encoding",
+    "REJECT_REASONS",
+    "DEFAULT_MAX_INPUT_MB",
+    "HEADER_SCAN_ROWS",
+]

@@ -1,0 +1,330 @@
+"""read_export: a CSV, TSV, XLSX or Parquet export into a DataFrame, every data row accounted for."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voc.errors import InputError
+from voc.read._encoding import decode, detect_encoding
+from voc.read._layout import dedupe, find_header, footer_detail, footer_start
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+#: Why a row can be rejected, with the wording used in ``rejected.csv`` and ``run.json``.
+REJECT_REASONS: dict[str, str] = {
+    "ragged_row": "the row has a different number of fields than the header",
+    "footer": "a report footer after the data (totals, confidentiality notice, copyright line)",
+    "empty_text": "all text columns are empty",
+    "non_answer": "the text is a non-answer such as 特になし, なし or -",
+    "outside_window": "the row's date is outside the configured since/until window (or not a date)",
+}
+
+#: Default limit on the size of an input file (``[input] max_input_mb``).
+DEFAULT_MAX_INPUT_MB = 500.0
+
+_FOOTER_TAIL = 256  # XLSX: rows from the end searched for the report footer (doubled while all match)
+
+
+@dataclass
+class Export:
+    """A read export.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per accepted data row. Columns: ``row`` (0-based index of the data row in the file,
+        counted from the row after the header) and every column of the file as ``str`` (missing
+        cells are ``""``).
+    rejected : DataFrame
+        Columns ``row``, ``reason`` (a key of :data:`REJECT_REASONS`) and ``detail``.
+    encoding : str
+        The codec used (``"xlsx"`` / ``"parquet"`` for those formats).
+    n_read : int
+        Data rows in the file: ``len(frame) + len(rejected)``. Rows above the header (a title, the
+        report's filters, blank rows) are not data rows; :attr:`header_row` says how many there were.
+    header_row : int
+        1-based row number of the header in the file (or sheet): 1 unless rows stand above it.
+        Data row ``r`` is row ``header_row + 1 + r`` of the file (when no cell above it holds a
+        line break).
+    """
+
+    path: str
+    frame: pd.DataFrame
+    rejected: pd.DataFrame
+    encoding: str
+    checksum: str
+    n_read: int
+    columns: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    header_row: int = 1
+
+
+def _checksum(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _csv_records(text: str, path: str) -> list[list[str]]:
+    first = text.split("\n", 1)[0]
+    tabs, commas = first.count("\t"), first.count(",")
+    if tabs == commas:  # one column (or a title line) first: let the next lines decide
+        sample = text[:65536]
+        tabs, commas = sample.count("\t"), sample.count(",")
+    delimiter = "\t" if tabs > commas else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    while True:
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            break
+        except csv.Error as exc:  # pragma: no cover - the non-strict reader accepts all input
+            if not records:
+                raise InputError(f"cannot parse the first row: {exc}", path=path) from None
+            records.append([f"\x00unparseable: {exc}"])
+    if not records:
+        raise InputError("the file is empty (no header row)", path=path, hint="export again with a header row")
+    return records
+
+
+def _split_records(
+    records: list[list[str]], needed: Sequence[str], header_row: int | None, path: str
+) -> tuple[list[str], int, list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+    h = find_header(records, needed, header_row, path)
+    header = dedupe(records[h])
+    width = len(header)
+    data = records[h + 1 :]
+    footer = footer_start(data, width)
+    rows: list[tuple[int, list[str]]] = []
+    rejected: list[tuple[int, str, str]] = []
+    for i, record in enumerate(data):
+        if i >= footer:
+            rejected.append((i, "footer", footer_detail(record)))
+            continue
+        if len(record) == 1 and record[0].startswith("\x00unparseable: "):  # pragma: no cover
+            rejected.append((i, "ragged_row", record[0][1:]))
+            continue
+        if len(record) > width and not any(c.strip() for c in record[width:]):
+            record = record[:width]  # Excel pads rows with empty trailing cells
+        if len(record) == width:
+            rows.append((i, record))
+        elif not any(cell.strip() for cell in record):
+            # a blank line (csv yields []) is still a data row of the file: account for it
+            rejected.append((i, "empty_text", "blank line"))
+        else:
+            rejected.append((i, "ragged_row", f"{len(record)} fields, header has {width}"))
+    return header, h + 1, rows, rejected
+
+
+def _sheet_records(book: object, name: str) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.read_excel(book, sheet_name=name, dtype=str, header=None).fillna("").astype(str)
+
+
+def _read_xlsx(
+    data: bytes, sheet: str | int, needed: Sequence[str], header_row: int | None, path: str
+) -> tuple[pd.DataFrame, str, int, list[tuple[int, str, str]]]:
+    import pandas as pd
+
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of a damaged workbook
+        raise InputError(f"cannot open the workbook: {type(exc).__name__}: {exc}", path=path) from None
+    names = [str(n) for n in book.sheet_names]
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        raise InputError(f"sheet index {sheet} does not exist; sheets: {names}", path=path, hint="--sheet NAME")
+    name = names[sheet] if isinstance(sheet, int) else str(sheet)
+    if name not in names:
+        raise InputError(f"no sheet {name!r}; sheets: {names}", path=path, hint="set sheet = NAME in [input]")
+    raw = _sheet_records(book, name)
+    head = raw.iloc[: max(header_row or 0, 20)].to_numpy().tolist()
+    if raw.shape[0] == 0:
+        head = []
+    try:
+        if not head:
+            raise InputError(f"sheet {name!r} is empty (no header row)", path=path, hint="--sheet NAME")
+        h = find_header(head, needed, header_row, path, f" of sheet {name!r}")
+    except InputError as first:
+        for other in names:
+            if other == name:
+                continue
+            other_head = _sheet_records(book, other).iloc[:20].to_numpy().tolist()
+            try:
+                find_header(other_head, needed, None, path)
+            except InputError:
+                continue
+            raise InputError(
+                f"sheet {name!r} has no column {first.column or 'needed'!r}, but sheet {other!r} has every needed column",
+                path=path,
+                column=first.column,
+                hint=f'read that sheet: --sheet "{other}", or sheet = "{other}" in the [input] section of the config',
+            ) from None
+        raise
+    header = dedupe(head[h])
+    body = raw.iloc[h + 1 :]
+    n = len(body)
+    tail = _FOOTER_TAIL
+    while True:
+        start = max(0, n - tail)
+        cut = start + footer_start(body.iloc[start:].to_numpy().tolist(), len(header), positional=True)
+        if cut > start or start == 0:
+            break
+        tail *= 2
+    rejected = [(i, "footer", footer_detail(body.iloc[i].tolist())) for i in range(cut, n)]
+    frame = body.iloc[:cut].copy()
+    frame.columns = header
+    return frame.reset_index(drop=True), name, h + 1, rejected
+
+
+def read_table(
+    path: str | Path,
+    *,
+    required_columns: Sequence[str] = (),
+    encoding: str = "auto",
+    sheet: str | int = 0,
+    header_row: int | None = None,
+    max_input_mb: float | None = DEFAULT_MAX_INPUT_MB,
+) -> Export:
+    """Read an export without naming its text columns (what :func:`read_export` and ``voc inspect`` share).
+
+    *required_columns* may be empty: then the header is the first row that looks like one
+    (:func:`voc.read._layout.guess_header`). Other parameters as in :func:`read_export`.
+    """
+    import pandas as pd
+
+    csv.field_size_limit(2**31 - 1)  # cells of several MB occur in real exports
+    p = Path(path)
+    spath = str(path)
+    try:
+        size = p.stat().st_size
+        if max_input_mb is not None and size > max_input_mb * 1_000_000:
+            raise InputError(
+                f"the file has {size / 1e6:,.1f} MB, more than the limit of {max_input_mb:g} MB",
+                path=spath,
+                hint="raise the limit with max_input_mb = N in the [input] section of the config "
+                "(voc needs about 10× the file size in memory), or split the export",
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("the file does not exist", path=spath) from None
+    except IsADirectoryError:
+        raise InputError("this is a directory, not an export file", path=spath) from None
+    except PermissionError:
+        raise InputError("the file cannot be read (permission denied)", path=spath) from None
+    checksum = _checksum(data)
+    suffix = p.suffix.lower()
+    needed = list(dict.fromkeys(required_columns))
+    rejected: list[tuple[int, str, str]] = []
+    sheet_name = None
+    header_at = 1
+    if suffix in {".xlsx", ".xlsm"}:
+        frame, sheet_name, header_at, rejected = _read_xlsx(data, sheet, needed, header_row, spath)
+        header = list(frame.columns)
+        frame.insert(0, "row", range(len(frame)))
+        used_encoding = "xlsx"
+    elif suffix == ".parquet":
+        try:
+            raw = pd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # noqa: BLE001 - arrow errors of a damaged file
+            raise InputError(f"cannot read the Parquet file: {exc}", path=spath) from None
+        header = dedupe([str(c) for c in raw.columns])
+        raw.columns = header
+        frame = raw.astype("string").fillna("").astype(str)
+        frame.insert(0, "row", range(len(frame)))
+        used_encoding = "parquet"
+        for col in needed:
+            if col not in header:
+                from voc.read._layout import missing_column
+
+                raise missing_column(col, header, spath)
+    else:
+        auto = encoding in ("auto", "", None)
+        used_encoding = detect_encoding(data) if auto else encoding
+        text = decode(data, used_encoding, spath, auto)
+        if not text.strip():
+            raise InputError("the file is empty", path=spath, hint="check the export step that wrote it")
+        header, header_at, rows, rejected = _split_records(_csv_records(text, spath), needed, header_row, spath)
+        frame = pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
+        frame.insert(0, "row", [i for i, _ in rows])
+    n_read = len(frame) + len(rejected)
+    frame = frame.reset_index(drop=True)
+    rej = pd.DataFrame(rejected, columns=["row", "reason", "detail"])
+    log.info("read %s: %d rows (%s), %d rejected while reading", spath, n_read, used_encoding, len(rej))
+    return Export(
+        path=spath,
+        frame=frame,
+        rejected=rej,
+        encoding=used_encoding,
+        checksum=checksum,
+        n_read=n_read,
+        columns=header,
+        sheet=sheet_name,
+        header_row=header_at,
+    )
+
+
+def read_export(
+    path: str | Path,
+    *,
+    text_columns: Sequence[str],
+    required_columns: Sequence[str] = (),
+    encoding: str = "auto",
+    sheet: str | int = 0,
+    header_row: int | None = None,
+    max_input_mb: float | None = DEFAULT_MAX_INPUT_MB,
+) -> Export:
+    """Read a CSV, TSV, XLSX or Parquet export.
+
+    Parameters
+    ----------
+    path
+        The export. CSV/TSV may be UTF-8 (with or without BOM), CP932/Shift_JIS, EUC-JP or UTF-16
+        (Excel's "Unicode text", tab-separated); the encoding is detected (:func:`detect_encoding`)
+        unless *encoding* names one. Quoted newlines, cells of several MB, control characters and
+        any Unicode are read as they are; rows with a wrong number of fields are rejected as
+        ``ragged_row`` and blank lines as ``empty_text``. A report footer after the data (totals
+        such as ``合計`` / ``総計 (200 件のレコード)``, ``機密情報 - 社外秘``, ``Copyright ...``, and the
+        blank or one-cell rows around them) is rejected as ``footer``.
+    text_columns
+        Columns that hold free text (checked to exist; :func:`voc.clean.clean` joins them).
+    required_columns
+        Other columns the run needs (id, date, outcome, segments). A missing one is an
+        :class:`~voc.errors.InputError` that lists the available columns and the closest match.
+    encoding
+        ``"auto"`` or a Python codec name.
+    sheet
+        XLSX only: sheet name or 0-based index. If that sheet lacks a needed column and another
+        sheet has them all, the error names that sheet.
+    header_row
+        CSV, TSV and XLSX: 1-based row number of the header in the file (Excel's row number; in a
+        CSV the record number, which is the line number unless a cell above holds a line break).
+        ``None`` (default): the first of the first 20 rows that holds every text and required
+        column, so a title, the report's filters or blank rows above the header are skipped.
+    max_input_mb
+        Refuse larger files with a clear error instead of running out of memory (None: no limit).
+
+    Returns
+    -------
+    Export
+        See :class:`Export`. ``n_read == len(frame) + len(rejected)`` always holds.
+    """
+    if not text_columns:
+        raise InputError("no text column given", path=str(path), hint="pass --text-column COL (may repeat)")
+    return read_table(
+        path,
+        required_columns=[*text_columns, *required_columns],
+        encoding=encoding,
+        sheet=sheet,
+        header_row=header_row,
+        max_input_mb=max_input_mb,
+    )
