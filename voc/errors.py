@@ -7,7 +7,7 @@ which file, row or column and how to fix it), anything else exits with 1.
 
 from __future__ import annotations
 
-__all__ = ["VocError", "InputError", "ConfigError", "DependencyError", "NotFittedError"]
+__all__ = ["VocError", "InputError", "OutcomeError", "ConfigError", "DependencyError", "NotFittedError"]
 
 
 class VocError(Exception):
@@ -42,6 +42,25 @@ class InputError(VocError):
         if hint:
             text += f"\n  hint: {hint}"
         super().__init__(text)
+
+
+class OutcomeError(InputError):
+    """The configured outcome column has no value that maps to won or lost (see :mod:`voc.outcomes`).
+
+    ``values`` holds the column's most common values with their counts, most common first.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        column: str | None = None,
+        values: list[tuple[str, int]] | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.values = list(values or [])
+        super().__init__(message, path=path, column=column, hint=hint)
 
 
 class ConfigError(VocError):
