@@ -13,23 +13,47 @@ from voc.outcomes import OUTCOMES, check_outcomes, map_outcomes, outcome_key
     ("value", "expected"),
     [
         # Salesforce フェーズ, English and Japanese UIs
-        ("Closed Won", "won"), ("Closed Lost", "lost"), ("商談成立", "won"), ("成立", "won"),
-        ("不成立", "lost"), ("Negotiation/Review", "open"), ("交渉", "open"),
+        ("Closed Won", "won"),
+        ("Closed Lost", "lost"),
+        ("商談成立", "won"),
+        ("成立", "won"),
+        ("不成立", "lost"),
+        ("Negotiation/Review", "open"),
+        ("交渉", "open"),
         # HubSpot labels, internal names, Japanese UI
-        ("closedwon", "won"), ("closedlost", "lost"), ("Closed won", "won"), ("成約", "won"),
-        ("失注", "lost"), ("appointmentscheduled", "open"), ("Contract sent", "open"),
+        ("closedwon", "won"),
+        ("closedlost", "lost"),
+        ("Closed won", "won"),
+        ("成約", "won"),
+        ("失注", "lost"),
+        ("appointmentscheduled", "open"),
+        ("Contract sent", "open"),
         # Dynamics 状態 / ステータス理由
-        ("Won", "won"), ("Lost", "lost"), ("Open", "open"), ("Out-Sold", "lost"), ("In Progress", "open"),
-        ("受注", "won"), ("オープン", "open"),
+        ("Won", "won"),
+        ("Lost", "lost"),
+        ("Open", "open"),
+        ("Out-Sold", "lost"),
+        ("In Progress", "open"),
+        ("受注", "won"),
+        ("オープン", "open"),
         # Zoho
         ("Closed Lost to Competition", "lost"),
         # Japanese SFAs and kintone apps
-        ("不成約", "lost"), ("商談中", "open"), ("受注見込み", "open"), ("商談中止", "lost"),
+        ("不成約", "lost"),
+        ("商談中", "open"),
+        ("受注見込み", "open"),
+        ("商談中止", "lost"),
         # normalisation: width, case, spaces, separators, stage numbers
-        ("ＣＬＯＳＥＤ　ＷＯＮ", "won"), ("closed_won", "won"), (" 受注 ", "won"), ("06_受注", "won"),
-        ("7. Closed Lost", "lost"), ("(3) 提案", "open"), ("ｳｫﾝ", "open"),
+        ("ＣＬＯＳＥＤ　ＷＯＮ", "won"),
+        ("closed_won", "won"),
+        (" 受注 ", "won"),
+        ("06_受注", "won"),
+        ("7. Closed Lost", "lost"),
+        ("(3) 提案", "open"),
+        ("ｳｫﾝ", "open"),
         # unknown words and blanks count as open
-        ("検収待ち", "open"), ("", "open"),
+        ("検収待ち", "open"),
+        ("", "open"),
     ],
 )
 def test_default_vocabulary(value: str, expected: str) -> None:
@@ -38,8 +62,15 @@ def test_default_vocabulary(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("won", "lost"),
-    [("受注", "失注"), ("成約", "失注"), ("成約", "不成約"), ("成立", "不成立"), ("Closed Won", "Closed Lost"),
-     ("closedwon", "closedlost"), ("Won", "Lost")],
+    [
+        ("受注", "失注"),
+        ("成約", "失注"),
+        ("成約", "不成約"),
+        ("成立", "不成立"),
+        ("Closed Won", "Closed Lost"),
+        ("closedwon", "closedlost"),
+        ("Won", "Lost"),
+    ],
 )
 def test_the_pairs_the_issue_names(won: str, lost: str) -> None:
     m = map_outcomes(pd.Series([won, lost, won]))

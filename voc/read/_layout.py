@@ -80,7 +80,8 @@ def missing_column(col: str, header: Sequence[str], path: str, where: str = "", 
         column=col,
         hint=hint
         or "the column may have been renamed in this export; map it with --text-column / "
-        "--id-column or the [input] section of the config; " + _HEADER_HINT,
+        "--id-column or the [input] section of the config; "
+        + _HEADER_HINT,
     )
 
 
@@ -184,6 +185,7 @@ def footer_start(records: Sequence[Sequence[str]], width: int, *, positional: bo
     it. Without such a line there is no footer: a cut-off last row stays a ``ragged_row``, and a
     one-cell row before the first totals line or notice stays a data row.
     """
+
     def strong(record: Sequence[str]) -> bool:
         cells = [c for c in record if c.strip()]
         if not cells:
