@@ -63,7 +63,8 @@ def _clean(obj: Any) -> Any:
 def winloss_mode(model: ReportModel) -> str:
     """``"none"`` (no win/loss figures), ``"lost_only"`` or ``"full"``.
 
-    ``"lost_only"``: no theme was mentioned on a single won deal, which is what happens when the
+    ``"lost_only"``: no analysed text is on a single won deal (``model.outcomes["won_with_text"]``
+    is 0; without that count: no theme was mentioned on a won deal), which is what happens when the
     analysed text exists only for lost deals (失注理由). Then "win rate with vs without the theme"
     only says that deals with a lost reason were lost, so reports show shares among lost deals
     instead of a win-rate effect.
@@ -71,6 +72,8 @@ def winloss_mode(model: ReportModel) -> str:
     rows = [t.winloss for t in model.themes if t.winloss]
     if not rows:
         return "none"
+    if "won_with_text" in model.outcomes:
+        return "lost_only" if int(model.outcomes["won_with_text"]) == 0 else "full"
     return "lost_only" if sum(int(w.get("n_won") or 0) for w in rows) == 0 else "full"
 
 

@@ -56,6 +56,9 @@ MARKETING_FIELDS = (
     ("notes", "メモ"),
 )
 CHANGE_KINDS = (("new", "新規"), ("growing", "増加"), ("shrinking", "減少"), ("vanished", "消滅"))
+#: How the report names the three outcomes of :mod:`voc.outcomes` and where a mapping came from.
+OUTCOME_JA = {"won": "受注", "lost": "失注", "open": "未完了"}
+OUTCOME_SOURCE_JA = {"default": "既定の語", "configured": "設定", "unmapped": "未知の値", "blank": "空欄"}
 OUTCOME_CLASS = {"受注": "won", "失注": "lost"}
 _FONT = 'system-ui, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "BIZ UDPGothic", "Yu Gothic UI", Meiryo, "Noto Sans CJK JP", sans-serif'
 _COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#4b5563", "#9333ea"]
@@ -247,6 +250,43 @@ def _theme_figures(model: ReportModel, t: ThemeRow) -> dict[str, Any]:
 # -- pages -------------------------------------------------------------------------------------------
 
 
+def outcome_view(model: ReportModel, top: int = 12) -> dict[str, Any]:
+    """The outcome mapping as the report lists it: each value seen, how it was read, its count.
+
+    Empty without an outcome column. ``note`` says when values were not recognised (they count as
+    open, 未完了) and which settings name them.
+    """
+    o = model.outcomes
+    if not o:
+        return {}
+    values = [
+        {
+            "value": v["value"] or "（空欄）",
+            "outcome": OUTCOME_JA.get(v["outcome"], v["outcome"]),
+            "source": OUTCOME_SOURCE_JA.get(v["source"], v["source"]),
+            "count": int(v["count"]),
+        }
+        for v in o.get("values", [])
+    ]
+    unmapped = [v for v in o.get("values", []) if v["source"] == "unmapped"]
+    note = ""
+    if unmapped:
+        n = sum(int(v["count"]) for v in unmapped)
+        shown = "、".join(f"「{v['value']}」" for v in unmapped[:5]) + (" ほか" if len(unmapped) > 5 else "")
+        note = (
+            f"{shown}（{n:,} 件）は受注・失注のどちらか分からないため未完了として数えました。"
+            "受注・失注なら設定の [input] won_values / lost_values（または --won-value / --lost-value）で指定してください。"
+        )
+    counts = o.get("counts", {})
+    return {
+        "column": o.get("column", ""),
+        "values": values[:top],
+        "more": max(0, len(values) - top),
+        "counts": {OUTCOME_JA[k]: int(counts.get(k, 0)) for k in OUTCOME_JA},
+        "note": note,
+    }
+
+
 def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
     """``index.html``: the sortable, filterable theme table, charts and changes since the last run."""
     env = env or _env()
@@ -267,6 +307,7 @@ def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
         has_trend=any(len(t.trend) >= 2 for t in model.themes),
         has_winloss=winloss_mode(model) == "full",
         lost_only_note=LOST_ONLY_NOTE if winloss_mode(model) == "lost_only" else "",
+        outcome=outcome_view(model),
         changes=changes,
         change_kinds=CHANGE_KINDS,
         reasons=REASONS_JA,

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from voc.report._html_theme import LOST_ONLY_NOTE, trend_ends, winloss_mode
+from voc.report.html import outcome_view
 from voc.report.model import ReportModel, SubthemeRow, ThemeRow
 
 __all__ = ["render_markdown", "MAX_THEME_SECTIONS"]
@@ -137,6 +138,21 @@ def _winloss(model: ReportModel) -> list[str]:
     return [*lines, ""]
 
 
+def _outcomes(model: ReportModel) -> list[str]:
+    view = outcome_view(model)
+    if not view:
+        return []
+    counts = "、".join(f"{k} {v:,} 件" for k, v in view["counts"].items())
+    lines = [f"## 受注・失注の判定（列 {_md(view['column'])}）", "", counts, "", "| 値 | 判定 | 根拠 | 件数 |", "|---|---|---|--:|"]
+    lines += [f"| {_md(v['value'])} | {v['outcome']} | {v['source']} | {v['count']:,} |" for v in view["values"]]
+    if view["more"]:
+        lines.append(f"| ほか {view['more']} 種類 | | | |")
+    lines.append("")
+    if view["note"]:
+        lines += [view["note"], ""]
+    return lines
+
+
 def _segments(model: ReportModel, per_theme: int = 3) -> list[str]:
     if not any(t.segments for t in model.themes):
         return []
@@ -209,7 +225,7 @@ def render_markdown(model: ReportModel) -> str:
     if model.version:
         meta.append(f"voc {model.version}")
     lines = [f"# {_md(model.title)}", "", head, ""] + (["／".join(meta), ""] if meta else [])
-    lines += _changes(model) + _table(model) + _winloss(model) + _segments(model) + _sections(model)
+    lines += _changes(model) + _table(model) + _winloss(model) + _outcomes(model) + _segments(model) + _sections(model)
     if model.rejected_by_reason:
         lines += ["## 除外した行", ""]
         lines += [

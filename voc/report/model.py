@@ -98,6 +98,8 @@ class ReportModel:
     ``rows`` holds read/kept/rejected counts; ``rejected_by_reason`` maps a reason key to a count;
     ``changes`` lists theme ids by kind of change since the previous run
     (``new``, ``growing``, ``shrinking``, ``vanished``; vanished entries are dicts with id and label).
+    ``outcomes`` (empty without an outcome column) is :meth:`voc.outcomes.OutcomeMapping.to_dict` of
+    the analysed deals plus ``column`` and ``won_with_text`` (analysed texts on won deals).
     """
 
     title: str
@@ -112,6 +114,7 @@ class ReportModel:
     changes: dict[str, list[Any]] = field(default_factory=dict)
     run_id: str = ""
     previous_run_id: str = ""
+    outcomes: dict[str, Any] = field(default_factory=dict)
 
     def theme_records(self) -> list[dict[str, Any]]:
         """Rows for ``themes.csv``: lists joined with ``、`` (keywords) and `` | `` (quotes)."""
