@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from voc.errors import ConfigError, InputError, OutcomeError
-from voc.outcomes import OUTCOMES, check_outcomes, map_outcomes, outcome_key
+from voc.outcomes import OUTCOMES, check_outcomes, map_outcomes, outcome_key, outcome_record
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,10 @@ def test_no_won_or_lost_value_is_an_error_naming_file_column_values_and_keys() -
 def test_only_lost_deals_is_not_an_error() -> None:
     check_outcomes(map_outcomes(pd.Series(["失注", "進行中"])), path="x.csv", column="outcome")
     check_outcomes(map_outcomes(pd.Series(["受注"])), path="x.csv", column="outcome")
+
+
+def test_outcome_record_counts_texts_on_won_and_lost_deals() -> None:
+    m = map_outcomes(pd.Series(["受注", "失注", "失注", "進行中"], index=[5, 6, 7, 8]))
+    rec = outcome_record(m, column="outcome", analysed=pd.Series([False, True, True, True]))
+    assert rec["column"] == "outcome" and rec["won_with_text"] == 0 and rec["lost_with_text"] == 2
+    assert rec["counts"] == {"won": 1, "lost": 2, "open": 1}

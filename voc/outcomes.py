@@ -62,6 +62,7 @@ __all__ = [
     "OutcomeMapping",
     "map_outcomes",
     "check_outcomes",
+    "outcome_record",
     "outcome_key",
 ]
 
@@ -342,3 +343,20 @@ def check_outcomes(mapping: OutcomeMapping, *, path: str, column: str, top: int 
         f"[input] section of the config, or --won-value VALUE / --lost-value VALUE (each may repeat); "
         "or drop outcome_column if the export has no outcome",
     )
+
+
+def outcome_record(mapping: OutcomeMapping, *, column: str, analysed: pd.Series) -> dict[str, Any]:
+    """What ``run.json`` and :attr:`voc.report.ReportModel.outcomes` hold about the outcome column.
+
+    :meth:`OutcomeMapping.to_dict` plus ``column`` and ``won_with_text`` / ``lost_with_text``: how many
+    won / lost deals have an analysed text. *analysed* is a boolean Series aligned with
+    ``mapping.outcome`` (True where the row was kept for analysis). The report's "text only on lost
+    deals" note depends on ``won_with_text`` being 0.
+    """
+    kept = mapping.outcome[analysed.to_numpy(dtype=bool)]
+    return {
+        "column": column,
+        **mapping.to_dict(),
+        "won_with_text": int((kept == "won").sum()),
+        "lost_with_text": int((kept == "lost").sum()),
+    }
