@@ -56,11 +56,20 @@ class InputConfig:
     text_columns: list[str] = _opt(None, "Free-text columns to analyse, joined per row.", factory=list)
     id_column: str | None = _opt(None, "Deal or record id, copied to assignments.csv and rejected.csv.")
     date_column: str | None = _opt(None, "Date of each row: monthly trends, emerging themes, since/until.")
-    outcome_column: str | None = _opt(None, "Deal outcome (受注/失注 …): win rate per theme.")
+    outcome_column: str | None = _opt(None, "Deal outcome (フェーズ, 取引ステージ, Status …): win rate per theme; its "
+                                      "values are read as won, lost or open (won_values, lost_values).")
     segment_columns: list[str] = _opt(None, "Columns to cut themes by (industry, size, region, rep …).", factory=list)
     competitor_column: str | None = _opt(None, "Competitor named on the deal: co-mentions per theme.")
     encoding: str = _opt("auto", "Input encoding: auto (detected), utf-8, utf-8-sig, cp932, utf-16 …")
     sheet: str | int = _opt(0, "XLSX only: sheet name or 0-based index.")
+    header_row: int | None = _opt(None, "Row number of the column names (1 = the first row of the file); default: the "
+                                  "first of the first 20 rows that holds the configured columns.", minimum=1)
+    won_values: list[str] = _opt(None, "Outcome values that mean won, added to the built-in words (受注, 成約, 成立, "
+                                 "Closed Won, closedwon, Won …; voc.outcomes).", factory=list)
+    lost_values: list[str] = _opt(None, "Outcome values that mean lost, added to the built-in words (失注, 不成約, "
+                                  "不成立, Closed Lost, closedlost, Lost …).", factory=list)
+    open_values: list[str] = _opt(None, "Outcome values of deals still open (進行中, 商談中, Open …); values no word "
+                                  "matches count as open too, and the report lists them.", factory=list)
     max_input_mb: float | None = _opt(500.0, "Refuse larger files (raise it if you have the memory).", minimum=0)
     since: str | None = _opt(None, "Only rows dated on or after this day (YYYY-MM-DD, on date_column).")
     until: str | None = _opt(None, "Only rows dated on or before this day (YYYY-MM-DD, on date_column).")
