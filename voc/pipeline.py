@@ -145,7 +145,9 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     with timer.stage("read"):
         required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
         export = read_export(cin.path, text_columns=cin.text_columns, required_columns=required,
-                             encoding=cin.encoding, sheet=cin.sheet, max_input_mb=cin.max_input_mb)
+                             encoding=cin.encoding, sheet=cin.sheet, header_row=cin.header_row,
+                             max_input_mb=cin.max_input_mb)
+        outcomes = _outcomes(export, config)  # before the fit: an unusable outcome column exits 2 now
         in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until)
     with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per note
         kept, rejected_clean = executor.clean(in_window, cin.text_columns, mask=config.clean.mask_pii,
@@ -189,6 +191,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         extra = theme_insights(
             rows, kept, in_window, labels, date_column=cin.date_column, outcome_column=cin.outcome_column,
             segment_columns=cin.segment_columns, competitor_column=cin.competitor_column,
+            outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
             previous=stable.previous, previous_n_kept=stable.previous_n_kept,
         )
@@ -207,6 +210,8 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             assignments["subtheme_id"] = subs.ids.subthemes
             assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in subs.ids.subthemes]
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
+        if outcomes is not None:
+            record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
         report_model = _report_model(config, rows, record, extra, stable)
         out = _write(config, report_model, assignments, rejected, record)
     with timer.stage("history"):
@@ -223,6 +228,30 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
 
 
 # -- the steps' glue: plain data in, plain data out --------------------------------------------------
+def _outcomes(export: Any, config: Config) -> Any:
+    """Each read row's outcome (won / lost / open, :mod:`voc.outcomes`), or None without an outcome
+    column; an :class:`~voc.errors.OutcomeError` (exit 2) when no value maps to won or lost."""
+    from voc.outcomes import check_outcomes, map_outcomes
+
+    cin = config.input
+    if not cin.outcome_column:
+        return None
+    mapping = map_outcomes(export.frame[cin.outcome_column], cin.won_values, cin.lost_values, cin.open_values)
+    check_outcomes(mapping, path=export.path, column=cin.outcome_column)
+    return mapping
+
+
+def _outcome_summary(outcomes: Any, in_window: pd.DataFrame, kept: pd.DataFrame, config: Config) -> dict[str, Any]:
+    """``run.json``'s ``outcomes``: the values of the deals in the window, how each was read, their
+    counts, and how many won / lost deals have an analysed text."""
+    from voc.outcomes import map_outcomes, outcome_record
+
+    cin = config.input
+    assert cin.outcome_column
+    mapping = map_outcomes(in_window[cin.outcome_column], cin.won_values, cin.lost_values, cin.open_values)
+    return outcome_record(mapping, column=cin.outcome_column, analysed=in_window["row"].isin(kept["row"]))
+
+
 def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame) -> None:
     import pandas as pd
 
@@ -348,7 +377,8 @@ def _record(
     return RunRecord(
         voc_version=__version__, run_id=stable.run_id, previous_run_id=stable.previous_run_id,
         created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), options=config.to_dict(),
-        input=InputInfo(path=export.path, checksum=export.checksum, encoding=export.encoding), rows=counts,
+        input=InputInfo(path=export.path, checksum=export.checksum, encoding=export.encoding,
+                        header_row=export.header_row), rows=counts,
         themes=ThemeCounts(n_themes=n_themes, unassigned=int((stable.reported < 0).sum()), auto_k=auto_k),
         timings_s=timer.timings,
     )
@@ -363,7 +393,7 @@ def _report_model(config: Config, rows: list[ThemeRow], record: RunRecord, extra
         rows={"read": record.rows.read, "kept": record.rows.kept, "rejected": record.rows.rejected},
         rejected_by_reason=record.rows.rejected_by_reason, n_unassigned=record.themes.unassigned,
         options=record.options, version=record.voc_version, months=extra["months"], changes=extra["changes"],
-        run_id=stable.run_id, previous_run_id=stable.previous_run_id,
+        run_id=stable.run_id, previous_run_id=stable.previous_run_id, outcomes=dict(record.outcomes or {}),
     )
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 __all__ = ["theme_insights"]
 
+_OUTCOME = "\x00outcome"  # the mapped outcome, beside the export's columns (no column can have this name)
+
 
 def _plain(value: Any) -> Any:
     """JSON-friendly: numpy scalars to Python, NaN/inf to None."""
@@ -38,6 +40,7 @@ def theme_insights(
     outcome_column: str | None = None,
     segment_columns: Sequence[str] = (),
     competitor_column: str | None = None,
+    outcomes: pd.Series | None = None,
     recent_months: int = 3,
     min_count: int = 20,
     previous: pd.DataFrame | None = None,
@@ -51,6 +54,8 @@ def theme_insights(
     win/loss, which counts deals without text too; needs ``row`` and *outcome_column*). Each
     insight needs its column: *date_column* (``trend``, ``emerging``, ``months``), *outcome_column*
     (``winloss``), *segment_columns* (``segments``), *competitor_column* (``competitors``).
+    *outcomes* (``won`` / ``lost`` / ``open`` per row of *frame*, :func:`voc.outcomes.map_outcomes`)
+    says how to read *outcome_column*; without it only 受注 and 失注 count as closed.
     *previous* is the previous run's themes (``reported_as``, ``size``, ``label``) for ``changes``.
     NaN in ``winloss`` / ``segments`` dicts becomes ``None``. *key* is the rows' id attribute
     (``subtheme_id`` for :class:`~voc.report.model.SubthemeRow`, with *reported* their sub-theme ids).
@@ -71,7 +76,11 @@ def theme_insights(
     if outcome_column:
         theme_of_row = dict(zip(kept["row"], reported, strict=True))
         deals = frame.assign(theme_id=[int(theme_of_row.get(r, -1)) for r in frame["row"]])
-        wl = insights.win_loss(deals, outcome_column, min_count=min_count)
+        if outcomes is not None:
+            deals = deals.assign(**{_OUTCOME: outcomes.to_numpy()})
+            wl = insights.win_loss(deals, _OUTCOME, won="won", lost="lost", min_count=min_count)
+        else:
+            wl = insights.win_loss(deals, outcome_column, min_count=min_count)
         for rec in wl.to_dict("records"):
             tid = int(rec.pop("theme_id"))
             if tid in by_id:

@@ -27,6 +27,7 @@ class InputInfo:
     path: str
     checksum: str  # "sha256:…" of the file's bytes
     encoding: str
+    header_row: int = 1  # row of the file with the column names (rows above it: a title, filters)
 
 
 @dataclass
@@ -77,6 +78,9 @@ class RunRecord:
     themes: ThemeCounts
     timings_s: dict[str, float] = field(default_factory=dict)
     output: OutputInfo | None = None
+    # the outcome column's values, how each was read (won / lost / open) and their counts
+    # (voc.outcomes.outcome_record); None without an outcome column
+    outcomes: dict[str, Any] | None = None
     schema_version: int = RUN_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +90,8 @@ class RunRecord:
             del data["themes"]["auto_k"]
         if data["output"] is None:
             del data["output"]
+        if data["outcomes"] is None:
+            del data["outcomes"]
         return data
 
     def to_json(self) -> str:
