@@ -123,12 +123,19 @@ def test_write_config_is_read_by_load_config(deals: Path, tmp_path: Path) -> Non
     text = out.read_text(encoding="utf-8")
     assert 'path = "export.csv"' in text  # relative to the config: load_config resolves it
     assert "# header_row = 1" in text and '# won_values = ["受注"]' in text and "検収待ち" in text
-    config = load_config(out)
+    assert '# open_values = ["検収待ち"]' in text
+    config = load_config(out).input
     assert Path(config.path) == deals.resolve()
     assert config.text_columns == ["商談メモ"] and config.outcome_column == "フェーズ"
     assert config.date_column == "完了予定日" and config.id_column == "案件ID"
     assert config.segment_columns == ["業種"] and config.competitor_column == "競合"
-    assert config.encoding == "auto"
+    assert config.encoding == "auto" and config.header_row is None
+    # the commented keys are keys of the config: uncommented, the file still loads
+    pinned = out.with_name("pinned.toml")
+    pinned.write_text(text.replace("# header_row", "header_row").replace("# won_values", "won_values")
+                      .replace("# lost_values", "lost_values").replace("# open_values", "open_values"), encoding="utf-8")
+    config = load_config(pinned).input
+    assert config.header_row == 1 and config.won_values == ["受注"] and config.open_values == ["検収待ち"]
 
 
 def test_write_config_comments_out_what_was_not_found(tmp_path: Path) -> None:
@@ -137,7 +144,7 @@ def test_write_config_comments_out_what_was_not_found(tmp_path: Path) -> None:
     out = write_config(tmp_path / "sub" / "voc.toml", guess)
     text = out.read_text(encoding="utf-8")
     assert "# outcome_column =" in text and "# header_row = 3" in text
-    config = load_config(out)
+    config = load_config(out).input
     assert config.outcome_column is None and config.text_columns == ["memo"]
     assert Path(config.path) == (tmp_path / "export.csv").resolve()  # outside the folder: absolute
 

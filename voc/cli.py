@@ -91,7 +91,64 @@ def report(config_path: str | None, **options: Any) -> None:
         f"{result.run.themes.n_themes} themes",
         err=True,
     )
+    if result.run.outcomes:
+        o = result.run.outcomes
+        c, unknown = o["counts"], o["unmapped"]
+        note = f"; not recognised, counted as open: {', '.join(unknown[:5])}" if unknown else ""
+        click.echo(f"{o['column']}: {c['won']:,} won, {c['lost']:,} lost, {c['open']:,} open{note}", err=True)
     click.echo(str(result.out_dir / "index.html"))
+
+
+def _default_lang() -> str:
+    """``ja`` when the locale is Japanese (LC_ALL, LC_MESSAGES or LANG), else ``en``."""
+    import os
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            return "ja" if os.environ[var].lower().startswith("ja") else "en"
+    return "en"
+
+
+@cli.command()
+@click.argument("input_path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--write-config", "config_out", type=click.Path(dir_okay=False),
+              help="Write a commented config (TOML) from the guesses, for `voc report --config`.")
+@click.option("--force", is_flag=True, help="With --write-config: replace an existing file.")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Output language (default: ja in a Japanese locale, else en).")
+@click.option("--encoding", default="auto", show_default=True, help="Input encoding: auto (detected), utf-8, cp932, utf-16 …")
+@click.option("--sheet", default="0", show_default=True, help="XLSX only: sheet name or 0-based index.")
+@click.option("--header-row", type=click.IntRange(min=1), help="Row number of the column names (default: found).")
+def inspect(input_path: str, config_out: str | None, force: bool, lang: str | None, encoding: str, sheet: str,
+            header_row: int | None) -> None:
+    """Show what each column of FILE holds and which role it could play in a report.
+
+    Per column: type (free text, date, category, number, id), fill rate, distinct values,
+    examples and the guessed role: the free-text columns to analyse, the date column, the
+    outcome column with how its values are read (won / lost / open), segments, competitor and
+    id columns. With --write-config, writes those guesses as a config to check and run.
+
+    \b
+    Example:
+      voc inspect export.csv
+      voc inspect export.csv --write-config voc.toml && voc report --config voc.toml
+      voc inspect report.xlsx --sheet 商談 --lang en
+    """
+    try:
+        from pathlib import Path
+
+        from voc.errors import ConfigError
+        from voc.inspect import inspect_export, render, write_config
+
+        if config_out and Path(config_out).exists() and not force:
+            raise ConfigError(f"{config_out} exists; pass --force to replace it, or name another file")
+        profile = inspect_export(input_path, encoding=encoding, sheet=int(sheet) if sheet.isdigit() else sheet,
+                                 header_row=header_row)
+        click.echo(render(profile, lang or _default_lang()), nl=False)  # type: ignore[arg-type]
+        if config_out:
+            written = write_config(config_out, profile)
+            click.echo(f"config written to {written}; check it, then: voc report --config {written}", err=True)
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
 
 
 @cli.command()

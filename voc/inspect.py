@@ -434,8 +434,9 @@ def write_config(path: str | Path, guesses: ConfigGuess | ExportProfile) -> Path
     The export's path is written relative to the config file's folder when it is below it (that is
     how ``load_config`` resolves it). Keys whose value was not guessed are written commented out,
     so the file shows every setting to check. ``header_row``, ``won_values`` and ``lost_values``
-    are written commented out at the end: the reader finds the header row itself when the columns
-    are named, and the vocabulary covers the usual outcome words.
+    are written commented out at the end (the reader finds the header row itself when the columns
+    are named, and the values listed are ones the vocabulary knows), and the values it did not
+    recognise as a commented ``open_values`` with the advice to move closed ones.
     """
     g = guesses.guess if isinstance(guesses, ExportProfile) else guesses
     out = Path(path)
@@ -450,7 +451,7 @@ def write_config(path: str | Path, guesses: ConfigGuess | ExportProfile) -> Path
 
     def line(key: str, value: Any, comment: str) -> str:
         body = f"{key} = {_toml(value)}" if value not in (None, [], "") else f"# {key} ="
-        return f"{body:<46}  # {comment}"
+        return _pad(body, 46) + f"  # {comment}"
 
     lines = [
         "# voc config written by `voc inspect` from the columns of the export: check each guess,",
@@ -470,14 +471,18 @@ def write_config(path: str | Path, guesses: ConfigGuess | ExportProfile) -> Path
         lines.append(line("sheet", g.sheet, "xlsx: sheet name or 0-based index"))
     lines += [
         "",
-        "# The header row and the outcome values voc found (for voc versions that read",
-        "# `[input] header_row / won_values / lost_values`; uncomment to pin them):",
+        "# Found by voc: the reader finds the header row itself when the columns above are in it,",
+        "# and these outcome values are among the words it knows. Uncomment to pin them.",
         f"# header_row = {g.header_row}" + ("" if g.header_row == 1 else "   # the column names are on this row"),
         f"# won_values = {_toml(g.won_values)}",
         f"# lost_values = {_toml(g.lost_values)}",
     ]
     if g.unmapped_values:
-        lines.append(f"# values voc did not recognise (counted as open): {_toml(g.unmapped_values[:10])}")
+        lines += [
+            "# Values voc did not recognise: counted as open (still running). If some are closed deals,",
+            "# add them to won_values or lost_values above.",
+            f"# open_values = {_toml(g.unmapped_values[:20])}",
+        ]
     lines += ["", "[output]", 'dir = "reports/latest"', ""]
     out.write_text("\n".join(lines), encoding="utf-8")
     return out
