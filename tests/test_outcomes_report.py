@@ -43,3 +43,10 @@ def test_lost_only_note_follows_the_texts_on_won_deals() -> None:
     assert winloss_mode(lost_only) == "lost_only" and LOST_ONLY_NOTE in render_markdown(lost_only)
     full = dataclasses.replace(base, outcomes=_outcomes(["受注", "失注"], won_with_text=4))
     assert winloss_mode(full) == "full" and LOST_ONLY_NOTE not in render_markdown(full)
+
+
+def test_every_reject_reason_has_a_japanese_name() -> None:
+    from voc.read import REJECT_REASONS
+    from voc.report.html import REASONS_JA
+
+    assert set(REJECT_REASONS) == set(REASONS_JA)

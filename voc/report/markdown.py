@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from voc.report._html_theme import LOST_ONLY_NOTE, trend_ends, winloss_mode
-from voc.report.html import outcome_view
+from voc.report.html import REASONS_JA, outcome_view
 from voc.report.model import ReportModel, SubthemeRow, ThemeRow
 
 __all__ = ["render_markdown", "MAX_THEME_SECTIONS"]
@@ -23,11 +23,6 @@ MAX_THEME_SECTIONS = 10
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 CHANGE_KINDS = (("new", "新規"), ("growing", "増加"), ("shrinking", "減少"), ("vanished", "消滅"))
-REASONS_JA = {
-    "ragged_row": "列数が合わない行",
-    "empty_text": "テキストが空",
-    "non_answer": "「特になし」などの無回答",
-}
 
 
 def _md(text: Any) -> str:
