@@ -73,3 +73,11 @@ def test_inspect_bad_input_exits_2_naming_the_file(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "nope.csv" in result.output and "does not exist" in result.output
     result = CliRunner().invoke(cli, ["inspect", str(_export(tmp_path)), "--header-row", "99"])
     assert result.exit_code == 2 and "header_row is 99" in result.output
+
+
+def test_readme_starts_your_own_export_with_inspect() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own export", 1)[1]
+    commands = [line for line in section.splitlines() if line.startswith(".venv/bin/voc")]
+    assert commands[0].startswith(".venv/bin/voc inspect ") and "--write-config voc.toml" in commands[0]
+    assert commands[1].startswith(".venv/bin/voc report --config voc.toml")
