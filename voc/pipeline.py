@@ -200,6 +200,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             theme_insights(
                 sub_rows, kept, in_window, subs.ids.subthemes, date_column=cin.date_column,
                 outcome_column=cin.outcome_column, segment_columns=cin.segment_columns,
+                outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
                 min_count=config.insights.min_count, key="subtheme_id",
             )
     with timer.stage("render"):
