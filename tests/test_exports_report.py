@@ -63,6 +63,9 @@ def test_inspect_then_report(exports: dict, name: str, tmp_path: Path) -> None:
     assert rejected.count(",footer,") == spec.n_footer
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "受注・失注の判定" in html and "chart-winloss" in html
+    # the theme pages' quotes carry the outcome as voc read it (Closed Won → won), for their colour
+    pages = "".join(p.read_text(encoding="utf-8") for p in (out / "themes").glob("*.html"))
+    assert '"w": "won"' in pages and '"w": "lost"' in pages
 
 
 def test_unknown_stages_count_as_open_and_the_report_says_so(exports: dict, tmp_path: Path) -> None:

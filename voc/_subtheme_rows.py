@@ -61,7 +61,7 @@ class SubthemeResult:
         return self.ids.status.get(int(theme_id), "")
 
     def attach(self, rows: list[ThemeRow], kept: pd.DataFrame, embeddings: np.ndarray, written: Mapping[str, str],
-               taxonomy: Any, config: Any) -> None:
+               taxonomy: Any, config: Any, results: Mapping[int, str] | None = None) -> None:
         """Give each theme row its :class:`~voc.report.model.SubthemeRow` list, largest first: name
         (the taxonomy's, else the phrases, else the keywords), size, share of the theme, keywords
         as the notes spell them, representative quotes and quotes in context."""
@@ -76,7 +76,8 @@ class SubthemeResult:
             ids = sorted({int(s) for s in subs[in_theme] if s >= 0})
             if not ids:
                 continue
-            quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, ids, date_column=cin.date_column,
+            quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, ids, results=results,
+                                   date_column=cin.date_column,
                                    outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
             out: list[SubthemeRow] = []
             for sid in ids:

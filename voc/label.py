@@ -264,11 +264,13 @@ def quote_records(
     outcome_column: str | None = None,
     segment_columns: Sequence[str] = (),
     max_records: int = MAX_QUOTE_RECORDS,
+    results: Mapping[int, str] | None = None,
 ) -> dict[int, list[Any]]:
     """Each theme's quotes with their context (:class:`voc.report.model.Quote`), most central first.
 
     *kept* are the analysed records (``text``, ``row`` and the named columns) in the order of
-    *labels* (their theme ids) and *embeddings*; at most *max_records* per theme.
+    *labels* (their theme ids) and *embeddings*; at most *max_records* per theme. *results* maps a
+    ``row`` to its outcome as read (``won`` / ``lost`` / ``open``, :mod:`voc.outcomes`).
     """
     from voc.report.model import Quote
 
@@ -288,6 +290,7 @@ def quote_records(
                 date=str(rec.get(date_column, "")) if date_column else "",
                 outcome=str(rec.get(outcome_column, "")) if outcome_column else "",
                 segments={c: str(rec.get(c, "")) for c in seg_cols},
+                result=(results or {}).get(int(rec["row"]), ""),
             )
             for rec in quote_frame.iloc[order].to_dict("records")
         ]

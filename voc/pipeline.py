@@ -186,7 +186,9 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config)
             labels = subs.ids.themes  # the taxonomy may move a sub-theme to another theme, or promote it
     with timer.stage("label"):
-        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config, phrases, subs)
+        results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
+                   if outcomes is not None else None)  # each row's outcome as read, for the quotes
+        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config, phrases, subs, results)
     with timer.stage("insights"):
         extra = theme_insights(
             rows, kept, in_window, labels, date_column=cin.date_column, outcome_column=cin.outcome_column,
@@ -304,6 +306,7 @@ def _find_subthemes(
 def _label(
     texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, kept: pd.DataFrame,
     stable: StableIds, model: ThemeModel, config: Config, phrases: dict[int, Any], subs: Any,
+    results: dict[int, str] | None = None,
 ) -> tuple[list[ThemeRow], dict[str, str]]:
     """The label stage: the table of themes (:func:`voc.label.theme_table`) as report rows, with
     their sub-themes and quotes in context; and the keywords' written spellings (for the history).
@@ -323,7 +326,8 @@ def _label(
         names.update({t: stable.label(t, name) for t, name in subs.promoted_names().items()})
     table = theme_table(texts, tokens, embeddings, labels, keywords, model.tokenizer_, names=names, written=written)
     cin = config.input
-    quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), date_column=cin.date_column,
+    quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), results=results,
+                           date_column=cin.date_column,
                            outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
     rows = [
         ThemeRow(theme_id=t.theme_id, label=t.label, size=t.size, share=t.share, keywords=t.keywords,
@@ -332,7 +336,7 @@ def _label(
         for t in table.itertuples(index=False)
     ]
     if subs is not None:
-        subs.attach(rows, kept, embeddings, written, stable.taxonomy, config)
+        subs.attach(rows, kept, embeddings, written, stable.taxonomy, config, results)
     return rows, written
 
 

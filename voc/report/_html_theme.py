@@ -182,6 +182,7 @@ def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> list[dict[st
             "t": q.text,
             "d": q.date,
             "o": q.outcome,
+            "w": q.result,
             "s": " / ".join(str(v) for v in q.segments.values() if v),
             "r": q.row,
         }

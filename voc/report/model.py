@@ -38,6 +38,7 @@ class Quote:
     date: str = ""
     outcome: str = ""
     segments: dict[str, str] = field(default_factory=dict)
+    result: str = ""  # the outcome as voc read it: "won", "lost", "open" or "" (no outcome column)
 
 
 @dataclass

@@ -204,8 +204,9 @@
         cell(tr, q.t, "text");
         cell(tr, q.s || "—", "seg");
         var o = cell(tr, q.o || "—", "outcome");
-        if (q.o === "受注") o.classList.add("won");
-        else if (q.o === "失注") o.classList.add("lost");
+        // q.w: the outcome as voc read it (Closed Won, 成約 … → won); older pages only have q.o
+        if (q.w === "won" || (!q.w && q.o === "受注")) o.classList.add("won");
+        else if (q.w === "lost" || (!q.w && q.o === "失注")) o.classList.add("lost");
         frag.appendChild(tr);
       });
       body.replaceChildren(frag);
