@@ -157,3 +157,25 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="max_phrases must be one of"):
         PhraseNamer(max_phrases=3).name(["食べ放題"], [0])
     assert PhraseNamer().name(["食べ放題"], [-1]) == {}
+
+
+def test_names_on_a_labeled_corpus(shared_data) -> None:
+    """ASDC's meal requests grouped by their gold labels (the 14 with ≥ 100 texts; the file also has
+    a few labels of 1–15 texts, no theme's size): every name grounded, whole, unique."""
+    import pandas as pd
+
+    from voc.clean import normalize_text
+    from voc.metrics import distinct_names, fragment_rate, name_groundedness
+
+    df = pd.read_csv(shared_data / "asdc_food_requests.csv")
+    texts = [normalize_text(str(t)) for t in df["text"]]
+    labels = pd.factorize(df["label"])[0]
+    sizes = np.bincount(labels)
+    labels = np.where(sizes[labels] >= 100, labels, -1)
+    names = PhraseNamer(random_state=0).name(texts, labels)
+    phrases = {g: n.phrases for g, n in names.items()}
+    assert len(names) == 14
+    assert name_groundedness(phrases, texts, labels) == 1.0
+    assert fragment_rate(phrases, texts, labels) == 0.0
+    assert distinct_names([n.label for n in names.values()]) == 1.0
+    assert not {"禍", "放題", "コロナ"} & {p for n in names.values() for p in n.phrases}

@@ -170,9 +170,9 @@ class PhraseNamer(Namer):
                 continue  # mostly inside a longer word here (禍 in コロナ禍) or too rare
             rival = max((joined[h].count(p) / len(sampled[h]) for h in others), default=0.0)
             disc = cov - self.distinctness * min(rival, 1.0)
-            if disc <= 0:
-                continue
-            score = disc * _informative(p)
+            # a phrase another group uses as much is kept as a last resort (ranked by coverage,
+            # after every distinctive one), so that a group of generic texts still gets a name
+            score = disc * _informative(p) if disc > 0 else cov - 2.0
             out.append((score, p, cov, holds))
         out.sort(key=lambda r: (-r[0], r[1]))
         return out
@@ -205,7 +205,7 @@ class PhraseNamer(Namer):
         if self.max_phrases == 2:
             for g in sorted(first):
                 s1, p1, c1, h1 = first[g]
-                if c1 >= 0.5:
+                if c1 >= 0.5 or s1 <= 0:
                     continue
                 k1 = keys.get(p1, p1)
                 for score, p, cov, holds in ranked[g]:
