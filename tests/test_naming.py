@@ -160,7 +160,7 @@ def test_bad_arguments() -> None:
 
 
 def test_names_on_a_labeled_corpus(shared_data) -> None:
-    """ASDC's meal requests grouped by their gold labels (the 14 with ≥ 100 texts; the file also has
+    """ASDC's meal requests grouped by their gold labels (those with ≥ 100 texts; the file also has
     a few labels of 1–15 texts, no theme's size): every name grounded, whole, unique."""
     import pandas as pd
 
@@ -174,7 +174,7 @@ def test_names_on_a_labeled_corpus(shared_data) -> None:
     labels = np.where(sizes[labels] >= 100, labels, -1)
     names = PhraseNamer(random_state=0).name(texts, labels)
     phrases = {g: n.phrases for g, n in names.items()}
-    assert len(names) == 14
+    assert len(names) == int((sizes >= 100).sum()) >= 10
     assert name_groundedness(phrases, texts, labels) == 1.0
     assert fragment_rate(phrases, texts, labels) == 0.0
     assert distinct_names([n.label for n in names.values()]) == 1.0
