@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+
 def _shared() -> Path:
     """../shared/data beside the checkout, or $VOC_SHARED_DATA (as tests/conftest.py finds it)."""
     import os
@@ -65,7 +66,12 @@ def run_seed(texts: list[str], top: list[str], leaf: list[str], seed: int) -> di
     namer = PhraseNamer(random_state=seed)
     names = namer.name(texts, themes)
     subs = find_subthemes(
-        texts, tokens, emb, themes, theme_names={g: n.phrases for g, n in names.items()}, namer=namer,
+        texts,
+        tokens,
+        emb,
+        themes,
+        theme_names={g: n.phrases for g, n in names.items()},
+        namer=namer,
         random_state=seed,
     )
     extra_s = time.perf_counter() - t0
@@ -161,7 +167,12 @@ def show(path: Path, column: str, n_themes: Any, seed: int) -> None:
     namer = PhraseNamer(random_state=seed)
     names = namer.name(texts, model.labels_)
     subs = find_subthemes(
-        texts, tokens, emb, model.labels_, theme_names={g: n.phrases for g, n in names.items()}, namer=namer,
+        texts,
+        tokens,
+        emb,
+        model.labels_,
+        theme_names={g: n.phrases for g, n in names.items()},
+        namer=namer,
         random_state=seed,
     )
     print(f"\n{path.name} ({column}, {len(texts):,} texts, n_themes={n_themes}, seed {seed})\n")

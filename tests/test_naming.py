@@ -69,21 +69,39 @@ def test_spelling_variants_share_a_key(tagger: FastTagger) -> None:
 # -- a small corpus: three groups of real requests and lost-deal reasons ----------------------------
 _GROUPS = {
     0: [
-        "食べ放題のプランはありますか", "夕食は食べ放題がいいです", "飲み物も食べ放題にしてほしい",
-        "食べ放題でお腹いっぱい食べたい", "カニの食べ放題がある宿", "子供も食べ放題で楽しめますか",
-        "朝食が食べ放題だとうれしい", "焼肉の食べ放題を希望します", "デザートの食べ放題はありますか",
+        "食べ放題のプランはありますか",
+        "夕食は食べ放題がいいです",
+        "飲み物も食べ放題にしてほしい",
+        "食べ放題でお腹いっぱい食べたい",
+        "カニの食べ放題がある宿",
+        "子供も食べ放題で楽しめますか",
+        "朝食が食べ放題だとうれしい",
+        "焼肉の食べ放題を希望します",
+        "デザートの食べ放題はありますか",
         "食べ放題のバイキングがいい",
     ],
     1: [
-        "コロナ禍なので部屋食を希望します", "部屋食ができる宿がいい", "コロナ禍で大広間は避けたい",
-        "夕食は部屋食でお願いします", "部屋食なら安心です", "コロナ禍でも部屋食なら行ける",
-        "家族だけで部屋食にしたい", "朝食も部屋食にできますか", "人が多い場所は避けて部屋食がいい",
+        "コロナ禍なので部屋食を希望します",
+        "部屋食ができる宿がいい",
+        "コロナ禍で大広間は避けたい",
+        "夕食は部屋食でお願いします",
+        "部屋食なら安心です",
+        "コロナ禍でも部屋食なら行ける",
+        "家族だけで部屋食にしたい",
+        "朝食も部屋食にできますか",
+        "人が多い場所は避けて部屋食がいい",
         "コロナ禍なので個室か部屋食",
     ],
     2: [
-        "初期費用が高いため見送り", "初期費用が高い上に月額も高い", "ライセンス費用が予算を超える",
-        "初期費用が高いと言われた", "価格が高いので他社に決定", "費用対効果が見えない",
-        "初期費用が高いので稟議が通らない", "月額の費用が高い", "値引きがないと難しい",
+        "初期費用が高いため見送り",
+        "初期費用が高い上に月額も高い",
+        "ライセンス費用が予算を超える",
+        "初期費用が高いと言われた",
+        "価格が高いので他社に決定",
+        "費用対効果が見えない",
+        "初期費用が高いので稟議が通らない",
+        "月額の費用が高い",
+        "値引きがないと難しい",
         "初期費用が高いとのこと",
     ],
 }
@@ -106,10 +124,10 @@ def test_names_are_grounded_whole_and_unique(tagger: FastTagger) -> None:
     labels_seen = [n.label for n in names.values()]
     assert len(set(labels_seen)) == 3
     for g, n in names.items():
-        members = [unicodedata.normalize("NFKC", t) for t, lab in zip(texts, labels) if lab == g]
+        members = [unicodedata.normalize("NFKC", t) for t, lab in zip(texts, labels, strict=True) if lab == g]
         assert n.grounded and 1 <= len(n.phrases) <= 2
         assert n.label == SEPARATOR.join(n.phrases)
-        for p, cov in zip(n.phrases, n.coverage):
+        for p, cov in zip(n.phrases, n.coverage, strict=True):
             assert len(p) <= 16
             share = sum(p in t for t in members) / len(members)
             assert share == pytest.approx(cov) and share >= 0.03
@@ -179,3 +197,27 @@ def test_names_on_a_labeled_corpus(shared_data) -> None:
     assert fragment_rate(phrases, texts, labels) == 0.0
     assert distinct_names([n.label for n in names.values()]) == 1.0
     assert not {"禍", "放題", "コロナ"} & {p for n in names.values() for p in n.phrases}
+
+
+def test_namer_is_an_interface() -> None:
+    from voc.naming import Namer, ThemeName
+
+    with pytest.raises(TypeError):
+        Namer()  # type: ignore[abstract]
+
+    class Fixed(Namer):  # what a language-model namer would look like from the outside
+        def name(self, texts, labels, *, reserved=()):  # type: ignore[no-untyped-def]
+            return {int(g): ThemeName(("食べ放題",), (1.0,), "食べ放題") for g in set(labels)}
+
+    assert Fixed().name(["食べ放題"], [0])[0].label == "食べ放題"
+
+
+def test_sample_members_is_per_group() -> None:
+    from voc.naming import sample_members
+
+    idx = np.arange(100, 400)
+    a = sample_members(idx, 50, 7, 3)
+    assert len(a) == 50 and set(a) <= set(idx) and (np.diff(a) > 0).all()
+    assert (a == sample_members(idx, 50, 7, 3)).all()
+    assert not (a == sample_members(idx, 50, 7, 4)).all()
+    assert (sample_members(idx, 0, 7, 3) == idx).all() and (sample_members(idx[:10], 50, 7, 3) == idx[:10]).all()

@@ -137,6 +137,27 @@ def split_theme(
     :class:`voc.cluster.ConsensusEMClusterer` ``method="em"``), or by k-means alone without
     *tokens*. See the module docstring.
     """
+    from threadpoolctl import threadpool_limits
+
+    # one BLAS/OpenMP thread for the small matrices here (the k-means runs go to threads of their
+    # own): after a theme fit, multi-threaded BLAS on them took seconds instead of milliseconds
+    with threadpool_limits(limits=1):
+        return _split_theme(
+            embeddings, tokens, max_subthemes, min_size, min_gain, min_gap, sample, random_state, n_jobs
+        )
+
+
+def _split_theme(
+    embeddings: np.ndarray,
+    tokens: Sequence[Sequence[str]] | None,
+    max_subthemes: int,
+    min_size: int,
+    min_gain: float,
+    min_gap: float,
+    sample: int,
+    random_state: int,
+    n_jobs: int | None,
+) -> Split:
     from voc.autok import _kmeans, subset_stability
     from voc.cluster import ConsensusEMClusterer, kmeans_restarts
 
@@ -188,7 +209,9 @@ def split_theme(
     sizes = Counter(raw.tolist())
     order = sorted(sizes, key=lambda c: (-sizes[c], c))
     labels = np.asarray([order.index(c) for c in range(k)])[raw] if k else whole
-    reason = f"split in {k}: stability {stab[k]:.2f} against {null_stab[k]:.2f} for a cloud without groups; gap {gap:.3f}"
+    reason = (
+        f"split in {k}: stability {stab[k]:.2f} against {null_stab[k]:.2f} for a cloud without groups; gap {gap:.3f}"
+    )
     return Split(labels.astype(int), k, stab, null_stab, reason)
 
 
@@ -264,7 +287,7 @@ def find_subthemes(
     import pandas as pd
 
     from voc.label import representative_quotes
-    from voc.naming import PhraseNamer
+    from voc.naming import PhraseNamer, ThemeName, sample_members
 
     themes = np.asarray(themes, dtype=int)
     n = len(texts)
@@ -281,8 +304,15 @@ def find_subthemes(
     for theme in sorted(int(t) for t in set(themes.tolist()) if t >= 0):
         idx = np.flatnonzero(themes == theme)
         split = split_theme(
-            embeddings[idx], [tokens[i] for i in idx], max_subthemes=max_subthemes, min_size=min_size, min_gain=min_gain, min_gap=min_gap, sample=sample,
-            random_state=random_state, n_jobs=n_jobs,
+            embeddings[idx],
+            [tokens[i] for i in idx],
+            max_subthemes=max_subthemes,
+            min_size=min_size,
+            min_gain=min_gain,
+            min_gap=min_gap,
+            sample=sample,
+            random_state=random_state,
+            n_jobs=n_jobs,
         )
         splits[theme] = split
         log.debug("theme %d (%d texts): %s", theme, len(idx), split.reason)
@@ -291,7 +321,11 @@ def find_subthemes(
         assignments[idx] = split.labels
         member_texts = [texts[i] for i in idx]
         reserved = list((theme_names or {}).get(theme, ()))
-        names = namer.name(member_texts, split.labels, reserved=reserved)
+        # named on the texts the theme's own name was chosen from (parsed once, memoized)
+        named = np.searchsorted(
+            idx, sample_members(idx, getattr(namer, "sample", 0), getattr(namer, "random_state", 0), theme)
+        )
+        names = namer.name([member_texts[i] for i in named], split.labels[named], reserved=reserved)
         parent = {w for p in reserved for w in (p,)}
         keywords = subtheme_keywords([tokens[i] for i in idx], split.labels, n_keywords, exclude=frozenset(parent))
         emb = np.asarray(embeddings[idx], dtype=np.float32)
@@ -299,7 +333,7 @@ def find_subthemes(
             members = np.flatnonzero(split.labels == s)
             sub_texts = [member_texts[i] for i in members]
             quotes = [sub_texts[i] for i in representative_quotes(sub_texts, emb[members], n_quotes)]
-            name = names[s]
+            name = names.get(s) or ThemeName((), (), f"{s + 1}", False)  # not in the sample (tiny)
             rows.append(
                 {
                     "theme_id": theme,

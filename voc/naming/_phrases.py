@@ -23,7 +23,7 @@ import numpy as np
 from voc.naming._base import SEPARATOR, Namer, ThemeName
 from voc.naming._spans import PARSE_FEATURES, candidates
 
-__all__ = ["PhraseNamer", "WHOLE_SHARE"]
+__all__ = ["PhraseNamer", "WHOLE_SHARE", "sample_members"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,18 @@ WHOLE_SHARE = 0.2
 #: Candidates per group scored exactly (the most frequent ones).
 _POOL = 80
 _BATCH = 256
+
+
+def sample_members(indices: np.ndarray, n: int, seed: int, group: int) -> np.ndarray:
+    """The (sorted) members of *group* a namer reads: all of *indices* when there are at most *n*
+    (or *n* is 0), else *n* of them drawn with ``default_rng([seed, group])``. The draw depends on
+    the group's own members only, so a caller can read the same sample (:mod:`voc.subthemes`
+    names a theme's sub-themes on the texts its name was chosen from, already parsed)."""
+    indices = np.asarray(indices)
+    if not n or len(indices) <= n:
+        return indices
+    rng = np.random.default_rng([int(seed), int(group)])
+    return np.sort(rng.choice(indices, size=int(n), replace=False))
 
 
 class PhraseNamer(Namer):
@@ -49,7 +61,8 @@ class PhraseNamer(Namer):
     max_phrases : {1, 2}
         Phrases per name.
     sample : int
-        Texts per group read to find candidates (a seeded random sample; 0: all).
+        Texts per group read to find candidates (a seeded random sample, :func:`sample_members`;
+        0: all). The chosen phrases' coverage is then counted on every member.
     distinctness : float
         Weight of the competing group's use of a phrase against its coverage here.
     random_state : int
@@ -67,7 +80,7 @@ class PhraseNamer(Namer):
         max_chars: int = 16,
         min_share: float = 0.03,
         max_phrases: int = 2,
-        sample: int = 2000,
+        sample: int = 1000,
         distinctness: float = 1.0,
         random_state: int = 0,
     ) -> None:
@@ -121,13 +134,10 @@ class PhraseNamer(Namer):
         groups = sorted(int(g) for g in set(labels.tolist()) if g >= 0)
         if not groups:
             return {}
-        rng = np.random.default_rng(self.random_state)
         members = {g: np.flatnonzero(labels == g) for g in groups}
         sampled: dict[int, list[str]] = {}
         for g in groups:
-            idx = members[g]
-            if self.sample and len(idx) > self.sample:
-                idx = np.sort(rng.choice(idx, size=self.sample, replace=False))
+            idx = sample_members(members[g], self.sample, self.random_state, g)
             sampled[g] = [unicodedata.normalize("NFKC", str(texts[i])) for i in idx]
         joined = {g: "\n".join(sampled[g]) for g in groups}
         ranked = {g: self._rank(g, sampled, joined) for g in groups}
