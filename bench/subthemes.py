@@ -16,6 +16,7 @@ named them before, for reading.
 
     python -m bench.subthemes                       # seeds 42, 0, 1
     python -m bench.subthemes --seeds 42 --show
+    python -m bench.subthemes --scale 30000 --seeds 42   # cost at report scale (generated notes)
 """
 
 from __future__ import annotations
@@ -187,6 +188,40 @@ def show(path: Path, column: str, n_themes: Any, seed: int) -> None:
         print(f"| {g} | {int((model.labels_ == g).sum())} | {n.label} | {cov} | {kw} | {sub} |")
 
 
+def scale(n: int, seed: int) -> None:
+    """Seconds of names + sub-themes against the theme fit on *n* generated call notes, fitted as
+    ``voc report`` fits them (auto k, a 10,000-note sample, every note assigned)."""
+    from bench._data import notes
+    from voc.config import Config
+    from voc.naming import PhraseNamer
+    from voc.pipeline import fit_themes
+    from voc.subthemes import find_subthemes
+
+    texts = notes(n, seed, Path(__file__).resolve().parent / "results" / "data")  # python -m bench's cache
+    t0 = time.perf_counter()
+    model, tokens, emb = fit_themes(texts, Config(seed=seed))
+    fit_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    namer = PhraseNamer(random_state=seed)
+    names = namer.name(texts, model.labels_)
+    names_s = time.perf_counter() - t0
+    subs = find_subthemes(
+        texts,
+        tokens,
+        emb,
+        model.labels_,
+        theme_names={g: n.phrases for g, n in names.items()},
+        namer=namer,
+        random_state=seed,
+    )
+    extra_s = time.perf_counter() - t0
+    print(
+        f"\n{len(texts):,} generated notes, {model.n_themes_} themes, {len(subs.table)} sub-themes: fit (tokenize, "
+        f"embed, themes) {fit_s:.1f} s; names {names_s:.1f} s, names + sub-themes {extra_s:.1f} s = "
+        f"{extra_s / fit_s:.0%} of the fit"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     import pandas as pd
 
@@ -196,7 +231,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--data", type=Path, default=SHARED / "asdc_food_subtopics.csv")
     p.add_argument("--seeds", default="42,0,1")
     p.add_argument("--show", action="store_true", help="also print the names on the sample corpus and ASDC requests")
+    p.add_argument("--scale", type=int, default=0, help="instead: time names + sub-themes on this many generated notes")
     a = p.parse_args(argv)
+    if a.scale:
+        scale(a.scale, int(a.seeds.split(",")[0]))
+        return
     if not a.data.exists():
         raise SystemExit(f"{a.data} does not exist: this benchmark needs ../shared/data (see its README)")
     seeds = [int(s) for s in a.seeds.split(",")]
