@@ -16,7 +16,7 @@ named them before, for reading.
 
     python -m bench.subthemes                       # seeds 42, 0, 1
     python -m bench.subthemes --seeds 42 --show
-    python -m bench.subthemes --scale 30000 --seeds 42   # cost at report scale (generated notes)
+    python -m bench.subthemes --scale 100000 --seeds 42  # cost against voc report (generated export)
 """
 
 from __future__ import annotations
@@ -189,20 +189,32 @@ def show(path: Path, column: str, n_themes: Any, seed: int) -> None:
 
 
 def scale(n: int, seed: int) -> None:
-    """Seconds of names + sub-themes against the theme fit on *n* generated call notes, fitted as
-    ``voc report`` fits them (auto k, a 10,000-note sample, every note assigned)."""
-    from bench._data import notes
+    """Seconds of names + sub-themes against ``voc report``'s wall time on the same generated export
+    of *n* deals (its ``call_note`` column, as ``python -m bench`` runs it: a child process, one
+    OpenMP/BLAS thread), in one run; names and sub-themes are computed here on the themes fitted
+    as the report fits them (auto k, a 10,000-note sample, every note assigned)."""
+    import os
+    import tempfile
+
+    import pandas as pd
+
+    from bench import _data, _e2e
+    from voc.clean import normalize_text
     from voc.config import Config
     from voc.naming import PhraseNamer
     from voc.pipeline import fit_themes
     from voc.subthemes import find_subthemes
 
-    texts = notes(n, seed, Path(__file__).resolve().parent / "results" / "data")  # python -m bench's cache
+    export, truth = _data.export(n, seed, Path(__file__).resolve().parent / "results" / "data")
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory() as work:
+        report_s = _e2e.run_voc(export, truth, Path(work), env=env)["wall_s"]
+    texts = [t for t in (normalize_text(str(v)) for v in pd.read_csv(export)["call_note"].dropna()) if t]
     t0 = time.perf_counter()
-    model, tokens, emb = fit_themes(texts, Config(seed=seed))
+    model, tokens, emb = fit_themes(texts, Config(seed=42))
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    namer = PhraseNamer(random_state=seed)
+    namer = PhraseNamer(random_state=42)
     names = namer.name(texts, model.labels_)
     names_s = time.perf_counter() - t0
     subs = find_subthemes(
@@ -212,13 +224,14 @@ def scale(n: int, seed: int) -> None:
         model.labels_,
         theme_names={g: n.phrases for g, n in names.items()},
         namer=namer,
-        random_state=seed,
+        random_state=42,
     )
     extra_s = time.perf_counter() - t0
     print(
-        f"\n{len(texts):,} generated notes, {model.n_themes_} themes, {len(subs.table)} sub-themes: fit (tokenize, "
-        f"embed, themes) {fit_s:.1f} s; names {names_s:.1f} s, names + sub-themes {extra_s:.1f} s = "
-        f"{extra_s / fit_s:.0%} of the fit"
+        f"\n{export.name}: {len(texts):,} call notes, {model.n_themes_} themes, {len(subs.table)} sub-themes. "
+        f"voc report {report_s:.1f} s wall; here: fit (tokenize, embed, themes) {fit_s:.1f} s, names {names_s:.1f} s, "
+        f"names + sub-themes {extra_s:.1f} s = {extra_s / report_s:.0%} of the report's wall time "
+        f"({extra_s / fit_s:.0%} of the fit)"
     )
 
 

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 #: コロナ禍 or 放題 in 食べ放題 (almost) never stand alone; アレルギー does in 3 of 10 texts of a
 #: theme about allergies, the others having 卵アレルギー, 小麦アレルギー …
 WHOLE_SHARE = 0.2
+#: Texts of each other group a phrase's use there is counted on (of the group's sample).
+RIVAL_SAMPLE = 250
 #: Candidates per group scored exactly (the most frequent ones).
 _POOL = 80
 _BATCH = 256
@@ -139,7 +141,9 @@ class PhraseNamer(Namer):
         for g in groups:
             idx = sample_members(members[g], self.sample, self.random_state, g)
             sampled[g] = [unicodedata.normalize("NFKC", str(texts[i])) for i in idx]
-        joined = {g: "\n".join(sampled[g]) for g in groups}
+        # for distinctness, each group's first RIVAL_SAMPLE sampled texts in one string (substring
+        # counts: 料理 inside 中華料理 counts, as a reader would see it)
+        joined = {g: "\n".join(sampled[g][:RIVAL_SAMPLE]) for g in groups}
         ranked = {g: self._rank(g, sampled, joined) for g in groups}
         names = self._assign(groups, ranked, set(reserved))
         # the sample's coverage, checked on every member when the group was sampled
@@ -165,9 +169,8 @@ class PhraseNamer(Namer):
         """Scored candidates of group *g*: ``(score, phrase, coverage, which texts hold it)``, best first."""
         texts = sampled[g]
         n = len(texts)
-        cands = self._candidates(texts)
         df: Counter[str] = Counter()
-        for c in cands:
+        for c in self._candidates(texts):
             df.update(c)
         need = self._need(n)
         pool = sorted((p for p, k in df.items() if k >= need), key=lambda p: (-df[p], p))[:_POOL]
@@ -178,7 +181,8 @@ class PhraseNamer(Namer):
             cov = float(holds.mean())
             if df[p] < WHOLE_SHARE * holds.sum() or holds.sum() < need:
                 continue  # mostly inside a longer word here (禍 in コロナ禍) or too rare
-            rival = max((joined[h].count(p) / len(sampled[h]) for h in others), default=0.0)
+            # occurrences per text in the other group that uses it most
+            rival = max((joined[h].count(p) / min(len(sampled[h]), RIVAL_SAMPLE) for h in others), default=0.0)
             disc = cov - self.distinctness * min(rival, 1.0)
             # a phrase another group uses as much is kept as a last resort (ranked by coverage,
             # after every distinctive one), so that a group of generic texts still gets a name
