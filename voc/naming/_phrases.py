@@ -23,7 +23,7 @@ import numpy as np
 from voc.naming._base import SEPARATOR, Namer, ThemeName
 from voc.naming._spans import PARSE_FEATURES, candidates
 
-__all__ = ["PhraseNamer", "WHOLE_SHARE"]
+__all__ = ["PhraseNamer", "WHOLE_SHARE", "sample_members"]
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,23 @@ log = logging.getLogger(__name__)
 #: コロナ禍 or 放題 in 食べ放題 (almost) never stand alone; アレルギー does in 3 of 10 texts of a
 #: theme about allergies, the others having 卵アレルギー, 小麦アレルギー …
 WHOLE_SHARE = 0.2
+#: Texts of each other group a phrase's use there is counted on (of the group's sample).
+RIVAL_SAMPLE = 250
 #: Candidates per group scored exactly (the most frequent ones).
 _POOL = 80
 _BATCH = 256
+
+
+def sample_members(indices: np.ndarray, n: int, seed: int, group: int) -> np.ndarray:
+    """The (sorted) members of *group* a namer reads: all of *indices* when there are at most *n*
+    (or *n* is 0), else *n* of them drawn with ``default_rng([seed, group])``. The draw depends on
+    the group's own members only, so a caller can read the same sample (:mod:`voc.subthemes`
+    names a theme's sub-themes on the texts its name was chosen from, already parsed)."""
+    indices = np.asarray(indices)
+    if not n or len(indices) <= n:
+        return indices
+    rng = np.random.default_rng([int(seed), int(group)])
+    return np.sort(rng.choice(indices, size=int(n), replace=False))
 
 
 class PhraseNamer(Namer):
@@ -49,7 +63,8 @@ class PhraseNamer(Namer):
     max_phrases : {1, 2}
         Phrases per name.
     sample : int
-        Texts per group read to find candidates (a seeded random sample; 0: all).
+        Texts per group read to find candidates (a seeded random sample, :func:`sample_members`;
+        0: all). The chosen phrases' coverage is then counted on every member.
     distinctness : float
         Weight of the competing group's use of a phrase against its coverage here.
     random_state : int
@@ -67,7 +82,7 @@ class PhraseNamer(Namer):
         max_chars: int = 16,
         min_share: float = 0.03,
         max_phrases: int = 2,
-        sample: int = 2000,
+        sample: int = 1000,
         distinctness: float = 1.0,
         random_state: int = 0,
     ) -> None:
@@ -121,15 +136,14 @@ class PhraseNamer(Namer):
         groups = sorted(int(g) for g in set(labels.tolist()) if g >= 0)
         if not groups:
             return {}
-        rng = np.random.default_rng(self.random_state)
         members = {g: np.flatnonzero(labels == g) for g in groups}
         sampled: dict[int, list[str]] = {}
         for g in groups:
-            idx = members[g]
-            if self.sample and len(idx) > self.sample:
-                idx = np.sort(rng.choice(idx, size=self.sample, replace=False))
+            idx = sample_members(members[g], self.sample, self.random_state, g)
             sampled[g] = [unicodedata.normalize("NFKC", str(texts[i])) for i in idx]
-        joined = {g: "\n".join(sampled[g]) for g in groups}
+        # for distinctness, each group's first RIVAL_SAMPLE sampled texts in one string (substring
+        # counts: 料理 inside 中華料理 counts, as a reader would see it)
+        joined = {g: "\n".join(sampled[g][:RIVAL_SAMPLE]) for g in groups}
         ranked = {g: self._rank(g, sampled, joined) for g in groups}
         names = self._assign(groups, ranked, set(reserved))
         # the sample's coverage, checked on every member when the group was sampled
@@ -155,9 +169,8 @@ class PhraseNamer(Namer):
         """Scored candidates of group *g*: ``(score, phrase, coverage, which texts hold it)``, best first."""
         texts = sampled[g]
         n = len(texts)
-        cands = self._candidates(texts)
         df: Counter[str] = Counter()
-        for c in cands:
+        for c in self._candidates(texts):
             df.update(c)
         need = self._need(n)
         pool = sorted((p for p, k in df.items() if k >= need), key=lambda p: (-df[p], p))[:_POOL]
@@ -168,11 +181,12 @@ class PhraseNamer(Namer):
             cov = float(holds.mean())
             if df[p] < WHOLE_SHARE * holds.sum() or holds.sum() < need:
                 continue  # mostly inside a longer word here (禍 in コロナ禍) or too rare
-            rival = max((joined[h].count(p) / len(sampled[h]) for h in others), default=0.0)
+            # occurrences per text in the other group that uses it most
+            rival = max((joined[h].count(p) / min(len(sampled[h]), RIVAL_SAMPLE) for h in others), default=0.0)
             disc = cov - self.distinctness * min(rival, 1.0)
-            if disc <= 0:
-                continue
-            score = disc * _informative(p)
+            # a phrase another group uses as much is kept as a last resort (ranked by coverage,
+            # after every distinctive one), so that a group of generic texts still gets a name
+            score = disc * _informative(p) if disc > 0 else cov - 2.0
             out.append((score, p, cov, holds))
         out.sort(key=lambda r: (-r[0], r[1]))
         return out
@@ -205,7 +219,7 @@ class PhraseNamer(Namer):
         if self.max_phrases == 2:
             for g in sorted(first):
                 s1, p1, c1, h1 = first[g]
-                if c1 >= 0.5:
+                if c1 >= 0.5 or s1 <= 0:
                     continue
                 k1 = keys.get(p1, p1)
                 for score, p, cov, holds in ranked[g]:

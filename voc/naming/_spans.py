@@ -33,7 +33,9 @@ PARSE_FEATURES = ("pos1", "pos2", "pos3", "cForm", "lemma")
 _N, _V, _A, _S, _P, _X, _O = "N", "V", "A", "S", "P", "X", "O"
 #: Particles that link a noun to its predicate in a candidate (が高い, を少なめに, は無い).
 _CASE = frozenset({"が", "を", "に", "は", "も", "で", "と", "から", "まで", "より", "の"})
-_FORMAL = frozenset({"こと", "事", "もの", "物", "ため", "為", "よう", "様", "ところ", "所", "とき", "時", "ほう", "方"})
+_FORMAL = frozenset(
+    {"こと", "事", "もの", "物", "ため", "為", "よう", "様", "ところ", "所", "とき", "時", "ほう", "方"}
+)
 _SURU = frozenset({"為る", "出来る"})
 
 
@@ -97,7 +99,9 @@ def words(text: str, records: Sequence[str]) -> list[Word]:
         if nounish and pos1 == "接尾辞" and not run and pending_stem is None and out and out[-1].kind == _N:
             # a suffix after a formal noun or similar: attach to the previous word
             prev = out.pop()
-            out.append(Word(prev.start, end, _N, text[prev.start : end], "", False, False, prev.lemma, prev.key + _lemma(f)))
+            out.append(
+                Word(prev.start, end, _N, text[prev.start : end], "", False, False, prev.lemma, prev.key + _lemma(f))
+            )
             continue
         if nounish:
             if run and (start != run[-1][1] or pos1 == "接頭辞" and run[-1][2][1] != "接頭辞"):
@@ -112,7 +116,9 @@ def words(text: str, records: Sequence[str]) -> list[Word]:
             pstart = run[0][0]
             run = []
             kind = {"動詞": _V, "形容詞": _A, "形状詞": _S}.get(pos1, _O)
-            out.append(Word(pstart, end, kind, text[pstart:end], cform, False, False, lemma, text[pstart:start] + _lemma(f)))
+            out.append(
+                Word(pstart, end, kind, text[pstart:end], cform, False, False, lemma, text[pstart:start] + _lemma(f))
+            )
             pending_stem = None
             continue
         flush()
