@@ -179,11 +179,11 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                   text_columns=cin.text_columns, threshold=config.history.match_threshold)
     labels = stable.reported  # stable ids, after taxonomy merges
     with timer.stage("label"):
-        phrases = _theme_names(texts, labels, cm.naming, cm.seed)
+        namer, phrases = _theme_names(texts, labels, cm.naming, cm.seed)
     subs = None
     if cm.subthemes:
         with timer.stage("subthemes"):
-            subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config)
+            subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config, namer)
             labels = subs.ids.themes  # the taxonomy may move a sub-theme to another theme, or promote it
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
@@ -267,19 +267,19 @@ def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame)
         )
 
 
-def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int) -> dict[int, Any]:
-    """The naming step: ``{theme id: voc.naming.ThemeName}`` (phrases customers wrote), or ``{}``
-    when themes are named by their keywords (``[model] naming = "keywords"``)."""
-    if naming != "phrases":
-        return {}
+def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int) -> tuple[Any, dict[int, Any]]:
+    """The naming step: the namer and ``{theme id: voc.naming.ThemeName}`` (phrases customers
+    wrote); no names when themes are named by their keywords (``[model] naming = "keywords"``).
+    The same namer names the sub-themes: it parses each sampled text once."""
     from voc.naming import PhraseNamer
 
-    return PhraseNamer(random_state=seed).name(texts, labels)
+    namer = PhraseNamer(random_state=seed)
+    return namer, (namer.name(texts, labels) if naming == "phrases" else {})
 
 
 def _find_subthemes(
     texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, phrases: dict[int, Any],
-    stable: StableIds, taxonomy: Any, model: ThemeModel, config: Config,
+    stable: StableIds, taxonomy: Any, model: ThemeModel, config: Config, namer: Any = None,
 ) -> Any:
     """The sub-theme stage: split each reported theme (:func:`voc.subthemes.find_subthemes`), then
     give the sub-themes stable ids and apply the taxonomy's sub-theme edits
@@ -291,7 +291,7 @@ def _find_subthemes(
     from voc.subthemes import find_subthemes, subtheme_keywords
 
     found = find_subthemes(texts, tokens, embeddings, labels, theme_names={t: n.phrases for t, n in phrases.items()},
-                           random_state=config.model.seed, n_jobs=config.scale.n_jobs)
+                           namer=namer, random_state=config.model.seed, n_jobs=config.scale.n_jobs)
     keywords: dict[tuple[int, int], list[str]] = {}
     for theme_id in sorted({int(t) for t in found.table["theme_id"]}):
         idx = np.flatnonzero(labels == theme_id)
