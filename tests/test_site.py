@@ -123,7 +123,7 @@ def test_model_without_insights_renders_without_charts_that_need_them():
     assert "前回の実行がないため" in index
     assert "受注率への影響" not in index
     page = render_theme_page(model, model.themes[0])
-    assert _island(page)["quotes"] == [{"d": "", "o": "", "r": -1, "s": "", "t": "画面が分かりにくい。"}]
+    assert _island(page)["quotes"] == [{"d": "", "o": "", "r": -1, "s": "", "t": "画面が分かりにくい。", "w": ""}]
     assert "受注・失注の列が設定されていないため" in page
 
 

@@ -250,4 +250,8 @@ def record_run(
             entry = tax.ensure_subtheme(int(sub.subtheme_id), int(sub.theme_id), keywords=list(sub.keywords)[:10])
             if is_new:
                 entry.name = str(sub.label)
+            elif int(sub.theme_id) != entry.origin:  # found in another theme this run
+                if entry.theme == entry.origin:  # not moved by hand: it follows its deals
+                    entry.theme = int(sub.theme_id)
+                entry.found_in = int(sub.theme_id)
         save_taxonomy(tax, taxonomy_path)

@@ -52,6 +52,27 @@ def _weighted(words: Sequence[Any]) -> list[tuple[str, float]]:
     return [(w[0], float(w[1])) if isinstance(w, tuple) else (str(w), 1.0 / (i + 1)) for i, w in enumerate(words)]
 
 
+def _match_across_themes(table: pd.DataFrame, previous: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Second pass: a sub-theme that matched nothing in its own theme is matched to the previous
+    sub-themes nobody matched, in any theme (the same deals can fall in another theme when the
+    themes are fitted again)."""
+    from voc.history.matching import match_themes
+
+    new = table[table["previous_id"] < 0]
+    rest = previous[~previous["subtheme_id"].isin(set(table["previous_id"]))]
+    if new.empty or rest.empty:
+        return table
+    current = new.reset_index().rename(columns={"index": "cluster"})
+    prev = rest.drop(columns=["theme_id"]).rename(columns={"subtheme_id": "theme_id"})
+    mapping, _ = match_themes(current, prev, next_id=-1, threshold=threshold)
+    table = table.copy()
+    for row, prev_id, score in zip(mapping["cluster"], mapping["previous_id"], mapping["score"], strict=True):
+        if prev_id >= 0:
+            table.loc[row, ["subtheme_id", "previous_id", "score", "status"]] = [int(prev_id), int(prev_id), score, ""]
+    table["subtheme_id"] = table["subtheme_id"].astype(int)
+    return table
+
+
 def stable_subtheme_ids(
     themes: np.ndarray,
     local: np.ndarray,
@@ -105,15 +126,17 @@ def stable_subtheme_ids(
         part = sig.merge(mapping.rename(columns={"theme_id": "subtheme_id"}), on="cluster")
         rows.append(part.rename(columns={"cluster": "local"}).assign(theme_id=theme_id))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["theme_id", "local", "subtheme_id", "status", "score", "size"])
+        columns=["theme_id", "local", "subtheme_id", "previous_id", "status", "score", "size"])
+    if comparable and len(table):
+        table = _match_across_themes(table, previous, threshold)
     table["reported_as"] = [taxonomy.resolve_subtheme(int(s)) for s in table["subtheme_id"]]
     reported_theme = []
     for fitted_theme, rid in zip(table["theme_id"], table["reported_as"], strict=True):
         entry = taxonomy.subtheme(int(rid))
         if entry is not None and entry.promote:
             reported_theme.append(int(rid))
-        elif entry is not None:
-            reported_theme.append(int(entry.theme))
+        elif entry is not None and entry.found_in is not None and entry.theme != entry.found_in:
+            reported_theme.append(int(entry.theme))  # moved by hand: its theme is no longer where it was found
         else:
             reported_theme.append(int(fitted_theme))
     table["reported_theme"] = reported_theme
