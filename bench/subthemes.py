@@ -3,7 +3,7 @@
 On a corpus labeled two levels deep (``../shared/data/asdc_food_subtopics.csv``: ``top``, 14
 groups; ``label``, 54 leaves) and for each seed, in the same run:
 
-- voc's themes at k = 14 (:func:`voc.pipeline.fit_themes`, every text fitted) against ``top``;
+- voc's themes at k = 14 (:func:`voc.pipeline.theme_model`, every text fitted) against ``top``;
 - their sub-themes (:func:`voc.subthemes.find_subthemes`): the (theme, sub-theme) pairs against
   ``label``, next to flat themes at k = 54 against ``label``;
 - the names (:class:`voc.naming.PhraseNamer`) of themes and sub-themes: groundedness, fragment
@@ -38,6 +38,18 @@ def _shared() -> Path:
 SHARED = _shared()
 
 
+def _fit(texts: list[str], k: Any, seed: int, tokens: Any = None, fit_sample: int | None = 0) -> tuple[Any, Any, Any]:
+    """voc's themes of *texts* at *k* (every text clustered when *fit_sample* is 0; the report's
+    default sample when None): the fitted model, its tokens and embeddings."""
+    from voc.config import Config, ModelConfig, ScaleConfig
+    from voc.pipeline import theme_model
+
+    scale = ScaleConfig() if fit_sample is None else ScaleConfig(fit_sample=fit_sample)
+    model = theme_model(Config(model=ModelConfig(n_themes=k, seed=seed), scale=scale))
+    model.fit(texts, tokens=tokens)
+    return model, model.tokens_, model.embeddings_
+
+
 def _name_scores(texts: list[str], labels: Any, names: dict[int, Any]) -> dict[str, float]:
     from voc.metrics import distinct_names, fragment_rate, name_groundedness
 
@@ -53,14 +65,12 @@ def run_seed(texts: list[str], top: list[str], leaf: list[str], seed: int) -> di
     import numpy as np
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from voc.config import Config
     from voc.metrics import pair_labels, pair_scores
     from voc.naming import PhraseNamer
-    from voc.pipeline import fit_themes
     from voc.subthemes import find_subthemes
 
     t0 = time.perf_counter()
-    model, tokens, emb = fit_themes(texts, Config(n_themes=14, seed=seed, fit_sample=0))
+    model, tokens, emb = _fit(texts, 14, seed)
     fit_s = time.perf_counter() - t0
     themes = model.labels_
     t0 = time.perf_counter()
@@ -96,7 +106,7 @@ def run_seed(texts: list[str], top: list[str], leaf: list[str], seed: int) -> di
         ok += sum(1 for lab in seen if seen.count(lab) == 1 and lab != names[int(g)].label)
     sub_distinct = ok / len(subs.table) if len(subs.table) else float("nan")
     t0 = time.perf_counter()
-    flat, _, _ = fit_themes(texts, Config(n_themes=54, seed=seed, fit_sample=0), tokens=tokens)
+    flat, _, _ = _fit(texts, 54, seed, tokens)
     flat_s = time.perf_counter() - t0
     return {
         "seed": seed,
@@ -157,14 +167,12 @@ def show(path: Path, column: str, n_themes: Any, seed: int) -> None:
     import pandas as pd
 
     from voc.clean import normalize_text
-    from voc.config import Config
     from voc.naming import PhraseNamer
-    from voc.pipeline import fit_themes
     from voc.subthemes import find_subthemes
 
     raw = pd.read_csv(path)[column].dropna()
     texts = [t for t in (normalize_text(str(v)) for v in raw) if t]
-    model, tokens, emb = fit_themes(texts, Config(n_themes=n_themes, seed=seed, fit_sample=0))
+    model, tokens, emb = _fit(texts, n_themes, seed)
     namer = PhraseNamer(random_state=seed)
     names = namer.name(texts, model.labels_)
     subs = find_subthemes(
@@ -200,9 +208,7 @@ def scale(n: int, seed: int) -> None:
 
     from bench import _data, _e2e
     from voc.clean import normalize_text
-    from voc.config import Config
     from voc.naming import PhraseNamer
-    from voc.pipeline import fit_themes
     from voc.subthemes import find_subthemes
 
     export, truth = _data.export(n, seed, Path(__file__).resolve().parent / "results" / "data")
@@ -211,7 +217,7 @@ def scale(n: int, seed: int) -> None:
         report_s = _e2e.run_voc(export, truth, Path(work), env=env)["wall_s"]
     texts = [t for t in (normalize_text(str(v)) for v in pd.read_csv(export)["call_note"].dropna()) if t]
     t0 = time.perf_counter()
-    model, tokens, emb = fit_themes(texts, Config(seed=42))
+    model, tokens, emb = _fit(texts, "auto", 42, fit_sample=None)
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     namer = PhraseNamer(random_state=42)
