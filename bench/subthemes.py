@@ -220,7 +220,7 @@ def scale(n: int, seed: int) -> None:
     model, tokens, emb = _fit(texts, "auto", 42, fit_sample=None)
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    namer = PhraseNamer(random_state=42)
+    namer = PhraseNamer(random_state=42, n_jobs=-1)
     names = namer.name(texts, model.labels_)
     names_s = time.perf_counter() - t0
     subs = find_subthemes(

@@ -151,6 +151,21 @@ def test_deterministic_and_picklable() -> None:
     assert a == b
 
 
+def test_parsing_in_processes_gives_the_same_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    import voc.naming._phrases as phrases
+
+    texts, labels = _corpus(repeat=12)
+    one = PhraseNamer(n_jobs=1)
+    a = one.name(texts, labels)
+    monkeypatch.setattr(phrases, "_PARALLEL_MIN", 10)
+    monkeypatch.setattr(phrases, "_CHUNK", 20)
+    two = PhraseNamer(n_jobs=2)
+    b = two.name(texts, labels)
+    assert a == b
+    assert two._memo == one._memo and two._keys == one._keys
+    assert "_tagger" not in two.__dict__  # the workers parsed: no tagger was set up here
+
+
 def test_reserved_phrases_are_not_used() -> None:
     texts, labels = _corpus()
     first = PhraseNamer().name(texts, labels)

@@ -179,7 +179,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                   text_columns=cin.text_columns, threshold=config.history.match_threshold)
     labels = stable.reported  # stable ids, after taxonomy merges
     with timer.stage("label"):
-        namer, phrases = _theme_names(texts, labels, cm.naming, cm.seed)
+        namer, phrases = _theme_names(texts, labels, cm.naming, cm.seed, cs.n_jobs)
     subs = None
     if cm.subthemes:
         with timer.stage("subthemes"):
@@ -267,13 +267,13 @@ def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame)
         )
 
 
-def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int) -> tuple[Any, dict[int, Any]]:
+def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int, n_jobs: int | None = -1) -> tuple[Any, dict[int, Any]]:
     """The naming step: the namer and ``{theme id: voc.naming.ThemeName}`` (phrases customers
     wrote); no names when themes are named by their keywords (``[model] naming = "keywords"``).
     The same namer names the sub-themes: it parses each sampled text once."""
     from voc.naming import PhraseNamer
 
-    namer = PhraseNamer(random_state=seed)
+    namer = PhraseNamer(random_state=seed, n_jobs=n_jobs)
     return namer, (namer.name(texts, labels) if naming == "phrases" else {})
 
 
