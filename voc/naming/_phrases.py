@@ -81,6 +81,11 @@ class PhraseNamer(Namer):
     sample : int
         Texts per group read to find candidates (a seeded random sample, :func:`sample_members`;
         0: all). The chosen phrases' coverage is then counted on every member.
+    budget : int
+        Texts read in all groups together (0: no limit): with many groups each reads
+        ``budget // groups`` of its texts, at least ``min(sample, 300)`` (:meth:`group_sample`).
+        Reading costs about 0.27 ms a call note (MeCab and the span rules); 40 themes of 1,000
+        texts took 11 s of a 100k-note report.
     distinctness : float
         Weight of the competing group's use of a phrase against its coverage here.
     random_state : int
@@ -102,6 +107,7 @@ class PhraseNamer(Namer):
         min_share: float = 0.03,
         max_phrases: int = 2,
         sample: int = 1000,
+        budget: int = 20_000,
         distinctness: float = 1.0,
         random_state: int = 0,
         n_jobs: int | None = 1,
@@ -110,6 +116,7 @@ class PhraseNamer(Namer):
         self.min_share = min_share
         self.max_phrases = max_phrases
         self.sample = sample
+        self.budget = budget
         self.distinctness = distinctness
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -160,6 +167,13 @@ class PhraseNamer(Namer):
                 yield candidates(text, records, self.max_chars)
 
     # -- naming ----------------------------------------------------------------------------------
+    def group_sample(self, n_groups: int) -> int:
+        """Texts each of *n_groups* groups reads (0: all): ``sample``, less when ``budget`` is
+        shared by many groups, but not below ``min(sample, 300)``."""
+        if not self.sample or not self.budget:
+            return int(self.sample)
+        return int(max(min(self.sample, 300), min(self.sample, self.budget // max(1, n_groups))))
+
     def name(
         self, texts: Sequence[str], labels: Sequence[int] | np.ndarray, *, reserved: Iterable[str] = ()
     ) -> dict[int, ThemeName]:
@@ -173,9 +187,10 @@ class PhraseNamer(Namer):
         if not groups:
             return {}
         members = {g: np.flatnonzero(labels == g) for g in groups}
+        per_group = self.group_sample(len(groups))
         sampled: dict[int, list[str]] = {}
         for g in groups:
-            idx = sample_members(members[g], self.sample, self.random_state, g)
+            idx = sample_members(members[g], per_group, self.random_state, g)
             sampled[g] = [unicodedata.normalize("NFKC", str(texts[i])) for i in idx]
         # for distinctness, each group's first RIVAL_SAMPLE sampled texts in one string (substring
         # counts: 料理 inside 中華料理 counts, as a reader would see it)
@@ -187,7 +202,7 @@ class PhraseNamer(Namer):
         out: dict[int, ThemeName] = {}
         for g in groups:
             phrases, cov = names[g]
-            if self.sample and len(members[g]) > self.sample:
+            if per_group and len(members[g]) > per_group:
                 full = [unicodedata.normalize("NFKC", str(texts[i])) for i in members[g]]
                 cov = tuple(sum(p in t for t in full) / len(full) for p in phrases)
             need = self._need(len(members[g]))
