@@ -148,6 +148,34 @@ def test_deterministic(planted: dict) -> None:
     assert (a.assignments == b.assignments).all()
 
 
+def test_processes_give_the_same_subthemes(planted: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import voc.subthemes as subthemes
+
+    texts, tokens, emb = planted["texts"], planted["tokens"], planted["emb"]
+    # three themes: the planted pair twice (shifted) and the allergy half alone
+    texts3 = texts * 2
+    tokens3 = tokens * 2
+    emb3 = np.vstack([emb, emb[::-1] + 0.01])
+    themes = np.asarray([0] * len(texts) + [1] * len(texts))
+    themes[:10] = 2
+    serial = find_subthemes(texts3, tokens3, emb3, themes, random_state=3, n_jobs=1)
+    monkeypatch.setattr(subthemes, "_PARALLEL_MIN", 10)
+    forked = find_subthemes(texts3, tokens3, emb3, themes, random_state=3, n_jobs=2)
+    assert serial.table.equals(forked.table)
+    assert (serial.assignments == forked.assignments).all()
+    assert {t: s.reason for t, s in serial.splits.items()} == {t: s.reason for t, s in forked.splits.items()}
+
+
+def test_subtheme_names_are_unique_in_the_run(planted: dict) -> None:
+    texts, tokens, emb = planted["texts"], planted["tokens"], planted["emb"]
+    themes = np.asarray([0] * len(texts) + [1] * len(texts))
+    res = find_subthemes(texts * 2, tokens * 2, np.vstack([emb, emb]), themes, theme_names={0: ["子供"]}, random_state=0)
+    assert set(res.table.theme_id) == {0, 1}  # the same texts twice: both themes split
+    assert res.table.label.is_unique
+    phrases = [p for ps in res.table.phrases for p in ps]
+    assert len(phrases) == len(set(phrases)) and "子供" not in phrases
+
+
 def test_keywords_by_ctfidf() -> None:
     tokens = [["卵", "アレルギー"], ["小麦", "アレルギー"], ["椅子", "子供"], ["食器", "子供"]]
     kw = subtheme_keywords(tokens, np.asarray([0, 0, 1, 1]), 2)

@@ -66,6 +66,7 @@ class SubthemeResult:
         (the taxonomy's, else the phrases, else the keywords), size, share of the theme, keywords
         as the notes spell them, representative quotes and quotes in context."""
         from voc.label import distinct_keywords, label_from_keywords, quote_records
+        from voc.report._html_theme import MAX_SUBTHEME_QUOTES
         from voc.report.model import SubthemeRow
 
         themes, subs = self.ids.themes, self.ids.subthemes
@@ -76,8 +77,9 @@ class SubthemeResult:
             ids = sorted({int(s) for s in subs[in_theme] if s >= 0})
             if not ids:
                 continue
+            # as many as a sub-theme's section shows (the theme page lists up to 1,000 of the theme's)
             quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, ids, results=results,
-                                   date_column=cin.date_column,
+                                   max_records=MAX_SUBTHEME_QUOTES, date_column=cin.date_column,
                                    outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
             out: list[SubthemeRow] = []
             for sid in ids:

@@ -107,7 +107,7 @@ class PhraseNamer(Namer):
         min_share: float = 0.03,
         max_phrases: int = 2,
         sample: int = 1000,
-        budget: int = 20_000,
+        budget: int = 10_000,
         distinctness: float = 1.0,
         random_state: int = 0,
         n_jobs: int | None = 1,
