@@ -196,7 +196,7 @@ class PhraseNamer(Namer):
         # counts: 料理 inside 中華料理 counts, as a reader would see it)
         joined = {g: "\n".join(sampled[g][:RIVAL_SAMPLE]) for g in groups}
         uses: dict[str, dict[int, float]] = {}  # phrase → its occurrences per text in each group
-        ranked = {g: self._rank(g, sampled, joined, uses) for g in groups}
+        ranked = {g: self._rank(g, sampled, joined, uses, len(members[g])) for g in groups}
         names = self._assign(groups, ranked, set(reserved))
         # the sample's coverage, checked on every member when the group was sampled
         out: dict[int, ThemeName] = {}
@@ -216,11 +216,18 @@ class PhraseNamer(Namer):
         return max(min(2.0, float(n)), self.min_share * n)
 
     def _rank(
-        self, g: int, sampled: dict[int, list[str]], joined: dict[int, str], uses: dict[str, dict[int, float]]
+        self, g: int, sampled: dict[int, list[str]], joined: dict[int, str], uses: dict[str, dict[int, float]],
+        size: int,
     ) -> list[tuple[float, str, float, np.ndarray]]:
-        """Scored candidates of group *g*: ``(score, phrase, coverage, which texts hold it)``, best first."""
+        """Scored candidates of group *g* (of *size* texts, ``sampled[g]`` read): ``(score, phrase,
+        coverage, which texts hold it)``, best first."""
         texts = sampled[g]
         n = len(texts)
+        # read a sample, a phrase must be whole clearly enough that the unread texts cannot make it
+        # a fragment: the one-sided 95% lower bound of its whole share (with the finite-population
+        # correction; 0 when every text was read) must reach WHOLE_SHARE. Without it, 鉄板焼
+        # (鉄板焼き) named a group of ASDC's requests from 909 of its 970 texts
+        unread = max(0.0, 1.0 - n / max(1, size))
         df: Counter[str] = Counter()
         for c in self._candidates(texts):
             df.update(c)
@@ -231,7 +238,10 @@ class PhraseNamer(Namer):
         for p in pool:
             holds = np.fromiter((p in t for t in texts), dtype=bool, count=n)
             cov = float(holds.mean())
-            if df[p] < WHOLE_SHARE * holds.sum() or holds.sum() < need:
+            held = int(holds.sum())
+            whole = df[p] / max(1, held)
+            margin = 1.645 * math.sqrt(whole * (1.0 - whole) / max(1, held) * unread) if unread else 0.0
+            if whole - margin < WHOLE_SHARE or held < need:
                 continue  # mostly inside a longer word here (禍 in コロナ禍) or too rare
             # occurrences per text in the other group that uses it most
             if p not in uses:  # counted once per phrase: many groups' pools share it
