@@ -282,23 +282,29 @@ def segment_lift(
     cols = ["theme_id", "column", "value", "n", "count", "share", "share_overall", "lift", "p_value", "q_value", "significant"]
     total = len(docs)
     theme = docs["theme_id"].to_numpy()
-    segments = []  # (column, value, mask, n) for every segment value with enough records
+    ids = _theme_ids(docs)
+    position = {t: i for i, t in enumerate(ids)}
+    theme_index = np.asarray([position.get(int(t), -1) for t in theme], dtype=np.int64)
+    n_theme = np.bincount(theme_index[theme_index >= 0], minlength=len(ids))
+    # per column, a (theme × value) count table in one pass (not a mask per theme and value)
+    segments = []  # (column, value, n, counts per theme) for every segment value with enough records
     for column in segment_columns:
         values = docs[column].astype("string").fillna("").str.strip().to_numpy()
-        for value in sorted(set(values) - {""}):
-            in_seg = values == value
-            n = int(in_seg.sum())
-            if n >= min_count:
-                segments.append((column, value, in_seg, n))
+        names, codes = np.unique(values.astype(str), return_inverse=True)
+        sizes = np.bincount(codes, minlength=len(names))
+        keep = theme_index >= 0
+        table = np.bincount(theme_index[keep] * len(names) + codes[keep], minlength=len(ids) * len(names))
+        table = table.reshape(len(ids), len(names))
+        for j, value in enumerate(names):
+            if value != "" and sizes[j] >= min_count:
+                segments.append((column, str(value), int(sizes[j]), table[:, j]))
     rows = []
     tables = []  # (a, b, c, d) of each row's test, tested together below
-    for t in _theme_ids(docs):
-        in_theme = theme == t
-        n_theme = int(in_theme.sum())
-        overall = n_theme / total
-        for column, value, in_seg, n in segments:
-            a = int((in_seg & in_theme).sum())
-            c = n_theme - a
+    for i, t in enumerate(ids):
+        overall = int(n_theme[i]) / total
+        for column, value, n, counts in segments:
+            a = int(counts[i])
+            c = int(n_theme[i]) - a
             tables.append((a, n - a, c, (total - n) - c))
             share = a / n
             rows.append([t, column, value, n, a, share, overall, share / overall if overall else math.nan])
