@@ -1,7 +1,7 @@
 """k-means and ARI for the many small problems of :mod:`voc.subthemes` (a few hundred points, a
 few dozen dimensions, k ≤ 10), in plain NumPy.
 
-A sub-theme split fits some thirty k-means per theme (stability on three subsets for each
+A sub-theme split fits up to a hundred k-means per theme (stability on eight subsets for each
 candidate k, on the theme and on a Gaussian null, then the gap). scikit-learn's ``KMeans`` spends
 most of such a fit outside the arithmetic: parameter validation and ``threadpoolctl`` contexts
 (about 3.4 ms each on this project's machines) around 1 ms of Lloyd iterations, so on 91k call
