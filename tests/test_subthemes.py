@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -160,6 +162,13 @@ def test_processes_give_the_same_subthemes(planted: dict, monkeypatch: pytest.Mo
     themes[:10] = 2
     serial = find_subthemes(texts3, tokens3, emb3, themes, random_state=3, n_jobs=1)
     monkeypatch.setattr(subthemes, "_PARALLEL_MIN", 10)
+    parent, split = os.getpid(), subthemes.split_theme
+
+    def in_a_worker(*args, **kwargs):  # the forked path splits nothing in this process
+        assert os.getpid() != parent, "split in the parent process: the workers were not used"
+        return split(*args, **kwargs)
+
+    monkeypatch.setattr(subthemes, "split_theme", in_a_worker)
     forked = find_subthemes(texts3, tokens3, emb3, themes, random_state=3, n_jobs=2)
     assert serial.table.equals(forked.table)
     assert (serial.assignments == forked.assignments).all()

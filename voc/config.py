@@ -138,7 +138,7 @@ class InsightsConfig:
 class ScaleConfig:
     """``[scale]``: large exports and parallelism (results do not depend on these)."""
 
-    n_jobs: int = _opt(-1, "Processes for cleaning, threads for the theme fit's k-means runs (-1: one per core).")
+    n_jobs: int = _opt(-1, "Processes for cleaning, names and sub-themes, threads for the theme fit's k-means runs (-1: one per core).")
     fit_sample: int | None = _opt(10_000, "Fit themes on a stratified sample this big, assign the rest (0: all).",
                                   minimum=0)
     batch_size: int = _opt(50_000, "Documents per embedding and assignment batch.", minimum=1)

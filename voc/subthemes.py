@@ -273,19 +273,16 @@ def _split_all(
     *n_jobs* > 1, in forked worker processes, one theme each, largest first: the splits are
     independent and seeded per theme, so the result does not depend on *n_jobs* (on 91k call notes
     in 40 themes, 2 processes took the splits from 7.0 s to 3.9 s)."""
-    import multiprocessing as mp
-
-    from voc.parallel import resolve_n_jobs
+    from voc.parallel import forked_map, resolve_n_jobs
 
     jobs = min(resolve_n_jobs(n_jobs), len(members))
     total = sum(len(i) for i in members.values())
-    if jobs <= 1 or total < _PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+    if jobs <= 1 or total < _PARALLEL_MIN:
         return {t: split_theme(embeddings[i], [tokens[j] for j in i], n_jobs=n_jobs, **params) for t, i in members.items()}
     by_size = sorted(members, key=lambda t: (-len(members[t]), t))
     _JOB.update(embeddings=embeddings, tokens=tokens, params=params)
     try:
-        with mp.get_context("fork").Pool(jobs) as pool:
-            done = pool.map(_split_one, [members[t] for t in by_size], chunksize=1)
+        done = forked_map(_split_one, [members[t] for t in by_size], jobs)
     finally:
         _JOB.clear()
     return dict(zip(by_size, done, strict=True))

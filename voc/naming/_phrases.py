@@ -146,16 +146,13 @@ class PhraseNamer(Namer):
     def _parse(self, texts: list[str]) -> Iterable[dict[str, str]]:
         """:func:`voc.naming._spans.candidates` of each text: in worker processes when there are
         many (MeCab and the span rules cost about 0.27 ms a call note), else here."""
-        from voc.parallel import resolve_n_jobs
+        from voc.parallel import forked_map, resolve_n_jobs
 
         jobs = min(resolve_n_jobs(self.n_jobs), len(texts) // _CHUNK)
         if jobs > 1 and len(texts) >= _PARALLEL_MIN:
-            import multiprocessing as mp
-
             chunks = [(texts[i : i + _CHUNK], self.max_chars) for i in range(0, len(texts), _CHUNK)]
-            with mp.get_context().Pool(jobs) as pool:
-                for found in pool.imap(_parse_chunk, chunks):
-                    yield from found
+            for found in forked_map(_parse_chunk, chunks, jobs):
+                yield from found
             return
         if "_tagger" not in self.__dict__:
             from voc._tagger import FastTagger
