@@ -259,7 +259,7 @@ def test_voc_history_lists_runs_and_themes(runs, tmp_path, monkeypatch):
     res = runner.invoke(cli, ["history"])
     assert res.exit_code == 2 and "no run history" in res.output
     res = runner.invoke(cli, ["history", "--history", str(runs["history"]), "--run", "nope"])
-    assert res.exit_code == 1 and "matches no run" in res.output
+    assert res.exit_code == 2 and "matches no run" in res.output
 
 
 def test_history_help_has_an_example():

@@ -237,9 +237,9 @@ def history(config_path: str | None, history_path: str | None, run_id: str | Non
                 shares = store.theme_shares()
                 frame = shares[shares["theme_id"] == theme_id]
                 if frame.empty:
-                    from voc.errors import VocError
+                    from voc.errors import ConfigError
 
-                    raise VocError(f"theme {theme_id} is in no run of {path}; `voc history --run latest` lists ids")
+                    raise ConfigError(f"theme {theme_id} is in no run of {path}; `voc history --run latest` lists ids")
             else:
                 frame = store.summary()
     except Exception as exc:  # noqa: BLE001 - mapped to exit codes

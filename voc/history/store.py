@@ -358,7 +358,15 @@ class RunStore:
         ).df()
 
     def resolve_run(self, run: str) -> str:
-        """*run* as a run id: ``"latest"``, a full id, or a unique prefix of one."""
+        """*run* as a run id: ``"latest"``, a full id, or a unique prefix of one.
+
+        Raises
+        ------
+        ConfigError
+            (exit 2) when *run* matches no run or several.
+        VocError
+            When the history has no runs yet.
+        """
         ids = self.con.execute("SELECT run_id FROM runs ORDER BY created_at, run_id").df()["run_id"].tolist()
         if not ids:
             raise VocError(f"run history {self.path} has no runs yet")
@@ -367,5 +375,5 @@ class RunStore:
         hits = [i for i in ids if i == run] or [i for i in ids if i.startswith(run)]
         if len(hits) != 1:
             what = "matches no run" if not hits else f"matches {len(hits)} runs"
-            raise VocError(f"run {run!r} {what} in {self.path}; `voc history` lists the run ids")
+            raise ConfigError(f"run {run!r} {what} in {self.path}; `voc history` lists the run ids")
         return hits[0]
