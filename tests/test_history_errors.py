@@ -28,3 +28,15 @@ def test_an_unknown_run_or_theme_exits_2_with_the_fix(tmp_path):
     res = CliRunner().invoke(cli, ["history", "--history", str(path), "--theme", "999"])
     assert res.exit_code == 2, res.output
     assert "theme 999 is in no run" in res.output and "--run latest" in res.output
+
+
+def test_a_taxonomy_id_beyond_32_bits_exits_2_before_any_work(tmp_path):
+    # the history stores ids as INTEGER: such an id crashed the history stage after the whole fit
+    (tmp_path / "export.csv").write_text("text\n価格が高い\n", encoding="utf-8")
+    (tmp_path / "taxonomy.toml").write_text(f"[[theme]]\nid = {2**31}\nname = '価格'\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["report", str(tmp_path / "export.csv"), "--text-column", "text",
+                                   "--out", str(tmp_path / "reports" / "latest"),
+                                   "--taxonomy", str(tmp_path / "taxonomy.toml")])
+    assert res.exit_code == 2, res.output
+    assert "taxonomy.toml" in res.output and f"id {2**31} is out of range" in res.output
+    assert not (tmp_path / "reports" / "latest").exists()

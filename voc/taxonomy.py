@@ -31,7 +31,8 @@ fields marketing fills in. A minimal file::
 Field names may also be written in Japanese: ``名前`` (name), ``シード語`` (seed_words),
 ``メモ`` (notes), ``訴求メッセージ案`` (messaging), ``製品アイデア`` (product_idea), ``担当`` (owner),
 ``ステータス`` (status), ``統合先`` (merge_into). Quote them in TOML: ``"訴求メッセージ案" = "…"``.
-``keywords`` is written by voc (the last run's keywords, to help a reader recognise the theme) and
+Ids (``id``, ``merge_into``, ``theme``, ``found_in``) are whole numbers from 1 to 999,999,999
+(:data:`MAX_ID`); a file with another id is refused, naming the entry. ``keywords`` is written by voc (the last run's keywords, to help a reader recognise the theme) and
 ignored when applied.
 
 Public API: :class:`ThemeEntry`, :class:`Taxonomy` (``get``, ``rename``, ``merge``, ``set_seed_words``,
@@ -285,6 +286,21 @@ class Taxonomy:
         return [list(e.seed_words) for e in self.themes if e.seed_words and e.merge_into is None]
 
 
+#: The largest theme or sub-theme id a taxonomy may hold. The run history stores ids as 32-bit
+#: integers (``voc.history.store``) and voc numbers a new theme from the largest id + 1, so ids stay
+#: below 10⁹: room for a billion more themes, and each exact in JavaScript and Excel.
+MAX_ID = 999_999_999
+
+
+def _check_id(values: dict[str, Any], key: str, what: str) -> None:
+    """A ConfigError naming the entry *what* when ``values[key]`` is outside ``1 .. MAX_ID``."""
+    if key in values and not 1 <= values[key] <= MAX_ID:
+        raise ConfigError(
+            f"{what}: {key} {values[key]} is out of range; ids are whole numbers between 1 and {MAX_ID:,} "
+            "(voc numbers its themes from 1): use the id voc wrote, or a small unused one"
+        )
+
+
 def _parse_entry(raw: Any, index: int, where: str) -> ThemeEntry:
     if not isinstance(raw, dict):
         raise ConfigError(f"taxonomy {where}: [[theme]] number {index + 1} is not a table")
@@ -300,6 +316,7 @@ def _parse_entry(raw: Any, index: int, where: str) -> ThemeEntry:
     for key in ("id", "merge_into"):
         if key in values and (isinstance(values[key], bool) or not isinstance(values[key], int)):
             raise ConfigError(f"taxonomy {where}: theme number {index + 1}: {key} must be an integer, got {values[key]!r}")
+        _check_id(values, key, f"taxonomy {where}: theme number {index + 1}")
     for key in _STR_FIELDS:
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"taxonomy {where}: theme {values['id']}: {key} must be a string, got {values[key]!r}")
@@ -327,6 +344,7 @@ def _parse_subtheme(raw: Any, index: int, where: str) -> SubthemeEntry:
     for key in ("id", "theme", "merge_into", "found_in"):
         if key in values and (isinstance(values[key], bool) or not isinstance(values[key], int)):
             raise ConfigError(f"{what}: {key} must be an integer, got {values[key]!r}")
+        _check_id(values, key, what)
     for key in ("name", "notes"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"{what}: {key} must be a string, got {values[key]!r}")
