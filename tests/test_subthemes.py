@@ -207,3 +207,18 @@ def test_bad_parameters(kwargs: dict, message: str) -> None:
 def test_lengths_must_match() -> None:
     with pytest.raises(ValueError, match="same length"):
         find_subthemes(["a"], [["a"]], np.eye(2), [0, 0])
+
+
+@pytest.mark.parametrize("n_distinct", [1, 2])
+def test_a_theme_of_too_few_distinct_texts_is_left_whole(n_distinct: int) -> None:
+    # a theme whose 300 members are one text (or two) repeated: no k has k + 1 distinct points to
+    # cut between, and the gap of identical points is log(0) − log(0) (this raised "max() arg is an
+    # empty sequence"); it must simply stay whole
+    rng = np.random.default_rng(0)
+    points = rng.standard_normal((n_distinct, 16)).astype(np.float32)
+    emb = np.repeat(points, 300 // n_distinct, axis=0)
+    tokens = [["地域", str(i % n_distinct)] for i in range(len(emb))]
+    with np.errstate(all="raise"):  # no log(0) or 0/0 on the way
+        split = split_theme(emb, tokens, random_state=0, n_jobs=1)
+    assert split.k == 0 and (split.labels == -1).all()
+    assert f"{n_distinct} distinct text" in split.reason

@@ -135,6 +135,18 @@ def _gap(scores: np.ndarray, sd: np.ndarray, k: int, seed: int) -> float:
     return float(np.log(kmeans(null, k, seed).inertia) - np.log(kmeans(scores[:, :m], k, seed).inertia))
 
 
+def _distinct_rows(X: np.ndarray, limit: int, chunk: int = 8192) -> int:
+    """The number of distinct rows of *X*, counted up to *limit* (more: *limit*)."""
+    X = np.ascontiguousarray(X)
+    rows = X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel() if X.ndim == 2 else X
+    seen: set[bytes] = set()
+    for start in range(0, len(rows), chunk):
+        seen.update(v.tobytes() for v in np.unique(rows[start:start + chunk]))
+        if len(seen) >= limit:
+            return limit
+    return len(seen)
+
+
 def _normalize(Z: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(Z, axis=1, keepdims=True)
     return np.ascontiguousarray(np.divide(Z, norms, out=np.zeros_like(Z), where=norms > 0), dtype=np.float32)
@@ -156,7 +168,8 @@ def split_theme(
     sub-themes, or not.
 
     Candidates are k = 2 … *max_subthemes*, at most ``n // min_size`` (each sub-theme should be
-    able to hold *min_size* texts). A candidate is *tight* when its k groups are tighter than
+    able to hold *min_size* texts) and fewer than the members' distinct embeddings (a theme of one
+    or two texts repeated is left whole). A candidate is *tight* when its k groups are tighter than
     those of the null: on the leading k − 1 principal components (k groups differ in at most
     k − 1 directions), ``log(inertia of the null's k-means) − log(inertia of the theme's) ≥ min_gap``
     (the gap statistic at one k, with a Gaussian reference). Of the tight candidates, the k whose
@@ -202,6 +215,12 @@ def _split_theme(
     k_hi = min(int(max_subthemes), n // int(min_size))
     if k_hi < 2:
         return Split(whole, 0, reason=f"{n} texts: too few to split (need {2 * min_size})")
+    # k groups need more than k distinct members: with k, each group is one repeated text and
+    # the gap is log(0) − log(0) (a theme of a category column's few values, or one-character notes)
+    distinct = _distinct_rows(embeddings, k_hi + 1)
+    if distinct <= 2:
+        return Split(whole, 0, reason=f"{distinct} distinct text(s) in {n}: too few to split (need 3)")
+    k_hi = min(k_hi, distinct - 1)
     seed = int(random_state)
     scores, sd = _project(embeddings, DIMS)
     Z = _normalize(scores)
@@ -213,14 +232,14 @@ def _split_theme(
     # theme stays whole whatever k the stability would choose, and the stability runs (most of
     # the cost) are skipped; on 91k call notes in 40 themes, 25 were settled this way
     gaps = {c: _gap(scores[pick], sd, c, seed) for c in ks}
-    if max(gaps.values()) < min_gap:
+    tight = [c for c in ks if gaps[c] >= min_gap]  # a NaN gap (no spread at all) is not tight
+    if not tight:
         best = max(ks, key=lambda c: (gaps[c], -c))
         reason = (
             f"left whole: no split is tighter than one of a cloud without groups (best gap {gaps[best]:.3f} "
             f"at k={best}; need ≥ {min_gap})"
         )
         return Split(whole, 0, gaps=gaps, reason=reason)
-    tight = [c for c in ks if gaps[c] >= min_gap]
     stab = _stability(Z[pick], tight, subsets, seed)
     null = _normalize(rng.standard_normal((len(pick), len(sd))) * sd)
     null_stab = _stability(null, tight, subsets, seed)
