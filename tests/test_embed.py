@@ -59,6 +59,20 @@ def test_lsa_backends_are_deterministic_and_normalized(name: str) -> None:
     np.testing.assert_allclose(norms[:-1], 1.0, rtol=1e-5)
 
 
+def test_lsa_of_a_one_word_vocabulary_is_the_tfidf_itself() -> None:
+    # TruncatedSVD needs two features: a column of one repeated word ("関東" in every row after
+    # min_df) raised "Found array with 1 feature(s)" instead of embedding the texts
+    from voc.embed._lsa import LSAEmbedder
+
+    texts = ["関東"] * 300 + [""] * 10
+    tokens = [["関東"]] * 300 + [[]] * 10
+    emb = LSAEmbedder(random_state=0).fit_transform(texts, tokens)
+    assert emb.shape == (310, 1) and emb.dtype == np.float32
+    np.testing.assert_allclose(emb[:300, 0], 1.0) and np.testing.assert_array_equal(emb[300:], 0.0)
+    again = LSAEmbedder(random_state=0).fit(texts, tokens).transform(texts[:2], tokens[:2])
+    np.testing.assert_array_equal(again, emb[:2])
+
+
 def test_murmurhash64a_matches_spacy_reference_values() -> None:
     # The values spaCy's documentation shows for nlp.vocab.strings["coffee"] and ["apple"].
     assert murmurhash64a(b"coffee") == 3197928453018144401

@@ -71,11 +71,17 @@ class LSAEmbedder(Embedder):
 
     def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> LSAEmbedder:
         X = self._matrix(texts, tokens, fit=True)
+        if X.shape[1] < 2:  # one term (a column of one repeated word): nothing to reduce
+            self.svd_ = None
+            return self
         k = max(1, min(self.n_components, X.shape[1] - 1, X.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=k, random_state=self.random_state)
         self.svd_.fit(X)
         return self
 
     def transform(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """The texts' L2-normalized LSA vectors, shape ``(n_texts, svd_.n_components)``; the
+        TF-IDF vectors themselves when the vocabulary holds a single term (``svd_`` is None)."""
         X = self._matrix(texts, tokens, fit=False)
-        return normalize(self.svd_.transform(X)).astype(np.float32)
+        reduced = X.toarray() if self.svd_ is None else self.svd_.transform(X)
+        return normalize(reduced).astype(np.float32)
