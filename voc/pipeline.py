@@ -154,6 +154,9 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                               max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
                                               progress=progress)
         _require_rows(kept, export, rejected_clean)
+        from voc._free_text import require_free_text
+
+        require_free_text(kept, in_window, cin.text_columns, export.path)  # a category column exits 2 here
     from voc.embed import embed_corpus
     from voc.history import previous_auto_k, record_run, stable_theme_ids
     from voc.insights import theme_insights
