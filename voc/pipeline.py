@@ -1,7 +1,7 @@
 """The orchestrator: the only module that knows the order of the stages.
 
 read → clean → tokenize → embed → themes → match → label (names) → subthemes → label → insights → render
-→ history
+→ history (the ``latest`` link switches to the new report once the history holds the run)
 
 Each stage is a function of its own module that takes and returns plain data (docs/architecture.md).
 ``match`` comes before ``label``: a theme's name and keywords are those of its stable id, after the
@@ -219,15 +219,21 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         if outcomes is not None:
             record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
         report_model = _report_model(config, rows, record, extra, stable)
-        out = _write(config, report_model, assignments, rejected, record)
+        folder = _write(config, report_model, assignments, rejected, record)
+    from voc.report.writer import link_report
+
     with timer.stage("history"):
+        # the `latest` link moves to the new folder only once the history holds the run: killed
+        # at any point, `latest` and the history name the same run (tests/test_crash.py)
         record_run(stable, record, names, assignments, written, history=history, id_column=cin.id_column,
                    taxonomy_path=config.taxonomy.path, update_taxonomy=config.taxonomy.update,
-                   subthemes=subs.history_table(sub_rows, written) if subs is not None else None)
+                   subthemes=subs.history_table(sub_rows, written) if subs is not None else None,
+                   after_record=lambda: link_report(config.output.dir, folder))
+    out = Path(config.output.dir)
     record.timings_s = timer.timings
     # run.json was written during the render stage: complete its timings with that stage and the
     # history's (replaced atomically, so a reader never sees half a file)
-    _replace_json(Path(out) / "run.json", record)
+    _replace_json(folder / "run.json", record)
     log.info("report written to %s", out)
     return ReportResult(out_dir=out, run=record, themes=_themes_frame(rows), assignments=assignments,
                         rejected=rejected, records=export.frame, model=model, report=report_model)
@@ -410,9 +416,9 @@ def _report_model(config: Config, rows: list[ThemeRow], record: RunRecord, extra
 
 def _write(config: Config, report_model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame,
            record: RunRecord) -> Path:
-    from voc.report import write_report
+    from voc.report.writer import write_run_folder
 
-    return write_report(config.output.dir, report_model, assignments, rejected, record)
+    return write_run_folder(config.output.dir, report_model, assignments, rejected, record)
 
 
 def _themes_frame(rows: list[ThemeRow]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,6 +189,7 @@ def record_run(
     taxonomy_path: str | None = None,
     update_taxonomy: bool = True,
     subthemes: pd.DataFrame | None = None,
+    after_record: Callable[[], object] | None = None,
 ) -> None:
     """Add this run to the *history* file (``None``: none) and bring the taxonomy file at
     *taxonomy_path* up to date when *update_taxonomy* (after a good report).
@@ -199,6 +200,9 @@ def record_run(
     (``subtheme_id``, ``theme_id`` the theme it was found in, ``reported_as``, ``reported_theme``,
     ``label``, ``size``, ``share``, ``status``, the signature columns and ``written_keywords``). *written* maps keyword tokens to how the notes spell them
     (:func:`voc.label.written_keywords`), stored beside the tokens for ``voc history --run``.
+    *after_record* is called once the run is committed to the history, before the taxonomy is
+    saved: the pipeline switches the ``latest`` link there, so that the link never points at a
+    run the history lacks, even when the process is killed.
     """
     import pandas as pd
 
@@ -237,6 +241,8 @@ def record_run(
         }
         with RunStore(history) as store:
             store.record_run(record, th, asg, subthemes)
+    if after_record is not None:
+        after_record()
     if taxonomy_path and update_taxonomy:
         tax = stable.taxonomy
         for t in th.itertuples(index=False):

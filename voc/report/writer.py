@@ -2,8 +2,9 @@
 ``subthemes.csv``, ``themes.xlsx``, ``assignments.csv``, ``rejected.csv`` and ``run.json``.
 
 Crash safety. Every file is written into a temporary folder beside the target, flushed to disk, and
-the folder is renamed to its run-date name; only then is the ``latest`` link switched to it (one
-atomic ``rename`` of a symbolic link). A run that dies at any point, SIGKILL included, leaves the
+the folder is renamed to its run-date name; only then (and, in ``voc report``, only once the run
+history has recorded the run) is the ``latest`` link switched to it (one atomic ``rename`` of a
+symbolic link). A run that dies at any point, SIGKILL included, leaves the
 previous report where it was::
 
     reports/
@@ -39,7 +40,7 @@ from voc.report.record import OutputInfo, RunRecord
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["write_report", "run_folder_name", "REPORT_FILES"]
+__all__ = ["write_report", "write_run_folder", "link_report", "run_folder_name", "REPORT_FILES"]
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,25 @@ def write_report(
 ) -> Path:
     """Write every report file into a new run folder and point *out_dir* at it; returns *out_dir*.
 
+    :func:`write_run_folder` then :func:`link_report`; the pipeline calls them apart, to record
+    the run in the history in between (a killed run never leaves ``latest`` on an unrecorded run).
+    The parameters and errors are :func:`write_run_folder`'s.
+    """
+    return link_report(out_dir, write_run_folder(out_dir, model, assignments, rejected, run, stamp=stamp))
+
+
+def write_run_folder(
+    out_dir: str | Path,
+    model: ReportModel,
+    assignments: pd.DataFrame,
+    rejected: pd.DataFrame,
+    run: RunRecord,
+    *,
+    stamp: str | None = None,
+) -> Path:
+    """Write every report file into a new run folder beside *out_dir*; returns the folder. The
+    link *out_dir* is not touched: :func:`link_report` switches it.
+
     Parameters
     ----------
     out_dir
@@ -255,12 +275,19 @@ def write_report(
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise _error("write the report to", root / name, exc) from exc
+    return root / name
+
+
+def link_report(out_dir: str | Path, folder: Path) -> Path:
+    """Point the link *out_dir* at the run *folder* (written by :func:`write_run_folder` beside
+    it) in one atomic rename; returns *out_dir*."""
+    out = Path(out_dir)
     try:
         try:
-            _switch(out, name)
+            _switch(out, folder.name)
         except (NotImplementedError, AttributeError):  # pragma: no cover - no symlinks here
-            _replace_folder(out, root / name)
+            _replace_folder(out, folder)
     except OSError as exc:
         raise _error("switch the report link", out, exc) from exc
-    log.info("report folder %s, %s → %s", root / name, out, name)
+    log.info("report folder %s, %s → %s", folder, out, folder.name)
     return out
