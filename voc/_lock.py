@@ -2,12 +2,14 @@
 
 The lock is an OS advisory lock (``flock``) on a small file beside the thing it protects. The
 operating system releases it when the holding process ends for any reason, SIGKILL included, so a
-killed run never leaves a stale lock behind; the file itself stays and is reused.
+killed run never leaves a stale lock behind; the file itself stays and is reused. A lock file that
+is a symbolic link is refused, never followed (it could point at any file of the user's).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 import time
@@ -15,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from voc.errors import VocError
+from voc.errors import ConfigError, VocError
 
-__all__ = ["LockedError", "lock_path", "run_lock"]
+__all__ = ["LockedError", "lock_path", "run_lock", "refuse_symlink"]
 
 
 class LockedError(VocError):
@@ -32,11 +34,36 @@ def lock_path(target: str | Path) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
+def refuse_symlink(path: str | Path, what: str, fix: str) -> None:
+    """Raise :class:`~voc.errors.ConfigError` (exit 2) when *path* is a symbolic link, even a
+    dangling one: voc never writes through a link placed beside its reports (it could point at any
+    file of the user's). *what* names the file in the message, *fix* says what to do instead."""
+    path = Path(path)
+    if path.is_symlink():
+        raise ConfigError(
+            f"{what} {path} is a symbolic link (to {os.readlink(path)}); voc does not write through links "
+            f"placed beside its reports. {fix}"
+        )
+
+
+def _open_nofollow(path: Path) -> IO[str]:
+    """``open(path, "a+")`` that refuses a symbolic link instead of following it (O_NOFOLLOW)."""
+    refuse_symlink(path, "the lock file", "Remove the link; voc creates the lock file itself")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link made between the check and the open
+            refuse_symlink(path, "the lock file", "Remove the link; voc creates the lock file itself")
+        raise
+    return open(fd, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
+
+
 def _acquire(target: Path) -> IO[str]:
     path = lock_path(target)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
+        fh = _open_nofollow(path)
     except OSError as exc:
         raise VocError(f"cannot create the lock file {path}: {exc.strerror or exc}") from exc
     try:
@@ -74,6 +101,8 @@ def run_lock(*targets: str | Path | None) -> Iterator[None]:
     ------
     LockedError
         When another process holds one of them; nothing is waited for.
+    ConfigError
+        (exit 2) When a lock file is a symbolic link, even a dangling one: it is never followed.
     """
     paths = sorted({Path(os.path.abspath(t)) for t in targets if t})  # no resolve(): `latest` is a symlink
     held: list[IO[str]] = []

@@ -125,6 +125,10 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
     if not config.input.text_columns:
         raise ConfigError("no text column: pass --text-column COL or set [input] text_columns")
     history = history_path(config.history.path, config.output.dir) if config.history.enabled else None
+    if history is not None:  # before any work: a linked history file is refused (exit 2)
+        from voc.history.store import check_history_path
+
+        check_history_path(history)
     with run_lock(config.output.dir, history):
         return _run_report(config, history, progress=progress)
 

@@ -53,7 +53,7 @@ from voc.errors import ConfigError, VocError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RunStore", "SCHEMA_VERSION", "DEFAULT_HISTORY_PATH"]
+__all__ = ["RunStore", "SCHEMA_VERSION", "DEFAULT_HISTORY_PATH", "check_history_path"]
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,18 @@ def _utc_naive(value: Any) -> Any:
     return (ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts).to_pydatetime()
 
 
+def check_history_path(path: str | Path) -> None:
+    """Raise :class:`~voc.errors.ConfigError` (exit 2) when the history file *path* or its DuckDB
+    write-ahead log (``<path>.wal``) is a symbolic link, even a dangling one: DuckDB would create
+    or rewrite the file it points to."""
+    from voc._lock import refuse_symlink
+
+    path = Path(path)
+    fix = "Set [history] path to the real file (or remove the link)"
+    refuse_symlink(path, "the run history", fix)
+    refuse_symlink(path.with_name(path.name + ".wal"), "the run history's write-ahead log", fix)
+
+
 class RunStore:
     """The run history file. Use as a context manager, or call :meth:`close`.
 
@@ -156,6 +168,8 @@ class RunStore:
             return self
         if self.read_only and not self.path.exists():
             raise ConfigError(f"no run history at {self.path}: run `voc report` first, or pass --history PATH")
+        if not self.read_only:
+            check_history_path(self.path)
         try:
             if not self.read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
