@@ -147,3 +147,25 @@ def test_join_themes_carries_subthemes_and_fills_rows_without_one():
     assert out["status"].tolist() == ["analysed"] * 4 + ["empty_text"]
     without = join_themes(records, _subtheme_assignments().iloc[:, :4], rejected)
     assert "subtheme_id" not in without and "subtheme_label" not in without
+
+
+def test_every_text_cell_is_stored_as_text_header_cells_included():
+    """Column names come from the export: a header ``=HYPERLINK(...)`` or a cell with a line break
+    and a formula after it is a text cell (type ``s``), never a formula, on every sheet."""
+    evil = "A\r=cmd|' /C calc'!A0"
+    assignments = pd.DataFrame({"row": [0, 1], "=HYPERLINK(\"http://evil\")": [evil, "＝1+1"], "theme_id": [3, -1],
+                                "@theme_label": ["+価格", "-未分類"]})
+    raw = render_excel(_model(), assignments)
+    wb = load_workbook(io.BytesIO(raw))
+    texts = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert texts and all(c.data_type == "s" for c in texts)
+    assert not [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    asg = wb["割り当て"]
+    assert [c.value for c in asg[1]] == list(assignments.columns)
+    from openpyxl.utils.escape import unescape  # xlsxwriter stores "\r" as "_x000D_", Excel reads it back
+
+    assert unescape(asg["B2"].value) == evil and asg["D3"].value == "-未分類"
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:  # no <f> element anywhere: Excel evaluates nothing
+        assert not [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]

@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -106,23 +105,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
-
-
 def _csv(frame: pd.DataFrame) -> str:
-    """CSV text with spreadsheet formulas defused: a text cell starting with ``= + - @`` (or a tab
-    or carriage return) gets a leading ``'``, so Excel shows it instead of evaluating it
-    (``=HYPERLINK(...)`` in a customer's note stays text). Numbers such as ``-1`` are left alone."""
-    import pandas as pd
+    """CSV text by :func:`voc.report._csv.csv_text`: formulas defused in every cell and column name
+    (a leading ``'``), line breaks inside cells quoted."""
+    from voc.report._csv import csv_text
 
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [
-                "'" + v if isinstance(v, str) and _FORMULA.match(v) and not _NUMBER.match(v) else v for v in out[col]
-            ]
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_text(frame)
 
 
 def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
