@@ -3,6 +3,7 @@ formula, read back the way a spreadsheet or a line-based tool would."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -51,6 +52,7 @@ def _records(raw: bytes) -> list[list[str]]:
 
 
 def _check(raw: bytes, frame: pd.DataFrame) -> None:
+    assert raw.startswith(codecs.BOM_UTF8) and not raw[3:].startswith(codecs.BOM_UTF8)  # Excel: UTF-8, once
     lines = _lines(raw)
     assert not [line for line in lines if FORMULA_LINE.match(line)]
     records = _records(raw)
@@ -137,3 +139,17 @@ def test_no_csv_is_written_outside_the_one_writer():
         if p.name != "_csv.py" and re.search(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(", p.read_text("utf-8"))
     ]
     assert offenders == []
+
+
+def test_every_csv_file_of_a_report_starts_with_a_byte_order_mark(tmp_path):
+    """Japanese Excel opens a CSV without a BOM as Shift_JIS: the mark is what makes 価格 show as 価格."""
+    frame = pd.DataFrame({"row": [0], "theme_id": [1], "theme_label": ["価格"]})
+    rejected = pd.DataFrame(columns=["row", "reason", "detail"])
+    out = write_report(tmp_path / "latest", subtheme_model(), frame, rejected, _record())
+    files = sorted(p.name for p in out.iterdir() if p.suffix == ".csv")
+    assert files == ["assignments.csv", "rejected.csv", "subthemes.csv", "themes.csv"]
+    for name in files:
+        raw = (out / name).read_bytes()
+        assert raw.startswith(codecs.BOM_UTF8), name
+        assert pd.read_csv(out / name).columns[0] in ("row", "theme_id"), name  # pandas reads it as before
+    assert (out / "assignments.csv").read_text(encoding="utf-8-sig") == "row,theme_id,theme_label\n0,1,価格\n"

@@ -112,7 +112,7 @@ def test_subthemes_csv_is_written_beside_themes_csv(tmp_path):
     assert asg["subtheme_id"].tolist() == [101, 103, -1, -1] and asg["deal_id"].tolist()[-1] == "'=2+2"
     # a report without sub-themes still has the file: its header and no rows
     plain = write_report(tmp_path / "plain", hand_model(), _subtheme_assignments().iloc[:, :4], rejected, _record())
-    assert (plain / "subthemes.csv").read_text(encoding="utf-8") == ",".join(SUBTHEME_COLUMNS) + "\n"
+    assert (plain / "subthemes.csv").read_text(encoding="utf-8-sig") == ",".join(SUBTHEME_COLUMNS) + "\n"
 
 
 def test_subtheme_sheet_mirrors_subthemes_csv_and_assignments_carry_subthemes():
@@ -169,3 +169,25 @@ def test_every_text_cell_is_stored_as_text_header_cells_included():
 
     with zipfile.ZipFile(io.BytesIO(raw)) as z:  # no <f> element anywhere: Excel evaluates nothing
         assert not [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
+
+
+def test_every_sheet_has_japanese_headers():
+    """Japanese users read the workbook: no header is a Python key such as ``win_rate_with``
+    (only the 割り当て sheet keeps the export's own column names and voc's CSV names)."""
+    import re
+
+    from voc.report.excel import SEGMENT_HEADER, WINLOSS_HEADER
+
+    wb = load_workbook(io.BytesIO(render_excel(_model(), _subtheme_assignments())))
+    for ws in wb.worksheets:
+        if ws.title.startswith("割り当て"):
+            continue
+        header = [c.value for c in ws[1]]
+        assert not [h for h in header if re.fullmatch(r"[a-z_]+", str(h))], ws.title
+    assert [c.value for c in wb["勝敗"][1]] == ["ID", "テーマ", *WINLOSS_HEADER]
+    assert [c.value for c in wb["セグメント"][1]] == ["ID", "テーマ", *SEGMENT_HEADER]
+    row = dict(zip(WINLOSS_HEADER, [c.value for c in wb["勝敗"][2]][2:], strict=True))
+    assert row["受注件数"] == 0 and row["失注件数"] == 40 and row["判定に十分な件数"] is False
+    assert row["注記"] == "件数が少なすぎます"
+    seg = dict(zip(SEGMENT_HEADER, [c.value for c in wb["セグメント"][2]][2:], strict=True))
+    assert seg["値"] == "@製造業" and seg["リフト"] == 2.5 and seg["有意"] is True

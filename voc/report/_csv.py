@@ -11,7 +11,9 @@ What it guarantees, for every cell, header cells (column names come from the exp
   one, since a program that splits the file on line breaks sees it as the start of a row
   (``"A\\r=cmd|' /C calc'!A0"`` is written ``"A\\r'=cmd|' /C calc'!A0"``). A cell that is a
   number such as ``-1`` is left alone.
-- Lines end with ``\\n``; files (:func:`csv_bytes`) start with a UTF-8 byte-order mark.
+- Lines end with ``\\n``. Files (:func:`csv_bytes`) are UTF-8 with a byte-order mark, without which
+  Japanese Excel reads them as Shift_JIS and garbles them; ``voc history --format csv`` prints
+  :func:`csv_text` without one, since it goes to a pipe where a mark would end up inside the data.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["csv_text", "defuse_cell"]
+__all__ = ["csv_bytes", "csv_text", "defuse_cell"]
 
 _LEAD = "=+\\-@＝＋－＠"
 #: Cells that need a look: a formula sign at the start or at the start of a line inside.

@@ -105,12 +105,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _csv(frame: pd.DataFrame) -> str:
-    """CSV text by :func:`voc.report._csv.csv_text`: formulas defused in every cell and column name
-    (a leading ``'``), line breaks inside cells quoted."""
-    from voc.report._csv import csv_text
+def _csv(frame: pd.DataFrame) -> bytes:
+    """CSV file bytes by :func:`voc.report._csv.csv_bytes`: UTF-8 with a byte-order mark (Excel reads
+    Japanese right), formulas defused in every cell and column name, line breaks in cells quoted."""
+    from voc.report._csv import csv_bytes
 
-    return csv_text(frame)
+    return csv_bytes(frame)
 
 
 def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
@@ -190,7 +190,7 @@ def write_report(
         The path at which the latest report is read (``reports/latest``). It becomes a symbolic
         link to the run folder ``<run-date>`` beside it (see the module docstring).
     assignments, rejected
-        Written as CSV as they are (UTF-8, ``\\n`` line ends). *assignments* may hold
+        Written as CSV as they are (UTF-8 with a byte-order mark, ``\\n`` line ends). *assignments* may hold
         ``subtheme_id`` (``-1``: none) and ``subtheme_label`` (empty: none); they are written too,
         in ``assignments.csv`` and in the workbook's 割り当て sheet.
     run
