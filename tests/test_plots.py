@@ -125,6 +125,10 @@ def test_documents_map_static_and_interactive():
     )
     assert sum(len(t.x) for t in inter.data) == 50
     assert {t.name for t in inter.data} == {"価格が高い", "機能不足", "未分類"}
+    marked = plots.documents_map(emb, labels, names={0: "<a href='#'>x</a>", 1: "A&B"}, texts=["<b>声</b>"] * 90,
+                                 interactive=True)  # Plotly's own markup: shown as written, not drawn
+    assert {t.name for t in marked.data} == {"&lt;a href='#'&gt;x&lt;/a&gt;", "A&amp;B", "未分類"}
+    assert {s for t in marked.data for s in t.text} == {"&lt;b&gt;声&lt;/b&gt;"}
     with pytest.raises(ValueError, match="90 embeddings for 3 labels"):
         plots.documents_map(emb, [0, 1, 2])
 

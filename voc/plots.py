@@ -243,15 +243,19 @@ def documents_map(
     if interactive:
         import plotly.graph_objects as go
 
+        from voc._plotly_text import plotly_text
+
         fig = go.Figure()
         for t in [-1, *themes]:
             m = lab == t
             if not m.any():
                 continue
-            hover = [str(texts[i])[:120] for i in idx[m]] if texts is not None else None
+            # Plotly renders <b>, <a href> … in names and hover texts: show them as written
+            hover = [plotly_text(str(texts[i])[:120]) for i in idx[m]] if texts is not None else None
+            trace_name = "未分類" if t < 0 else plotly_text(str(name(t)))
             fig.add_trace(
                 go.Scattergl(
-                    x=xy[m, 0], y=xy[m, 1], mode="markers", name="未分類" if t < 0 else name(t), text=hover,
+                    x=xy[m, 0], y=xy[m, 1], mode="markers", name=trace_name, text=hover,
                     hoverinfo="text+name", marker={"size": 5, "opacity": 0.6, **({"color": "#cccccc"} if t < 0 else {})},
                 )
             )  # fmt: skip
