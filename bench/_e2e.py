@@ -3,6 +3,7 @@ wall time, peak RSS and NMI against the generator's ground truth."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
@@ -101,11 +102,13 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     run_json = _find_run_json(out_dir)
     info = json.loads(run_json.read_text(encoding="utf-8"))
     pred: dict[int, int] = {}
-    with open(run_json.parent / "assignments.csv", encoding="utf-8") as fh:
+    with open(run_json.parent / "assignments.csv", encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh):
             pred[int(row["row"])] = int(row["theme_id"])
     score, n_scored = nmi(pred, truth_labels(truth))
-    digest = hashlib.sha256((run_json.parent / "assignments.csv").read_bytes()).hexdigest()
+    # without the byte-order mark (voc writes one since issue #28), so trees before and after compare
+    raw = (run_json.parent / "assignments.csv").read_bytes().removeprefix(codecs.BOM_UTF8)
+    digest = hashlib.sha256(raw).hexdigest()
     return {
         "wall_s": r.wall_s,
         "peak_rss_mb": r.peak_rss_mb,

@@ -177,7 +177,7 @@ def test_cli_evaluate_writes_csv_and_markdown(tmp_path) -> None:
     assert "| voc | mean |" in r.output
     # the summary line, then the table (the runner mixes the log into the output)
     assert 0 <= r.output.find("60 texts, 3 labels; ") < r.output.index("| method |")
-    assert (tmp_path / "eval" / "table.csv").read_text(encoding="utf-8").startswith("method,seed,nmi")
+    assert (tmp_path / "eval" / "table.csv").read_text(encoding="utf-8-sig").startswith("method,seed,nmi")
     assert "60 texts, 3 labels" in (tmp_path / "eval" / "table.md").read_text(encoding="utf-8")
 
 

@@ -112,7 +112,7 @@ def test_subthemes_csv_is_written_beside_themes_csv(tmp_path):
     assert asg["subtheme_id"].tolist() == [101, 103, -1, -1] and asg["deal_id"].tolist()[-1] == "'=2+2"
     # a report without sub-themes still has the file: its header and no rows
     plain = write_report(tmp_path / "plain", hand_model(), _subtheme_assignments().iloc[:, :4], rejected, _record())
-    assert (plain / "subthemes.csv").read_text(encoding="utf-8") == ",".join(SUBTHEME_COLUMNS) + "\n"
+    assert (plain / "subthemes.csv").read_text(encoding="utf-8-sig") == ",".join(SUBTHEME_COLUMNS) + "\n"
 
 
 def test_subtheme_sheet_mirrors_subthemes_csv_and_assignments_carry_subthemes():
@@ -147,3 +147,47 @@ def test_join_themes_carries_subthemes_and_fills_rows_without_one():
     assert out["status"].tolist() == ["analysed"] * 4 + ["empty_text"]
     without = join_themes(records, _subtheme_assignments().iloc[:, :4], rejected)
     assert "subtheme_id" not in without and "subtheme_label" not in without
+
+
+def test_every_text_cell_is_stored_as_text_header_cells_included():
+    """Column names come from the export: a header ``=HYPERLINK(...)`` or a cell with a line break
+    and a formula after it is a text cell (type ``s``), never a formula, on every sheet."""
+    evil = "A\r=cmd|' /C calc'!A0"
+    assignments = pd.DataFrame({"row": [0, 1], "=HYPERLINK(\"http://evil\")": [evil, "＝1+1"], "theme_id": [3, -1],
+                                "@theme_label": ["+価格", "-未分類"]})
+    raw = render_excel(_model(), assignments)
+    wb = load_workbook(io.BytesIO(raw))
+    texts = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert texts and all(c.data_type == "s" for c in texts)
+    assert not [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    asg = wb["割り当て"]
+    assert [c.value for c in asg[1]] == list(assignments.columns)
+    from openpyxl.utils.escape import unescape  # xlsxwriter stores "\r" as "_x000D_", Excel reads it back
+
+    assert unescape(asg["B2"].value) == evil and asg["D3"].value == "-未分類"
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:  # no <f> element anywhere: Excel evaluates nothing
+        assert not [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
+
+
+def test_every_sheet_has_japanese_headers():
+    """Japanese users read the workbook: no header is a Python key such as ``win_rate_with``
+    (only the 割り当て sheet keeps the export's own column names and voc's CSV names)."""
+    import re
+
+    from voc.report.excel import SEGMENT_HEADER, WINLOSS_HEADER
+
+    wb = load_workbook(io.BytesIO(render_excel(_model(), _subtheme_assignments())))
+    for ws in wb.worksheets:
+        if ws.title.startswith("割り当て"):
+            continue
+        header = [c.value for c in ws[1]]
+        assert not [h for h in header if re.fullmatch(r"[a-z_]+", str(h))], ws.title
+    assert [c.value for c in wb["勝敗"][1]] == ["ID", "テーマ", *WINLOSS_HEADER]
+    assert [c.value for c in wb["セグメント"][1]] == ["ID", "テーマ", *SEGMENT_HEADER]
+    row = dict(zip(WINLOSS_HEADER, [c.value for c in wb["勝敗"][2]][2:], strict=True))
+    assert row["受注件数"] == 0 and row["失注件数"] == 40 and row["判定に十分な件数"] is False
+    assert row["注記"] == "件数が少なすぎます"
+    seg = dict(zip(SEGMENT_HEADER, [c.value for c in wb["セグメント"][2]][2:], strict=True))
+    assert seg["値"] == "@製造業" and seg["リフト"] == 2.5 and seg["有意"] is True

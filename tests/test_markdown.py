@@ -152,3 +152,27 @@ def test_no_themes_says_so():
     model = ReportModel("voc", "x.csv", [], {"read": 3, "kept": 0, "rejected": 3}, {"empty_text": 3}, 0)
     out = render_markdown(model)
     assert "テーマはありません" in out and "|---" not in out and "テーマ別の声" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "must_not_contain"),
+    [("<script>alert(1)</script>", "<script>"), ("[罠](javascript:alert(1))", "[罠]("), ("月額|ユーザー", "月額|ユーザー"),
+     ("**太字**", "**太字**"), ("行\n# 見出し", "\n# 見出し")],
+)
+def test_every_interpolated_value_is_escaped(text, must_not_contain):
+    """The unknown-outcome note, outcome values, reasons, months and version are data too."""
+    model = hand_model()
+    model.outcomes = {
+        "column": "フェーズ",
+        "values": [{"value": text, "outcome": text, "source": "unmapped", "count": 3},
+                   {"value": "受注", "outcome": "won", "source": "default", "count": 5}],
+        "counts": {"won": 5, "lost": 0, "open": 3},
+    }
+    model.rejected_by_reason = {text: 2}
+    model.months, model.version, model.input_name = [text, text], text, f"x`{text}.csv"
+    out = render_markdown(model)
+    head, rest = out.split("\n\n", 2)[1:]  # the input's name is in a code span, where markup is inert
+    assert head.startswith("入力: `x") and head.count("`") == 2 and "\n" not in head
+    assert must_not_contain not in rest
+    note = next(line for line in out.splitlines() if "未完了として数えました" in line)
+    assert "won\\_values" in note  # the settings' names are escaped too: no italics between the underscores

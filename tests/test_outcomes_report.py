@@ -25,7 +25,7 @@ def test_values_mapping_and_counts_are_listed() -> None:
     assert "| Closed Lost | 失注 | 既定の語 | 5 |" in part and "| Closed Won | 受注 | 既定の語 | 3 |" in part
     assert "| 検収待ち | 未完了 | 未知の値 | 2 |" in part
     assert "「検収待ち」（2 件）は受注・失注のどちらか分からないため未完了として数えました" in part
-    assert "won_values" in part and "--lost-value" in part
+    assert "won\\_values" in part and "--lost-value" in part  # escaped: renders as won_values
     html = render_index(model)
     assert "受注・失注の判定（列 フェーズ）" in html and "検収待ち" in html and "未知の値" in html
 

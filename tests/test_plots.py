@@ -125,6 +125,10 @@ def test_documents_map_static_and_interactive():
     )
     assert sum(len(t.x) for t in inter.data) == 50
     assert {t.name for t in inter.data} == {"価格が高い", "機能不足", "未分類"}
+    marked = plots.documents_map(emb, labels, names={0: "<a href='#'>x</a>", 1: "A&B"}, texts=["<b>声</b>"] * 90,
+                                 interactive=True)  # Plotly's own markup: shown as written, not drawn
+    assert {t.name for t in marked.data} == {"&lt;a href='#'&gt;x&lt;/a&gt;", "A&amp;B", "未分類"}
+    assert {s for t in marked.data for s in t.text} == {"&lt;b&gt;声&lt;/b&gt;"}
     with pytest.raises(ValueError, match="90 embeddings for 3 labels"):
         plots.documents_map(emb, [0, 1, 2])
 
@@ -145,3 +149,18 @@ def test_segment_heatmap_marks_significant_cells():
     _render(fig)
     with pytest.raises(ValueError, match="no rows for segment column 'industry'"):
         plots.segment_heatmap(lift, "industry")
+
+
+def test_dollar_signs_in_data_are_text_not_mathtext():
+    """matplotlib reads text between two ``$`` as TeX math: ``$100 から $80`` came out in math
+    italics with missing glyphs, and ``$\\frac{$`` stopped the drawing. Data labels are plain text."""
+    names = ["値引き $100 から $80 に", "割引 $\\frac{ 不足$", "普通"]
+    themes = pd.DataFrame({"label": names, "size": [3, 2, 1]})
+    fig = plots.theme_sizes(themes)
+    _render(fig)  # raised ValueError (mathtext parse error) before
+    shown = [t for t in fig.axes[0].get_yticklabels()]
+    assert [t._preprocess_math(t.get_text()) for t in shown][::-1] == [(n, False) for n in names]
+    table = pd.DataFrame({"label": names, "effect": [0.1, -0.2, 0.0]})
+    _render(plots.win_loss_effect(table))
+    trend = pd.DataFrame({"period": ["$1", "$2"] * 3, "label": [n for n in names for _ in range(2)], "share": [0.1] * 6})
+    _render(plots.theme_trend(trend))

@@ -94,7 +94,8 @@ def test_json_island_is_escaped_and_round_trips():
     data = _island(page)
     assert data["quotes"][0]["t"] == evil
     share_labels = _island(index)["figures"]["chart-share"]["data"][0]["y"]
-    assert f"1. {evil[:17]}…" in share_labels  # long labels are shortened in charts
+    # long labels are shortened in charts, then escaped for Plotly's own markup (shown as written)
+    assert f"1. {evil[:17]}…".replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in share_labels
 
 
 def test_theme_page_caps_embedded_quotes_in_the_models_order():
@@ -410,3 +411,40 @@ def test_index_expands_a_themes_subthemes_and_follows_one_to_its_section(watched
     page.click("#subtheme-table a:has-text('ユーザー単価')")
     page.wait_for_url("**/themes/1.html#sub-103")
     assert page.evaluate("document.querySelector(':target').id") == "sub-103"
+
+
+#: Plotly draws its own markup in every text of a figure: <b>, <i>, <br>, <a href> (an SVG link).
+PLOTLY_MARKUP_LABELS = ['<a href="https://evil">x</a><b>y</b>', "<a href='#'>x</a>", "<b>y</b><i>z</i>"]
+SVG_MARKUP = """() => {
+  const svgs = [...document.querySelectorAll('.js-plotly-plot svg')];
+  const links = svgs.flatMap(s => [...s.querySelectorAll('a')]).length;
+  const styled = svgs.flatMap(s => [...s.querySelectorAll('tspan')])
+    .filter(t => /bold|italic/.test(t.getAttribute('style') || '')).length;
+  return {links, styled, text: svgs.map(s => s.textContent).join('\\n')};
+}"""
+
+
+def test_theme_names_are_plain_text_in_the_charts(watched, tmp_path):
+    """Theme names in the charts' axis ticks, legends and hover labels are shown as written: no
+    SVG link, no bold or italic, the tags themselves visible (charts truncate names to 18 and 14
+    characters, so the short names carry whole tags there)."""
+    model = hand_model()
+    for t, label in zip(model.themes, PLOTLY_MARKUP_LABELS, strict=True):
+        t.label = label
+    write_site(tmp_path, model)
+    page = watched.open(tmp_path / "index.html")
+    for chart in ("chart-share", "chart-trend", "chart-winloss"):
+        page.wait_for_selector(f"#{chart} .main-svg")
+    found = page.evaluate(SVG_MARKUP)
+    assert found["links"] == 0 and found["styled"] == 0
+    text = found["text"]
+    assert "<a href='#'>x</a>" in text and "<b>y</b><i>z</i>" in text  # share bars: 18 characters
+    assert "12. <b>y</b><i>z<…" in text and "7. <a href='#'>x…" in text  # trend legend: 14 characters
+    assert '<a href="https://…' in text
+    page.locator("#chart-share").scroll_into_view_if_needed()
+    box = page.locator("#chart-share .bars .point").last.bounding_box()  # the top bar: theme 1
+    page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=3)
+    page.wait_for_selector("#chart-share .hoverlayer .hovertext")
+    hover = page.text_content("#chart-share .hoverlayer")
+    assert '1. <a href="https://…' in hover and page.locator("#chart-share .hoverlayer a").count() == 0

@@ -246,7 +246,9 @@ def history(config_path: str | None, history_path: str | None, run_id: str | Non
         _fail(exc)
         return
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+        from voc.report._csv import csv_text
+
+        click.echo(csv_text(frame), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     else:

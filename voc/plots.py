@@ -96,6 +96,12 @@ def _figure(width: float, height: float) -> tuple[Figure, Any]:
     return fig, fig.add_subplot()
 
 
+def _plain(text: object) -> str:
+    """*text* (a theme name, a word, a segment value) as matplotlib text: ``$`` escaped, since two of
+    them would start TeX math (``$100 から $80`` in math italics; ``$\\frac{$`` fails to draw)."""
+    return str(text).replace("$", "\\$")
+
+
 def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -118,7 +124,7 @@ def theme_sizes(
     _need(themes, [label, size], "theme_sizes")
     t = themes.sort_values(size, ascending=False, kind="stable").head(top).iloc[::-1]
     fig, ax = _figure(8, 0.6 + 0.38 * len(t))
-    bars = ax.barh(t[label].astype(str), t[size], color="#4c72b0")
+    bars = ax.barh([_plain(v) for v in t[label]], t[size], color="#4c72b0")
     shares = t["share"] if "share" in t.columns else t[size] / max(1, themes[size].sum())
     ax.bar_label(bars, labels=[f"{n:,} ({s:.0%})" for n, s in zip(t[size], shares, strict=True)], padding=3)
     ax.set_xlabel("文書数")
@@ -145,12 +151,12 @@ def theme_trend(
     wide = trend.pivot_table(index=period, columns=theme, values=value, aggfunc="sum").sort_index()
     keep = wide.sum().sort_values(ascending=False, kind="stable").index[:top]
     fig, ax = _figure(9, 4.5)
-    x = [str(p) for p in wide.index]
+    x = [_plain(p) for p in wide.index]
     for name in keep:
-        ax.plot(x, wide[name].to_numpy(), marker="o", ms=3, label=str(name))
+        ax.plot(x, wide[name].to_numpy(), marker="o", ms=3, label=_plain(name))
     ax.set_title(title)
-    ax.set_xlabel(period)
-    ax.set_ylabel(value)
+    ax.set_xlabel(_plain(period))
+    ax.set_ylabel(_plain(value))
     if value == "share":
         from matplotlib.ticker import PercentFormatter
 
@@ -185,7 +191,7 @@ def win_loss_effect(
         ax.hlines(y, t[low], t[high], color="#999999", lw=2)
     ax.scatter(t[effect], y, c=colors, s=45, zorder=3)
     ax.axvline(0, color="#333333", lw=0.8)
-    ax.set_yticks(list(y), t[label].astype(str))
+    ax.set_yticks(list(y), [_plain(v) for v in t[label]])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
@@ -243,15 +249,19 @@ def documents_map(
     if interactive:
         import plotly.graph_objects as go
 
+        from voc._plotly_text import plotly_text
+
         fig = go.Figure()
         for t in [-1, *themes]:
             m = lab == t
             if not m.any():
                 continue
-            hover = [str(texts[i])[:120] for i in idx[m]] if texts is not None else None
+            # Plotly renders <b>, <a href> … in names and hover texts: show them as written
+            hover = [plotly_text(str(texts[i])[:120]) for i in idx[m]] if texts is not None else None
+            trace_name = "未分類" if t < 0 else plotly_text(str(name(t)))
             fig.add_trace(
                 go.Scattergl(
-                    x=xy[m, 0], y=xy[m, 1], mode="markers", name="未分類" if t < 0 else name(t), text=hover,
+                    x=xy[m, 0], y=xy[m, 1], mode="markers", name=trace_name, text=hover,
                     hoverinfo="text+name", marker={"size": 5, "opacity": 0.6, **({"color": "#cccccc"} if t < 0 else {})},
                 )
             )  # fmt: skip
@@ -269,7 +279,7 @@ def documents_map(
         m = lab == t
         ax.scatter(xy[m, 0], xy[m, 1], s=5, color=cmap(k % 20), alpha=0.6, linewidths=0)
         cx, cy = np.median(xy[m], axis=0)
-        ax.annotate(name(t), (cx, cy), ha="center", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
+        ax.annotate(_plain(name(t)), (cx, cy), ha="center", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
     ax.set_title(title)
     ax.set_axis_off()
     return fig
@@ -297,11 +307,11 @@ def distinguishing_words(
     fig, ax = _figure(8, 0.6 + 0.3 * len(both))
     colors = ["#c44e52" if v > 0 else "#55a868" for v in both[z]]
     ax.barh(range(len(both)), both[z], color=colors)
-    ax.set_yticks(range(len(both)), both[word].astype(str))
+    ax.set_yticks(range(len(both)), [_plain(v) for v in both[word]])
     ax.axvline(0, color="#333333", lw=0.8)
     if "favours" in both.columns and len(both):
         sides = both.drop_duplicates("favours").set_index("favours")[z]
-        ax.set_xlabel("z  (" + " / ".join(f"{k}: {'+' if v > 0 else '−'}" for k, v in sides.items()) + ")")
+        ax.set_xlabel("z  (" + " / ".join(f"{_plain(k)}: {'+' if v > 0 else '−'}" for k, v in sides.items()) + ")")
     else:
         ax.set_xlabel("z")
     ax.set_title(title)
@@ -348,9 +358,9 @@ def segment_heatmap(
             if np.isfinite(data[i, j]):
                 mark = "*" if sig is not None and sig.iat[i, j] == 1 else ""
                 ax.text(j, i, f"{data[i, j]:.2f}{mark}", ha="center", va="center", fontsize=8)
-    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45, ha="right")
-    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
-    ax.set_title(title or f"{column} 別のテーマ ({value}, * = 有意)")
+    ax.set_xticks(range(grid.shape[1]), [_plain(c) for c in grid.columns], rotation=45, ha="right")
+    ax.set_yticks(range(grid.shape[0]), [_plain(r) for r in grid.index])
+    ax.set_title(title or f"{_plain(column)} 別のテーマ ({value}, * = 有意)")
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
     if value == "lift":
         from matplotlib.ticker import FixedLocator, NullFormatter, StrMethodFormatter

@@ -152,7 +152,9 @@ def run_evaluate(
     if out_prefix:
         out = Path(out_prefix)
         out.parent.mkdir(parents=True, exist_ok=True)
-        result.table.to_csv(out.with_suffix(".csv"), index=False)
+        from voc.report._csv import csv_bytes
+
+        out.with_suffix(".csv").write_bytes(csv_bytes(result.table))
         header = f"# voc evaluate: {input_path}\n\n{result.summary()}\n\n"
         out.with_suffix(".md").write_text(header + result.to_markdown(), encoding="utf-8")
     return result

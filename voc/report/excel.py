@@ -4,9 +4,10 @@ Sheets (Japanese names, one header row, frozen): テーマ (one row per theme wi
 figures and marketing fields), サブテーマ (only when some theme has sub-themes: the rows of
 ``subthemes.csv`` with Japanese headers, plus the win-rate figures), 割り当て (the assignments
 table as in ``assignments.csv``, ``subtheme_id`` and ``subtheme_label`` included when present), 月次推移
-(count and share per theme and month), 勝敗 (every ``ThemeRow.winloss`` key), セグメント (every
-``ThemeRow.segments`` entry), 競合 (competitors named per theme), 変化 (changes since the previous
-run). Text is always stored as text, never as a formula, even when it starts with ``=``.
+(count and share per theme and month), 勝敗 (every ``ThemeRow.winloss`` key, as
+:data:`WINLOSS_HEADER`), セグメント (every ``ThemeRow.segments`` entry, as :data:`SEGMENT_HEADER`),
+競合 (competitors named per theme), 変化 (changes since the previous run). Text is always stored
+as text, never as a formula, even when it starts with ``=`` (header cells included).
 A sheet holds at most Excel's 1,048,575 data rows; longer tables go on to sheets named
 ``割り当て (2)``, ``割り当て (3)`` … so that no row is dropped (xlsxwriter would skip them silently).
 """
@@ -23,7 +24,7 @@ from voc.report.model import ReportModel
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["render_excel", "SHEETS", "SUBTHEME_SHEET", "SUBTHEME_HEADER"]
+__all__ = ["render_excel", "SHEETS", "SUBTHEME_SHEET", "SUBTHEME_HEADER", "WINLOSS_HEADER", "SEGMENT_HEADER"]
 
 SHEETS = ("テーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化")
 #: Inserted after テーマ when at least one theme has sub-themes (a report without them is unchanged).
@@ -45,30 +46,47 @@ SUBTHEME_HEADER = (
 )
 MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 rows minus the header
 
-_WINLOSS_KEYS = [
-    "n_won",
-    "n_lost",
-    "share_won",
-    "share_won_low",
-    "share_won_high",
-    "share_lost",
-    "share_lost_low",
-    "share_lost_high",
-    "n_with",
-    "win_rate_with",
-    "win_rate_with_low",
-    "win_rate_with_high",
-    "n_without",
-    "win_rate_without",
-    "win_rate_without_low",
-    "win_rate_without_high",
-    "effect",
-    "p_value",
-    "q_value",
-    "enough",
-    "note",
+#: ``ThemeRow.winloss`` keys (see :func:`voc.insights.win_loss`) and their headers on the 勝敗 sheet.
+_WINLOSS = [
+    ("n_won", "受注件数"),
+    ("n_lost", "失注件数"),
+    ("share_won", "受注案件中の割合"),
+    ("share_won_low", "受注案件中の割合（下限）"),
+    ("share_won_high", "受注案件中の割合（上限）"),
+    ("share_lost", "失注案件中の割合"),
+    ("share_lost_low", "失注案件中の割合（下限）"),
+    ("share_lost_high", "失注案件中の割合（上限）"),
+    ("n_with", "言及ありの件数"),
+    ("win_rate_with", "言及ありの受注率"),
+    ("win_rate_with_low", "言及ありの受注率（下限）"),
+    ("win_rate_with_high", "言及ありの受注率（上限）"),
+    ("n_without", "言及なしの件数"),
+    ("win_rate_without", "言及なしの受注率"),
+    ("win_rate_without_low", "言及なしの受注率（下限）"),
+    ("win_rate_without_high", "言及なしの受注率（上限）"),
+    ("effect", "受注率の差"),
+    ("p_value", "p値"),
+    ("q_value", "q値"),
+    ("enough", "判定に十分な件数"),
+    ("note", "注記"),
 ]
-_SEGMENT_KEYS = ["column", "value", "n", "count", "share", "share_overall", "lift", "p_value", "q_value", "significant"]
+#: ``ThemeRow.segments`` keys (see :func:`voc.insights.segment_lift`) and their セグメント headers.
+_SEGMENT = [
+    ("column", "項目"),
+    ("value", "値"),
+    ("n", "件数"),
+    ("count", "テーマの件数"),
+    ("share", "セグメント内の割合"),
+    ("share_overall", "全体での割合"),
+    ("lift", "リフト"),
+    ("p_value", "p値"),
+    ("q_value", "q値"),
+    ("significant", "有意"),
+]
+_WINLOSS_KEYS = [k for k, _ in _WINLOSS]
+_SEGMENT_KEYS = [k for k, _ in _SEGMENT]
+WINLOSS_HEADER = tuple(jp for _, jp in _WINLOSS)
+SEGMENT_HEADER = tuple(jp for _, jp in _SEGMENT)
 _MARKETING = [
     ("messaging", "訴求メッセージ案"),
     ("product_idea", "製品アイデア"),
@@ -184,13 +202,13 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
     _sheet(
         wb,
         "勝敗",
-        ["ID", "テーマ", *_WINLOSS_KEYS],
+        ["ID", "テーマ", *WINLOSS_HEADER],
         ([t.theme_id, t.label, *[t.winloss.get(k) for k in _WINLOSS_KEYS]] for t in themes if t.winloss),
     )
     _sheet(
         wb,
         "セグメント",
-        ["ID", "テーマ", *_SEGMENT_KEYS],
+        ["ID", "テーマ", *SEGMENT_HEADER],
         ([t.theme_id, t.label, *[s.get(k) for k in _SEGMENT_KEYS]] for t in themes for s in t.segments),
     )
     _sheet(

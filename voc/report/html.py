@@ -5,7 +5,8 @@ changes since the last run) and one ``themes/<id>.html`` per theme (marketing fi
 trend, win/loss, segments, competitors, searchable quotes). Pages are rendered with Jinja2 with
 autoescape on; data for scripts goes in ``<script type="application/json">`` islands through Jinja's
 ``tojson`` (which escapes ``<``, ``>``, ``&`` and ``'``), and no data is ever marked safe. Charts
-are plotly figure dicts drawn by ``assets/voc.js`` with the bundled ``assets/plotly.min.js``.
+are plotly figure dicts drawn by ``assets/voc.js`` with the bundled ``assets/plotly.min.js``; their
+texts are escaped for Plotly's own markup first (:func:`voc._plotly_text.plotly_safe`).
 """
 
 from __future__ import annotations
@@ -85,6 +86,14 @@ def _env() -> Environment:
 
 
 # -- figures (plotly dicts) --------------------------------------------------------------------------
+def _figures(figs: dict[str, Any]) -> dict[str, Any]:
+    """*figs* as they go into the page: every text escaped for Plotly's own markup (a theme named
+    ``<a href=…>`` must not become a link in the chart), NaN as ``None``."""
+    from voc._plotly_text import plotly_safe
+
+    return _clean(plotly_safe(figs))
+
+
 def _layout(**kw: Any) -> dict[str, Any]:
     base = {
         "font": {"family": _FONT, "size": 12},
@@ -301,7 +310,7 @@ def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
         ]
         for kind, _ in CHANGE_KINDS
     }
-    data = {"figures": _clean(_index_figures(model))}
+    data = {"figures": _figures(_index_figures(model))}
     return env.get_template("index.html.j2").render(
         m=model,
         rows=[theme_view(t) for t in model.themes],
@@ -322,7 +331,7 @@ def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment |
     env = env or _env()
     quotes = quotes_for_page(theme)
     outcomes = sorted({q["o"] for q in quotes if q["o"]})
-    data = {"figures": _clean(_theme_figures(model, theme)), "quotes": _clean(quotes)}
+    data = {"figures": _figures(_theme_figures(model, theme)), "quotes": _clean(quotes)}
     return env.get_template("theme.html.j2").render(
         m=model,
         v=theme_view(theme),

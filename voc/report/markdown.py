@@ -2,8 +2,10 @@
 
 The summary is meant to be pasted into a chat or a wiki: the counts, what changed since the last
 run, one table of themes, the themes that relate to winning or losing, notable segments and three
-quotes per leading theme, with a table of its sub-themes when it was split. Text from the data is escaped so that it cannot turn into Markdown or
-HTML markup (``<script>``, links, tables) where it is pasted.
+quotes per leading theme, with a table of its sub-themes when it was split. Every value put into the
+text (names, quotes, column values, the outcome note, reasons, the input's name in a code span) is
+escaped so that it cannot turn into Markdown or HTML markup (``<script>``, links, tables) where it
+is pasted.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def _changes(model: ReportModel) -> list[str]:
         items = []
         for c in model.changes.get(kind, []):
             if isinstance(c, dict):
-                items.append(f"{c.get('id')}. {_md(c.get('label', ''))}")
+                items.append(f"{_md(c.get('id'))}. {_md(c.get('label', ''))}")
             else:
                 items.append(f"{c}. {_md(by_id[c].label)}" if c in by_id else str(c))
         lines.append(f"- {label}: {'、'.join(items) if items else 'なし'}")
@@ -139,12 +141,12 @@ def _outcomes(model: ReportModel) -> list[str]:
         return []
     counts = "、".join(f"{k} {v:,} 件" for k, v in view["counts"].items())
     lines = [f"## 受注・失注の判定（列 {_md(view['column'])}）", "", counts, "", "| 値 | 判定 | 根拠 | 件数 |", "|---|---|---|--:|"]
-    lines += [f"| {_md(v['value'])} | {v['outcome']} | {v['source']} | {v['count']:,} |" for v in view["values"]]
+    lines += [f"| {_md(v['value'])} | {_md(v['outcome'])} | {_md(v['source'])} | {v['count']:,} |" for v in view["values"]]
     if view["more"]:
         lines.append(f"| ほか {view['more']} 種類 | | | |")
     lines.append("")
     if view["note"]:
-        lines += [view["note"], ""]
+        lines += [_md(view["note"]), ""]  # it quotes the unrecognised values
     return lines
 
 
@@ -208,23 +210,23 @@ def render_markdown(model: ReportModel) -> str:
     """``summary.md``: counts, changes, the theme table, win/loss, segments and quotes."""
     rows = model.rows
     head = (
-        f"入力: `{model.input_name.replace('`', '')}` — 読み込み {rows['read']:,} 行、分析対象 {rows['kept']:,} 行、"
+        f"入力: `{' '.join(model.input_name.replace('`', '').split())}` — 読み込み {rows['read']:,} 行、分析対象 {rows['kept']:,} 行、"
         f"除外 {rows['rejected']:,} 行、テーマ {len(model.themes)} 件"
         + (f"、未分類 {model.n_unassigned:,} 件" if model.n_unassigned else "")
     )
     meta = []
     if model.months:
-        meta.append(f"期間 {model.months[0]} 〜 {model.months[-1]}")
+        meta.append(f"期間 {_md(model.months[0])} 〜 {_md(model.months[-1])}")
     if model.run_id:
         meta.append(f"実行 {_md(model.run_id)}")
     if model.version:
-        meta.append(f"voc {model.version}")
+        meta.append(f"voc {_md(model.version)}")
     lines = [f"# {_md(model.title)}", "", head, ""] + (["／".join(meta), ""] if meta else [])
     lines += _changes(model) + _table(model) + _winloss(model) + _outcomes(model) + _segments(model) + _sections(model)
     if model.rejected_by_reason:
         lines += ["## 除外した行", ""]
         lines += [
-            f"- {REASONS_JA.get(reason, reason)}: {count:,} 行"
+            f"- {_md(REASONS_JA.get(reason, reason))}: {count:,} 行"
             for reason, count in sorted(model.rejected_by_reason.items())
         ]
         lines.append("")

@@ -24,7 +24,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -107,23 +106,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+def _csv(frame: pd.DataFrame) -> bytes:
+    """CSV file bytes by :func:`voc.report._csv.csv_bytes`: UTF-8 with a byte-order mark (Excel reads
+    Japanese right), formulas defused in every cell and column name, line breaks in cells quoted."""
+    from voc.report._csv import csv_bytes
 
-
-def _csv(frame: pd.DataFrame) -> str:
-    """CSV text with spreadsheet formulas defused: a text cell starting with ``= + - @`` (or a tab
-    or carriage return) gets a leading ``'``, so Excel shows it instead of evaluating it
-    (``=HYPERLINK(...)`` in a customer's note stays text). Numbers such as ``-1`` are left alone."""
-    import pandas as pd
-
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [
-                "'" + v if isinstance(v, str) and _FORMULA.match(v) and not _NUMBER.match(v) else v for v in out[col]
-            ]
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_bytes(frame)
 
 
 def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
@@ -222,7 +210,7 @@ def write_run_folder(
         The path at which the latest report is read (``reports/latest``). It becomes a symbolic
         link to the run folder ``<run-date>`` beside it (see the module docstring).
     assignments, rejected
-        Written as CSV as they are (UTF-8, ``\\n`` line ends). *assignments* may hold
+        Written as CSV as they are (UTF-8 with a byte-order mark, ``\\n`` line ends). *assignments* may hold
         ``subtheme_id`` (``-1``: none) and ``subtheme_label`` (empty: none); they are written too,
         in ``assignments.csv`` and in the workbook's 割り当て sheet.
     run
