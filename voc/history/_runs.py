@@ -193,6 +193,10 @@ def record_run(
     """Add this run to the *history* file (``None``: none) and bring the taxonomy file at
     *taxonomy_path* up to date when *update_taxonomy* (after a good report).
 
+    A run without history (``--no-history``) leaves the taxonomy file as it is, not even creating
+    it: the ids it gave its themes are recorded nowhere, so a later run would give them to other
+    themes, and entries written under them (names, 新規) would name the wrong themes.
+
     *run* is the record ``run.json`` was written from; *labels* the reported themes' names;
     *assignments* needs ``row`` and ``theme_id`` (reported ids), *id_column* when given and
     ``subtheme_id`` when there are sub-themes; *subthemes* holds one row per sub-theme found
@@ -237,7 +241,7 @@ def record_run(
         }
         with RunStore(history) as store:
             store.record_run(record, th, asg, subthemes)
-    if taxonomy_path and update_taxonomy:
+    if taxonomy_path and update_taxonomy and history is not None:
         tax = stable.taxonomy
         for t in th.itertuples(index=False):
             is_new = tax.get(int(t.theme_id)) is None
