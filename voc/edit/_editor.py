@@ -277,10 +277,14 @@ class ThemeEditor:
         return [spell.get(w, w) for w in self.keywords.get(int(theme_id), [])]
 
     def label(self, theme_id: int) -> str:
-        """Display name: the taxonomy's name, else a label from the keywords."""
+        """Display name: the taxonomy's name, else a label from the keywords of the theme's own
+        texts: a theme other themes were merged into keeps its label (its keywords, recomputed over
+        every text it now holds, may be led by the merged ones)."""
         from voc.label import label_from_keywords
 
-        return self.taxonomy.name_of(theme_id, label_from_keywords(self.written(theme_id)))
+        theme_id = int(theme_id)
+        own = self._own_keywords.get(theme_id) or self.keywords.get(theme_id, [])
+        return self.taxonomy.name_of(theme_id, label_from_keywords(self._written_words(own)))
 
     def table(self, *, n_quotes: int = 3) -> pd.DataFrame:
         """Current themes, largest first: ``theme_id``, ``label``, ``size``, ``share``, ``keywords``
@@ -288,7 +292,7 @@ class ThemeEditor:
         ``note`` (the taxonomy's seed words)."""
         from voc.label import theme_table
 
-        names = {t: self.taxonomy.name_of(t, "") for t in self.keywords}
+        names = {t: self.label(t) for t in self.keywords}
         table = theme_table(self.texts, self.tokens, self.embeddings, self.labels, self.keywords,
                             self.model.tokenizer_, names=names, written=self._written(), n_quotes=n_quotes)
         notes = []
@@ -385,14 +389,34 @@ class ThemeEditor:
         self.taxonomy.rename(self._check(theme_id), name)
         return self
 
+    def rename_found(self, word: str, name: str, *, seed_words: Sequence[str] | None = None) -> ThemeCard | None:
+        """Rename (and seed, with *seed_words*) the theme :meth:`find` ranks first for *word*.
+
+        Returns its :class:`ThemeCard`; when no theme's keywords hold *word*, changes nothing,
+        warns (``UserWarning``, shown in a notebook) and returns ``None``.
+        """
+        import warnings
+
+        found = self.find(word)
+        if not found:
+            warnings.warn(f"no theme has 「{word}」 among its keywords: nothing was renamed or seeded; "
+                          "pick another word (editor.table() lists the keywords) or rename by id with "
+                          "editor.rename(theme_id, name)", UserWarning, stacklevel=2)
+            return None
+        self.rename(found[0], name)
+        if seed_words is not None:
+            self.seed(found[0], seed_words)
+        return self.show(found[0], n_quotes=3, n_terms=2)
+
     def seed(self, theme_id: int, words: Sequence[str]) -> ThemeEditor:
         """Seed words that guide the next fit toward *theme_id* (BERTopic guided topics)."""
         self.taxonomy.set_seed_words(self._check(theme_id), list(words))
         return self
 
     def merge(self, source_id: int, into: int) -> ThemeEditor:
-        """Fold theme *source_id* into *into*: its texts move, keywords are recomputed, and the
-        taxonomy records ``merge_into`` so later runs report it as part of *into*."""
+        """Fold theme *source_id* into *into*: its texts move, keywords are recomputed, *into*
+        keeps its label (:meth:`label`), and the taxonomy records ``merge_into`` so later runs
+        report it as part of *into*."""
         source_id, into = self._check(source_id), self._check(into)
         self.taxonomy.merge(source_id, into)
         # keep the folded theme's keywords in its entry: the next run recognises it by them
