@@ -44,3 +44,35 @@ def test_a_run_without_history_leaves_the_taxonomy_alone(project, tmp_path):
     assert (tmp_path / "taxonomy.toml").read_bytes() == before
     assert load_taxonomy(tmp_path / "taxonomy.toml").ids() == [1]
     assert len(result.themes) >= 2
+
+
+def test_rows_carry_the_outcome_as_read_and_the_notebook_win_loss_is_the_report_s(project, tmp_path):
+    """A Zoho-style export (Closed Won, an org's own word for lost): ``rows_with_themes()`` says how
+    voc read each deal's outcome (``outcome_as_read``: won / lost / open, the configured words
+    included), and ``voc.insights.win_loss`` on it gives the report's win/loss numbers."""
+    import pandas as pd
+
+    import voc.insights as ins
+    from voc.pipeline import run_report
+
+    frame = pd.read_csv(project.parent / "export.csv", dtype=str, keep_default_na=False)
+    frame["outcome"] = frame["outcome"].replace({"受注": "Closed Won", "失注": "商談ロスト", "進行中": "Negotiation"})
+    frame.to_csv(tmp_path / "zoho.csv", index=False)
+    config = _config(project, tmp_path, **{"input.path": str(tmp_path / "zoho.csv"), "input.outcome_column": "outcome",
+                                           "input.lost_values": ["商談ロスト"], "insights.min_count": 5})
+    result = run_report(config)
+    deals = result.rows_with_themes()
+    assert len(deals) == len(frame)
+    expected = frame["outcome"].map({"Closed Won": "won", "商談ロスト": "lost", "Negotiation": "open"})
+    assert deals["outcome_as_read"].tolist() == expected.tolist()
+    assert deals["outcome"].tolist() == frame["outcome"].tolist()  # the export's own column is kept as written
+    wl = ins.win_loss(deals, "outcome_as_read", min_count=5).set_index("theme_id")
+    report = {r.theme_id: r.winloss for r in result.report.themes}
+    assert wl["n_lost"].sum() > 0
+    for theme_id, winloss in report.items():
+        assert (wl.loc[theme_id, "n_won"], wl.loc[theme_id, "n_lost"]) == (winloss["n_won"], winloss["n_lost"])
+    # the same numbers from the export's own column and the configured words
+    cin = config.input
+    own = ins.win_loss(deals, cin.outcome_column, won_values=cin.won_values, lost_values=cin.lost_values,
+                       open_values=cin.open_values, min_count=5).set_index("theme_id")
+    pd.testing.assert_frame_equal(own, wl)
