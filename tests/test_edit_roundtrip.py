@@ -19,11 +19,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_project(tmp_path_factory.mktemp("roundtrip"), n_deals=400)
 
 
-def _config(config_path: Path, folder: Path, **overrides):
+def _config(config_path: Path, folder: Path, *, taxonomy: bool = True, **overrides):
     from voc.config import load_config
 
     values = {**FAST, "output.dir": str(folder / "reports" / "latest"), "history.path": str(folder / "h.duckdb"),
-              "taxonomy.path": str(folder / "taxonomy.toml"), **overrides}
+              **overrides}
+    if taxonomy:
+        values["taxonomy.path"] = str(folder / "taxonomy.toml")
     return load_config(config_path).override(values)
 
 
@@ -76,3 +78,32 @@ def test_rows_carry_the_outcome_as_read_and_the_notebook_win_loss_is_the_report_
     own = ins.win_loss(deals, cin.outcome_column, won_values=cin.won_values, lost_values=cin.lost_values,
                        open_values=cin.open_values, min_count=5).set_index("theme_id")
     pd.testing.assert_frame_equal(own, wl)
+
+
+def test_a_rename_in_the_editor_survives_the_next_run(project, tmp_path):
+    """Scheduled runs kept a history before the taxonomy file existed; the analyst renames a theme
+    in the notebook editor made from the same config (its ids are the ones ``voc report`` gives:
+    the history's), saves, and the next run reports that theme, the same deals, under the same
+    id with the new name (a fresh taxonomy once gave the editor the model's cluster numbers, and
+    the name landed on the history's theme of that number)."""
+    import voc
+    from voc.clean import clean
+    from voc.pipeline import run_report, theme_model
+
+    config = _config(project, tmp_path)
+    first = run_report(_config(project, tmp_path, taxonomy=False))  # a run from before the taxonomy
+    assert not (tmp_path / "taxonomy.toml").exists()
+    export = voc.read_export(config.input.path, text_columns=config.input.text_columns)
+    kept, _ = clean(export.frame, config.input.text_columns, mask=config.clean.mask_pii)
+    texts = kept["text"].tolist()
+    editor = voc.ThemeEditor.from_config(theme_model(config).fit(texts), texts, config)
+    assert sorted(editor.keywords) == sorted(first.themes["theme_id"])
+    table = editor.table(n_quotes=0)
+    theme = int(table["theme_id"].iloc[2])  # not the first: ids 0 and 1 would be the model's and the history's
+    rows = set(kept["row"].to_numpy()[editor.labels == theme])
+    editor.rename(theme, "改名したテーマ").save()
+    again = run_report(config)
+    assert again.themes.set_index("theme_id").loc[theme, "label"] == "改名したテーマ"
+    asg = again.assignments
+    assert set(asg.loc[asg["theme_id"] == theme, "row"]) == rows
+    assert (asg["theme_label"] == "改名したテーマ").sum() == len(rows)

@@ -115,6 +115,7 @@ def stable_theme_ids(
     history: Path | None,
     text_columns: Sequence[str],
     threshold: float = 0.5,
+    read_only: bool = False,
 ) -> StableIds:
     """Match the fitted themes (*labels*, ``ThemeModel.keywords_``) to the previous run's.
 
@@ -122,7 +123,8 @@ def stable_theme_ids(
     *text_columns*, matches by
     :func:`voc.history.matching.match_themes`, then applies the taxonomy's ``merge_into`` links. The status
     is ``"新規"`` for themes without a match, but only when there was something to match against
-    (a previous run or taxonomy entries with keywords).
+    (a previous run or taxonomy entries with keywords). *read_only* opens the history without
+    creating or migrating it (the notebook editor, :class:`voc.edit.ThemeEditor`).
     """
     import numpy as np
 
@@ -134,7 +136,7 @@ def stable_theme_ids(
     if history is not None:
         from voc.history.store import RunStore
 
-        with RunStore(history) as store:
+        with RunStore(history, read_only=read_only) as store:
             last = previous_run(store, text_columns)
             max_id = store.max_theme_id()
             if last is not None:
