@@ -268,3 +268,31 @@ def test_subthemes_in_the_editor_rename_merge_move_promote_and_save(editor, tmp_
     assert saved.subtheme(a).promote and saved.subtheme(b).merge_into == a and saved.get(a).name == "初期費用が高い"
     with pytest.raises(ConfigError, match="no theme 999"):
         editor.subthemes.move(a, 999)
+
+
+def test_a_merged_theme_keeps_the_target_label(editor):
+    """merge(source, into=target): the texts move, the keywords are recomputed over both, and the
+    theme keeps the target's label (folding the largest theme into the smallest one would
+    otherwise name it after the largest)."""
+    table = editor.table(n_quotes=0)
+    source, target = int(table["theme_id"].iloc[0]), int(table["theme_id"].iloc[-1])
+    label = editor.label(target)
+    assert label != editor.label(source)
+    editor.merge(source, into=target)
+    assert editor.label(target) == label
+    assert editor.table(n_quotes=0).set_index("theme_id").loc[target, "label"] == label
+    assert editor.keywords[target] != editor._own_keywords[target]  # recomputed over both themes
+
+
+def test_rename_found_edits_the_theme_holding_the_word_or_nothing(editor):
+    """The notebook's "find a theme by a word, rename and seed it": nothing changes (and a warning
+    says so) when no theme holds the word, never the largest theme instead."""
+    before = (editor.labels.copy(), copy.deepcopy(editor.taxonomy))
+    with pytest.warns(UserWarning, match="存在しない語"):
+        assert editor.rename_found("存在しない語", "新しい名前", seed_words=["存在しない語"]) is None
+    assert (editor.labels == before[0]).all() and editor.taxonomy == before[1]
+    theme = int(editor.table()["theme_id"].iloc[1])
+    word = editor.written(theme)[0]
+    card = editor.rename_found(word, "新しい名前", seed_words=[word])
+    assert isinstance(card, ThemeCard) and card.theme_id == editor.find(word)[0] and card.name == "新しい名前"
+    assert editor.taxonomy.get(card.theme_id).seed_words == [word]

@@ -183,3 +183,35 @@ def test_fisher_greater_many_equals_scipy_table_by_table():
     want = [fisher_exact([[a, b], [c, d]], alternative="greater").pvalue for a, b, c, d in tables]
     assert got.tolist() == [float(w) for w in want]
     assert _fisher_greater_many(*np.zeros((4, 0), dtype=int)).shape == (0,)
+
+
+def test_win_loss_reads_outcomes_as_the_report_does():
+    """win_loss reads the outcome column with voc.outcomes (the report's vocabulary, overridable):
+    a Zoho / Salesforce export's Closed Won / Closed Lost counts, not only 受注 / 失注, and the
+    notebook's table equals the report's for the same deals."""
+    from voc.insights import theme_insights
+    from voc.outcomes import map_outcomes
+    from voc.report.model import ThemeRow
+
+    zoho = _deals([(1, "Closed Won", 10), (1, "Closed Lost", 30), (2, "Closed Won", 25), (2, "Closed Lost", 25),
+                   (-1, "Closed Won", 15), (-1, "Closed Lost to Competition", 45), (1, "Negotiation/Review", 7)])
+    wl = win_loss(zoho, "outcome", min_count=20).set_index("theme_id")
+    ja = win_loss(_deals([(1, "受注", 10), (1, "失注", 30), (2, "受注", 25), (2, "失注", 25), (-1, "受注", 15),
+                          (-1, "失注", 45), (1, "進行中", 7)]), "outcome", min_count=20).set_index("theme_id")
+    pd.testing.assert_frame_equal(wl, ja)
+    assert (wl.loc[1, "n_won"], wl.loc[1, "n_lost"]) == (10, 30)
+    # an org's own words win over the defaults, as [input] won_values / lost_values do
+    own = zoho.replace({"Closed Won": "06_発注いただいた", "Closed Lost": "見送"})
+    assert win_loss(own, "outcome", min_count=20)["n_won"].sum() == 0
+    mine = win_loss(own, "outcome", won_values=["発注いただいた"], lost_values=["見送"], min_count=20)
+    pd.testing.assert_frame_equal(mine.set_index("theme_id"), wl)
+    # one code path: the report's win/loss of the same deals is this table
+    deals = own.assign(row=range(len(own)))
+    rows = [ThemeRow(theme_id=t, label="", size=0, share=0.0, keywords=[], quotes=[]) for t in (1, 2)]
+    kept = deals[deals["theme_id"] >= 0]
+    outcomes = map_outcomes(own["outcome"], ["発注いただいた"], ["見送"]).outcome
+    theme_insights(rows, kept[["row"]], deals.drop(columns="theme_id"), kept["theme_id"].to_numpy(),
+                   outcome_column="outcome", outcomes=outcomes, min_count=20)
+    for r in rows:
+        assert r.winloss["n_won"] == mine.set_index("theme_id").loc[r.theme_id, "n_won"]
+        assert r.winloss["effect"] == pytest.approx(mine.set_index("theme_id").loc[r.theme_id, "effect"])

@@ -123,7 +123,7 @@ class TaxonomyConfig:
     """``[taxonomy]``: theme names, merges, seed words and marketing fields."""
 
     path: str | None = _opt(None, "Taxonomy file (TOML), created by the first run when missing.", path=True)
-    update: bool = _opt(True, "Add new themes to the file and refresh their keywords.")
+    update: bool = _opt(True, "Add new themes to the file and refresh their keywords (runs with history only).")
 
 
 @dataclass

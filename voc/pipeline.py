@@ -64,10 +64,17 @@ class ReportResult:
     report: ReportModel | None = None  # the table model every format was rendered from
 
     def rows_with_themes(self) -> pd.DataFrame:
-        """Every row of the export with its theme: :func:`voc.report.join_themes`."""
+        """Every row of the export with its theme: :func:`voc.report.join_themes`; with an outcome
+        column also ``outcome_as_read`` (won / lost / open: the run's ``[input]`` outcome words read
+        by :func:`voc.outcomes.map_outcomes`, as its win/loss counted them)."""
+        from voc.outcomes import map_outcomes
         from voc.report import join_themes
 
-        return join_themes(self.records, self.assignments, self.rejected)
+        cin = self.run.options.get("input", {})
+        column = cin.get("outcome_column")
+        outcomes = (map_outcomes(self.records[column], cin.get("won_values"), cin.get("lost_values"),
+                                 cin.get("open_values")).outcome if column else None)
+        return join_themes(self.records, self.assignments, self.rejected, outcomes=outcomes)
 
 
 class _Timer:

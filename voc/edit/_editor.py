@@ -13,7 +13,6 @@ Theme ids are the model's theme ids; new sub-themes get ids above every id in us
 
 from __future__ import annotations
 
-import copy
 import html
 from collections import Counter
 from collections.abc import Sequence
@@ -150,6 +149,16 @@ class ThemeEditor:
     tokens, embeddings : tokens and embeddings of *texts*; by default the model's own
         (``tokens_``, ``embeddings_``), computed again only for other texts
     random_state : seed of the k-means that :meth:`split` runs
+    history : path of the run history (``[history] path``) the next ``voc report`` matches against,
+        or ``None``; when the file exists the editor gives the themes the ids that run would
+        (:func:`voc.history.stable_theme_ids`: the last comparable run's, then the taxonomy's),
+        so that a rename or merge names the theme the report shows. :meth:`from_config` sets it.
+    text_columns : the analysed columns (``[input] text_columns``): which runs of the history are
+        comparable; needed with *history*
+    match_threshold : ``[history] match_threshold``
+
+    Without a history, the themes get the ids of the taxonomy entries they match by keywords (as a
+    batch run without history does) and, when the taxonomy has none, the model's ids.
 
     Attributes
     ----------
@@ -169,6 +178,9 @@ class ThemeEditor:
         tokens: Sequence[Sequence[str]] | None = None,
         embeddings: np.ndarray | None = None,
         random_state: int = 42,
+        history: str | Path | None = None,
+        text_columns: Sequence[str] | None = None,
+        match_threshold: float = 0.5,
     ) -> None:
         import numpy as np
 
@@ -187,29 +199,55 @@ class ThemeEditor:
             self._tokens = self._tokens if self._tokens is not None else list(model.tokens_)
             self._embeddings = embeddings if embeddings is not None else model.embeddings_
         self.random_state = random_state
+        self.history = Path(history) if history is not None else None
+        self.text_columns = list(text_columns) if text_columns is not None else None
+        self.match_threshold = match_threshold
+        self._next_id = 0  # the first id no theme, taxonomy entry or history run uses (after the match)
         self.labels = np.asarray(model.labels_, dtype=int).copy()
         self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
         # keywords of each theme's own documents before merges: what the next run recognises it by
         self._own_keywords = {t: list(kw) for t, kw in self.keywords.items()}
-        if any(e.keywords or e.seed_words for e in self.taxonomy.themes):
-            self._apply_taxonomy()
+        if self.history is not None and self.text_columns is None:
+            raise ConfigError("ThemeEditor(history=...) needs text_columns (the config's [input] text_columns): "
+                              "use ThemeEditor.from_config(model, texts, config)")
+        has_history = self.history is not None and self.history.exists()
+        if has_history or any(e.keywords or e.seed_words for e in self.taxonomy.themes):
+            self._apply_ids(has_history)
 
-    def _apply_taxonomy(self) -> None:
-        """Give the fitted themes the ids of the taxonomy's entries they match (by keywords, as a batch
-        run does without history), new ids to the others, then fold merged themes into their targets."""
+    @classmethod
+    def from_config(
+        cls, model: ThemeModel, texts: Sequence[str], config: Any, *, taxonomy: str | Path | Taxonomy | None = None,
+        **kwargs: Any,
+    ) -> ThemeEditor:
+        """The editor of what ``voc report`` with *config* reports: its taxonomy (``[taxonomy] path``,
+        or *taxonomy*), the ids its run history gives the themes (``[history]``), its seed. Other
+        keyword arguments go to :class:`ThemeEditor`."""
+        from voc.history import history_path
+
+        if taxonomy is None:
+            taxonomy = config.taxonomy.path or "taxonomy.toml"
+        params: dict[str, Any] = {
+            "taxonomy": taxonomy, "random_state": config.model.seed, "text_columns": config.input.text_columns,
+            "match_threshold": config.history.match_threshold,
+            "history": history_path(config.history.path, config.output.dir) if config.history.enabled else None,
+        }
+        return cls(model, texts, **{**params, **kwargs})
+
+    def _apply_ids(self, has_history: bool) -> None:
+        """Give the fitted themes the ids the next batch run gives them (one code path:
+        :func:`voc.history.stable_theme_ids`, the history read-only), then fold merged themes into
+        their targets."""
         import numpy as np
 
-        from voc.history.matching import match_themes, theme_signatures
+        from voc.history import stable_theme_ids
 
-        sig = theme_signatures(self.labels, self.tokens, self.model.keywords_)
-        sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
-        # merged entries are candidates too (by the keywords saved with them), then folded by resolve()
-        candidates = copy.deepcopy(self.taxonomy)
-        for entry in candidates.themes:
-            entry.merge_into = None
-        mapping, _ = match_themes(sig, None, next_id=max([0, *self.taxonomy.ids()]) + 1, taxonomy=candidates)
-        to_id = {int(c): int(t) for c, t in zip(mapping["cluster"], mapping["theme_id"], strict=True)}
-        reported = {c: self.taxonomy.resolve(t) for c, t in to_id.items()}
+        stable = stable_theme_ids(self.labels, self.tokens, self.model.keywords_, self.taxonomy,
+                                  history=self.history if has_history else None, text_columns=self.text_columns or [],
+                                  threshold=self.match_threshold, read_only=True)
+        self._next_id = stable.next_id
+        themes = stable.themes
+        to_id = {int(c): int(t) for c, t in zip(themes["cluster"], themes["theme_id"], strict=True)}
+        reported = {int(c): int(r) for c, r in zip(themes["cluster"], themes["reported_as"], strict=True)}
         self._own_keywords = {to_id[c]: self._own_keywords[c] for c in to_id}
         self.labels = np.asarray([reported.get(int(c), -1) if c >= 0 else -1 for c in self.labels], dtype=int)
         merged = {reported[c] for c in reported if reported[c] != to_id[c]}
@@ -277,10 +315,14 @@ class ThemeEditor:
         return [spell.get(w, w) for w in self.keywords.get(int(theme_id), [])]
 
     def label(self, theme_id: int) -> str:
-        """Display name: the taxonomy's name, else a label from the keywords."""
+        """Display name: the taxonomy's name, else a label from the keywords of the theme's own
+        texts: a theme other themes were merged into keeps its label (its keywords, recomputed over
+        every text it now holds, may be led by the merged ones)."""
         from voc.label import label_from_keywords
 
-        return self.taxonomy.name_of(theme_id, label_from_keywords(self.written(theme_id)))
+        theme_id = int(theme_id)
+        own = self._own_keywords.get(theme_id) or self.keywords.get(theme_id, [])
+        return self.taxonomy.name_of(theme_id, label_from_keywords(self._written_words(own)))
 
     def table(self, *, n_quotes: int = 3) -> pd.DataFrame:
         """Current themes, largest first: ``theme_id``, ``label``, ``size``, ``share``, ``keywords``
@@ -288,7 +330,7 @@ class ThemeEditor:
         ``note`` (the taxonomy's seed words)."""
         from voc.label import theme_table
 
-        names = {t: self.taxonomy.name_of(t, "") for t in self.keywords}
+        names = {t: self.label(t) for t in self.keywords}
         table = theme_table(self.texts, self.tokens, self.embeddings, self.labels, self.keywords,
                             self.model.tokenizer_, names=names, written=self._written(), n_quotes=n_quotes)
         notes = []
@@ -385,14 +427,34 @@ class ThemeEditor:
         self.taxonomy.rename(self._check(theme_id), name)
         return self
 
+    def rename_found(self, word: str, name: str, *, seed_words: Sequence[str] | None = None) -> ThemeCard | None:
+        """Rename (and seed, with *seed_words*) the theme :meth:`find` ranks first for *word*.
+
+        Returns its :class:`ThemeCard`; when no theme's keywords hold *word*, changes nothing,
+        warns (``UserWarning``, shown in a notebook) and returns ``None``.
+        """
+        import warnings
+
+        found = self.find(word)
+        if not found:
+            warnings.warn(f"no theme has 「{word}」 among its keywords: nothing was renamed or seeded; "
+                          "pick another word (editor.table() lists the keywords) or rename by id with "
+                          "editor.rename(theme_id, name)", UserWarning, stacklevel=2)
+            return None
+        self.rename(found[0], name)
+        if seed_words is not None:
+            self.seed(found[0], seed_words)
+        return self.show(found[0], n_quotes=3, n_terms=2)
+
     def seed(self, theme_id: int, words: Sequence[str]) -> ThemeEditor:
         """Seed words that guide the next fit toward *theme_id* (BERTopic guided topics)."""
         self.taxonomy.set_seed_words(self._check(theme_id), list(words))
         return self
 
     def merge(self, source_id: int, into: int) -> ThemeEditor:
-        """Fold theme *source_id* into *into*: its texts move, keywords are recomputed, and the
-        taxonomy records ``merge_into`` so later runs report it as part of *into*."""
+        """Fold theme *source_id* into *into*: its texts move, keywords are recomputed, *into*
+        keeps its label (:meth:`label`), and the taxonomy records ``merge_into`` so later runs
+        report it as part of *into*."""
         source_id, into = self._check(source_id), self._check(into)
         self.taxonomy.merge(source_id, into)
         # keep the folded theme's keywords in its entry: the next run recognises it by them
@@ -417,7 +479,7 @@ class ThemeEditor:
             raise ValueError(f"split needs 2 ≤ n ≤ {len(idx)} (the theme's size), got {n}")
         sub = KMeans(n_clusters=n, n_init=10, random_state=self.random_state).fit_predict(self.embeddings[idx])
         order = sorted(range(n), key=lambda k: (-(sub == k).sum(), k))
-        next_id = max([*self.keywords, *self.taxonomy.ids(), int(self.labels.max())]) + 1
+        next_id = max([*self.keywords, *self.taxonomy.ids(), int(self.labels.max()), self._next_id - 1]) + 1
         ids = [int(theme_id)] + list(range(next_id, next_id + n - 1))
         for new_id, k in zip(ids, order, strict=True):
             self.labels[idx[sub == k]] = new_id

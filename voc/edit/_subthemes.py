@@ -62,7 +62,7 @@ class SubthemeEditor:
         from voc.history import stable_subtheme_ids
 
         ed = self._editor
-        next_id = max([0, *ed.taxonomy.ids(), *(int(t) for t in ed.keywords)]) + 1
+        next_id = max([0, *ed.taxonomy.ids(), *(int(t) for t in ed.keywords), ed._next_id - 1]) + 1
         return stable_subtheme_ids(ed.labels, self._found.assignments, ed.tokens, self._keywords, ed.taxonomy,
                                    previous=None, next_id=next_id)
 

@@ -115,6 +115,7 @@ def stable_theme_ids(
     history: Path | None,
     text_columns: Sequence[str],
     threshold: float = 0.5,
+    read_only: bool = False,
 ) -> StableIds:
     """Match the fitted themes (*labels*, ``ThemeModel.keywords_``) to the previous run's.
 
@@ -122,7 +123,8 @@ def stable_theme_ids(
     *text_columns*, matches by
     :func:`voc.history.matching.match_themes`, then applies the taxonomy's ``merge_into`` links. The status
     is ``"新規"`` for themes without a match, but only when there was something to match against
-    (a previous run or taxonomy entries with keywords).
+    (a previous run or taxonomy entries with keywords). *read_only* opens the history without
+    creating or migrating it (the notebook editor, :class:`voc.edit.ThemeEditor`).
     """
     import numpy as np
 
@@ -134,7 +136,7 @@ def stable_theme_ids(
     if history is not None:
         from voc.history.store import RunStore
 
-        with RunStore(history) as store:
+        with RunStore(history, read_only=read_only) as store:
             last = previous_run(store, text_columns)
             max_id = store.max_theme_id()
             if last is not None:
@@ -194,6 +196,10 @@ def record_run(
     """Add this run to the *history* file (``None``: none) and bring the taxonomy file at
     *taxonomy_path* up to date when *update_taxonomy* (after a good report).
 
+    A run without history (``--no-history``) leaves the taxonomy file as it is, not even creating
+    it: the ids it gave its themes are recorded nowhere, so a later run would give them to other
+    themes, and entries written under them (names, 新規) would name the wrong themes.
+
     *run* is the record ``run.json`` was written from; *labels* the reported themes' names;
     *assignments* needs ``row`` and ``theme_id`` (reported ids), *id_column* when given and
     ``subtheme_id`` when there are sub-themes; *subthemes* holds one row per sub-theme found
@@ -243,7 +249,7 @@ def record_run(
             store.record_run(record, th, asg, subthemes)
     if after_record is not None:
         after_record()
-    if taxonomy_path and update_taxonomy:
+    if taxonomy_path and update_taxonomy and history is not None:
         tax = stable.taxonomy
         for t in th.itertuples(index=False):
             is_new = tax.get(int(t.theme_id)) is None

@@ -55,7 +55,8 @@ def theme_insights(
     insight needs its column: *date_column* (``trend``, ``emerging``, ``months``), *outcome_column*
     (``winloss``), *segment_columns* (``segments``), *competitor_column* (``competitors``).
     *outcomes* (``won`` / ``lost`` / ``open`` per row of *frame*, :func:`voc.outcomes.map_outcomes`)
-    says how to read *outcome_column*; without it only 受注 and 失注 count as closed.
+    says how to read *outcome_column*; without it the column is read with the default vocabulary
+    of :mod:`voc.outcomes` (:func:`voc.insights.win_loss`).
     *previous* is the previous run's themes (``reported_as``, ``size``, ``label``) for ``changes``.
     NaN in ``winloss`` / ``segments`` dicts becomes ``None``. *key* is the rows' id attribute
     (``subtheme_id`` for :class:`~voc.report.model.SubthemeRow`, with *reported* their sub-theme ids).
@@ -78,7 +79,7 @@ def theme_insights(
         deals = frame.assign(theme_id=[int(theme_of_row.get(r, -1)) for r in frame["row"]])
         if outcomes is not None:
             deals = deals.assign(**{_OUTCOME: outcomes.to_numpy()})
-            wl = insights.win_loss(deals, _OUTCOME, won="won", lost="lost", min_count=min_count)
+            wl = insights.win_loss(deals, _OUTCOME, min_count=min_count)  # won / lost / open read as themselves
         else:
             wl = insights.win_loss(deals, outcome_column, min_count=min_count)
         for rec in wl.to_dict("records"):

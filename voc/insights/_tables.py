@@ -185,15 +185,21 @@ def win_loss(
     deals: pd.DataFrame,
     outcome_column: str,
     *,
-    won: str = "受注",
-    lost: str = "失注",
+    won_values: Sequence[str] | None = None,
+    lost_values: Sequence[str] | None = None,
+    open_values: Sequence[str] | None = None,
     min_count: int = 20,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """How each theme relates to winning and losing (Gong's win rate = won / (won + lost)).
 
-    Needs ``theme_id`` and *outcome_column*; records whose outcome is neither *won* nor *lost*
-    (e.g. 進行中) are left out. One row per theme; each row's dict (``row.to_dict()`` without
+    Needs ``theme_id`` and *outcome_column*, read as the report reads it
+    (:func:`voc.outcomes.map_outcomes`): the CRMs' words for won and lost (受注, 成約, Closed Won,
+    Closed Lost, …) plus *won_values* / *lost_values* / *open_values*, an org's own words (pass
+    ``config.input.won_values`` etc. to match the report), which win over the defaults. A column
+    already read (``outcome_as_read`` of :meth:`voc.pipeline.ReportResult.rows_with_themes`:
+    won / lost / open) reads as itself. Open deals (進行中, unknown words, blanks) are left out.
+    One row per theme; each row's dict (``row.to_dict()`` without
     ``theme_id``, NaN turned into ``None``, numpy scalars into Python ones) is what
     ``ThemeRow.winloss`` holds. Columns / keys:
 
@@ -222,8 +228,12 @@ def win_loss(
     import numpy as np
     import pandas as pd
 
-    closed = deals[deals[outcome_column].isin([won, lost])]
-    is_won = (closed[outcome_column] == won).to_numpy()
+    from voc.outcomes import map_outcomes
+
+    outcome = map_outcomes(deals[outcome_column], won_values, lost_values, open_values).outcome
+    is_closed = outcome.isin(["won", "lost"]).to_numpy()
+    closed = deals[is_closed]
+    is_won = (outcome[is_closed] == "won").to_numpy()
     total_won, total_lost = int(is_won.sum()), int((~is_won).sum())
     theme = closed["theme_id"].to_numpy()
     records = []

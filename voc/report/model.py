@@ -154,7 +154,8 @@ class ReportModel:
 
 
 def join_themes(
-    records: pd.DataFrame, assignments: pd.DataFrame, rejected: pd.DataFrame | None = None
+    records: pd.DataFrame, assignments: pd.DataFrame, rejected: pd.DataFrame | None = None,
+    outcomes: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Every row of the export with its theme: the analyst's one join.
 
@@ -164,7 +165,10 @@ def join_themes(
     ``theme_id`` (``-1`` when the row was not analysed or is unassigned), ``theme_label`` (empty
     when not analysed) and ``status``: ``analysed`` or the reason the row was rejected. When
     *assignments* hold ``subtheme_id`` and ``subtheme_label`` they are carried the same way
-    (``-1`` and empty when the row has no sub-theme).
+    (``-1`` and empty when the row has no sub-theme). With *outcomes* (one value per row of
+    *records*, in their order: ``won``, ``lost`` or ``open``, :func:`voc.outcomes.map_outcomes`)
+    the result has ``outcome_as_read``: each deal's outcome as voc read it, which the report's
+    win/loss counts (the export's own outcome column stays as written).
     """
     import pandas as pd
 
@@ -181,4 +185,8 @@ def join_themes(
         reasons = rejected.drop_duplicates("row").set_index("row")["reason"]
         status = out["row"].map(reasons).fillna("analysed")
     out["status"] = status.to_numpy()
+    if outcomes is not None:
+        if len(outcomes) != len(records):
+            raise ValueError(f"{len(outcomes)} outcomes for {len(records)} records: pass one per record")
+        out["outcome_as_read"] = list(outcomes)  # the merge kept the records' order
     return out
