@@ -7,6 +7,16 @@ and which cue decided it. Both are plain functions of one text; see docs/stateme
 
 from __future__ import annotations
 
+from voc.statements._kind import DEFAULT_CUES, Cue, Kind, KindRules, StatementKind, statement_kind
 from voc.statements._split import Statement, split_statements
 
-__all__ = ["Statement", "split_statements"]
+__all__ = [
+    "Statement",
+    "split_statements",
+    "Cue",
+    "Kind",
+    "KindRules",
+    "StatementKind",
+    "DEFAULT_CUES",
+    "statement_kind",
+]

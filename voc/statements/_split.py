@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["Statement", "split_statements"]
 
 _OPEN = "（(「『［[〔【"
 _CLOSE = "）)」』］]〕】"
-_PAIRS = dict(zip(_OPEN, _CLOSE))
+_PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
 _SENTENCE_END = "。｡！？!?"
 _DOTS = ".．"
 _SPACE = " \t\u3000\u00a0"
@@ -51,7 +52,9 @@ _VALUE_END = re.compile(_VALUE + "$")
 _VALUE_START = re.compile(_VALUE)
 #: A Latin word that starts a phrase (after a space, ：, a bracket or the line start), not one
 #: glued to Japanese (初回MTG).
-_LATIN_WORD_END = re.compile(r"(?:^|[\s\u3000：:、，,（(「『【\[［/／・=＝>＞])[A-Za-z0-9Ａ-Ｚａ-ｚ０-９][A-Za-z0-9Ａ-Ｚａ-ｚ０-９.\-]*$")
+_LATIN_WORD_END = re.compile(
+    r"(?:^|[\s\u3000：:、，,（(「『【\[［/／・=＝>＞])[A-Za-z0-9Ａ-Ｚａ-ｚ０-９][A-Za-z0-9Ａ-Ｚａ-ｚ０-９.\-]*$"
+)
 _PLACEHOLDER = re.compile(r"［[^］]{1,8}］")
 _PROTECT = re.compile(
     r"https?://[^\s　]+|www\.[^\s　]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -145,7 +148,11 @@ def _line_cuts(text: str, lo: int, hi: int, inside: list[bool]) -> set[int]:
 def _dot_ends(text: str, i: int, hi: int) -> bool:
     before = text[i - 1] if i > 0 else ""
     after = text[i + 1] if i + 1 < hi else ""
-    return bool(before) and bool(_JAPANESE.match(before)) and (not after or after in _SPACE or bool(_JAPANESE.match(after)))
+    return (
+        bool(before)
+        and bool(_JAPANESE.match(before))
+        and (not after or after in _SPACE or bool(_JAPANESE.match(after)))
+    )
 
 
 def _run_start(cuts: set[int], lo: int, i: int) -> int:
@@ -218,14 +225,14 @@ def split_statements(text: str) -> list[Statement]:
     if not text:
         return []
     inside = _protected(text)
-    pieces: list[tuple[int, int, bool]] = []
+    pieces: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n\r]+", text):
         lo, hi = line.start(), line.end()
         bounds = sorted({lo, hi} | {c for c in _line_cuts(text, lo, hi, inside) if lo < c < hi})
-        for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
-            pieces.append((*_trim(text, a, b, k == 0 or text[a - 1] in _SPACE), True))
+        for k, (a, b) in enumerate(pairwise(bounds)):
+            pieces.append(_trim(text, a, b, k == 0 or text[a - 1] in _SPACE))
     out: list[Statement] = []
-    for a, b, _ in pieces:
+    for a, b in pieces:
         if a >= b:
             continue
         if not _WORD.search(text[a:b]):
