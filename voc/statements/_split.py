@@ -7,13 +7,14 @@ The rules (docs/statements.md says why each one is there and what it was measure
    character and before white space, a Japanese character or the end (``v2.0``, ``e.g.`` stay whole).
 3. **Bullets** at the start of a line (・ ■ ● ◆ ◇ □ ○ ▪ • ※ - ＊ * ① ⑴ ``1.`` ``1)`` ``(1)``) start a
    statement and are left out of it; ・ ■ ● ◆ ※ after white space inside a line do the same.
-4. **Headers** 【…】 start a statement. A header holding a digit (``【11/5 MTG】``, a dated log line)
+4. **Headers** 【…】 start a statement (one at the end of a line tags the statement before it). A header holding a digit (``【11/5 MTG】``, a dated log line)
    is a statement of its own; a label header (``【懸念】``, ``【失注理由】``) starts the statement that
    follows it on the same line.
 5. **Slashes** ／ and / end a statement between two runs of at least 3 characters, unless both
    characters beside it are ASCII letters or digits (``Slack/Teams``, ``kintone/Salesforce``).
-6. **Spaces** (ASCII or ideographic) between memo fragments end a statement, except: after an
-   ASCII word before another (``Nova CRM``), after 、：→ or before a bracket or punctuation, when the fragment
+6. **Spaces** (ASCII or ideographic) between memo fragments end a statement, except: between two
+   Latin words (``Microsoft Teams``, ``Android 4.0``; so ``初回MTG Salesforce…`` stays whole), after a
+   Latin word that starts a phrase (``懸念：Nova CRM``), after 、：→ or before a bracket or punctuation, when the fragment
    before is only a date (``11/5 初回訪問``) or has no Japanese letter (``kintone 連携``), or the fragment
    after has none (an e-mail, URL or ``(Zoom)``), or a value (phone number, 〒 code) is beside it.
 7. Nothing is cut inside brackets of one line (（）「」『』［］〔〕 and their ASCII forms, so placeholders
@@ -80,6 +81,10 @@ class Statement:
     text: str
 
 
+def _is_latin_word(ch: str) -> bool:
+    return ch.isalnum() and _is_latin(ch)
+
+
 def _is_latin(text: str) -> bool:
     """Only ASCII or full-width ASCII characters (ＡＢＣ, ０９０-…)."""
     return all(c.isascii() or "\uff01" <= c <= "\uff5e" for c in text)
@@ -125,8 +130,9 @@ def _line_cuts(text: str, lo: int, hi: int, inside: list[bool]) -> set[int]:
             i = j
             continue
         if ch == "【" and not inside[i]:
-            cuts.add(i)
             close = text.find("】", i, hi)
+            if close < 0 or i == lo or text[close + 1 : hi].strip(_SPACE):
+                cuts.add(i)  # a header at the end of a line is a tag of the statement before it
             if close > 0 and re.search(r"[0-9０-９]", text[i:close]):
                 cuts.add(close + 1)
         elif ch in _MIDLINE_BULLETS and i > lo and text[i - 1] in _SPACE:
@@ -173,8 +179,10 @@ def _slash_cuts(text: str, i: int, lo: int, hi: int, cuts: set[int]) -> bool:
 def _space_cuts(text: str, i: int, j: int, lo: int, hi: int, cuts: set[int]) -> bool:
     """Whether the white space ``text[i:j]`` separates two memo fragments."""
     before, after = text[i - 1] if i > lo else "", text[j]
-    if not before or (_is_latin(after) and _LATIN_WORD_END.search(text[lo:i])):
-        return False  # an English phrase: Nova CRM, Google Workspace (but 初回MTG 先方は… is cut)
+    if not before or (_is_latin_word(before) and _is_latin_word(after)):
+        return False  # an English phrase: Nova CRM, Microsoft Teams, Android 4.0
+    if _is_latin(after) and _LATIN_WORD_END.search(text[lo:i]):
+        return False  # 懸念：Nova CRM…
     if before in "、，,：:→⇒・" + _OPEN or after in "、。，,：:）)」』】］]" + "（(":
         return False
     left = text[_run_start(cuts, lo, i) : i].strip(_SPACE)
