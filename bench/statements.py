@@ -154,6 +154,26 @@ def measure_shared(data: Path, splitters: dict[str, Splitter]) -> None:
         print(f"  {name:24s} whole texts called voice: {voice:.4f}")
 
 
+def measure_composite(data: Path, seeds: tuple[int, ...] = (1, 2, 3)) -> None:
+    """Segmentation of composite texts (bench.composite): each joined source text is one gold
+    statement; a source text of several sentences is then cut in several, so this is a floor."""
+    from bench.composite import SOURCES, _read, compose
+
+    for name in SOURCES:
+        if not (data / name).exists():
+            continue
+        rows = _read(data / name)
+        for seed in seeds:
+            comps = compose(rows, seed)
+            gold = {str(i): [(a, b) for a, b, _ in c["parts"]] for i, c in enumerate(comps)}
+            pred = {str(i): ours(c["text"]) for i, c in enumerate(comps)}
+            rec, prec = segmentation(gold, pred)
+            print(
+                f"  composite {name:24s} seed {seed}: {len(comps)} texts, gold matched {rec:.4f}  "
+                f"predicted matched {prec:.4f}"
+            )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splitters", choices=["ours", "all"], default="ours")
@@ -164,6 +184,7 @@ def main(argv: list[str] | None = None) -> None:
         splitters.update(library_splitters())
     measure_sample(splitters)
     measure_shared(args.shared, splitters)
+    measure_composite(args.shared)
 
 
 if __name__ == "__main__":
