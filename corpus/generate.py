@@ -28,6 +28,7 @@ COLUMNS = ["deal_id", "created_date", "closed_date", "owner", "industry",
            "competitor", "call_note", "lost_reason"]
 TRUTH_COLUMNS = ["row", "deal_id", "lost_reason_theme", "lost_reason_theme2",
                  "call_note_theme"]
+STATEMENT_COLUMNS = ["row", "deal_id", "column", "start", "end", "kind", "key"]
 
 THEME_KEYS = ["price", "competitor", "features", "implementation", "budget",
               "approval", "timing", "integration", "security", "support", "needs"]
@@ -309,6 +310,8 @@ CN_DETAIL = [
     "ルート営業が中心で、訪問記録を紙で残している。月末にまとめて入力している状態。",
     "代理店経由の案件も多く、パートナー側にもアカウントを渡したいとの要望。",
 ]
+#: CN_DETAIL entries that record what the rep did or will do (log), not what the customer said.
+CN_DETAIL_LOG = ("デモでは", "トライアルでは")
 CN_FEEL = ["温度感は低め。", "感触はまずまず。", "反応は悪くない。", "やや慎重な印象。", "前向きだが決め手に欠ける様子。"]
 CN_CONCERN = {
     "price": ["価格について「思ったより高い」との反応。", "ユーザー単価を気にしている。", "値引きの可否を何度も確認された。",
@@ -513,45 +516,148 @@ def lost_reason(rng: random.Random, t1: str, t2: str, comp: str, nova: bool, d: 
     return text
 
 
-def call_note(rng: random.Random, outcome: str, theme: str, comp: str, nova: bool, created: dt.date,
-              closed: dt.date | None, rep: str) -> str:
+def call_note_parts(rng: random.Random, outcome: str, theme: str, comp: str, nova: bool, created: dt.date,
+                    closed: dt.date | None, rep: str) -> tuple[list[tuple[str, str, str]], str]:
+    """The parts of a call note as (text, kind, key) and the separator the rep used ("" or " ").
+
+    kind is ``voice`` (the customer's words) or ``log`` (the rep's record); key is the planted concern
+    (THEME_KEYS), ``situation`` / ``interest`` / ``context`` for other customer statements, or ``log``.
+    """
     d = min(created + dt.timedelta(days=rng.randint(0, 10)), closed or END)
-    parts = [fill(rng.choice(CN_HEAD), rng, d)]
+    parts = [(fill(rng.choice(CN_HEAD), rng, d), "log", "log")]
     if rng.random() < 0.5:
-        parts.append(fill(rng.choice(CN_WHO), rng, d, rep=rep.split()[0]))
+        parts.append((fill(rng.choice(CN_WHO), rng, d, rep=rep.split()[0]), "log", "log"))
     if rng.random() < 0.8:
-        parts.append(rng.choice(CN_TOOLS))
+        parts.append((rng.choice(CN_TOOLS), "voice", "situation"))
     if rng.random() < 0.65:
-        parts.append(rng.choice(CN_INTEREST))
+        parts.append((rng.choice(CN_INTEREST), "voice", "interest"))
     if rng.random() < 0.35:
-        parts.append(fill(rng.choice(CN_DETAIL), rng, d))
+        parts.append(_detail(fill(rng.choice(CN_DETAIL), rng, d)))
     if outcome == "受注":
         if theme:
-            parts.append(rng.choice(CN_CLINCH[theme]))
-        parts.append(fill(rng.choice(CN_WON_NEXT), rng, d + dt.timedelta(days=rng.randint(14, 40))))
+            parts.append((rng.choice(CN_CLINCH[theme]), "voice", theme))
+        parts.append((fill(rng.choice(CN_WON_NEXT), rng, d + dt.timedelta(days=rng.randint(14, 40))), "log", "log"))
     else:
         if theme:
             if theme == "competitor" and nova and rng.random() < 0.6:
-                parts.append(rng.choice(CN_NOVA).replace("{comp}", pick_comp_text(rng, comp or NOVA)))
+                text = rng.choice(CN_NOVA).replace("{comp}", pick_comp_text(rng, comp or NOVA))
             else:
-                parts.append(fill(rng.choice(CN_CONCERN[theme]), rng, d, comp=pick_comp_text(rng, comp)))
+                text = fill(rng.choice(CN_CONCERN[theme]), rng, d, comp=pick_comp_text(rng, comp))
+            parts.append((text, "voice", theme))
         if rng.random() < 0.3:
-            parts.append(rng.choice(CN_FEEL))
+            parts.append((rng.choice(CN_FEEL), "log", "log"))
         if rng.random() < 0.7:
-            parts.append(fill(rng.choice(CN_NEXT), rng, d + dt.timedelta(days=rng.randint(7, 21))))
+            parts.append((fill(rng.choice(CN_NEXT), rng, d + dt.timedelta(days=rng.randint(7, 21))), "log", "log"))
     if rng.random() < 0.06:  # a few long notes
-        parts[2:2] = [fill(x, rng, d) for x in rng.sample(CN_DETAIL, 2)]
+        parts[2:2] = [_detail(fill(x, rng, d)) for x in rng.sample(CN_DETAIL, 2)]
         feel = rng.choice(CN_FEEL)
-        if feel not in parts:
-            parts.append(feel)
-    while len("".join(parts)) < 30:
-        parts.append(rng.choice(CN_INTEREST))
+        if feel not in [p[0] for p in parts]:
+            parts.append((feel, "log", "log"))
+    while sum(len(p[0]) for p in parts) < 30:
+        parts.append((rng.choice(CN_INTEREST), "voice", "interest"))
     if rng.random() < 0.05:
-        parts.append(fake_pii(rng.choice(PII_CN), rng))
+        parts.append((fake_pii(rng.choice(PII_CN), rng), "log", "log"))
     sep = " " if rng.random() < 0.15 else ""
-    while len("".join(parts)) > 290:
+    while sum(len(p[0]) for p in parts) > 290:
         parts.pop(1)
-    return sep.join(p if sep or p.endswith(("。", "）", "】", "」", "！")) else p + " " for p in parts).rstrip()
+    return parts, sep
+
+
+def _detail(text: str) -> tuple[str, str, str]:
+    return (text, "log", "log") if text.startswith(CN_DETAIL_LOG) else (text, "voice", "context")
+
+
+def call_note(rng: random.Random, outcome: str, theme: str, comp: str, nova: bool, created: dt.date,
+              closed: dt.date | None, rep: str) -> str:
+    parts, sep = call_note_parts(rng, outcome, theme, comp, nova, created, closed, rep)
+    return unmark(layout_note(parts, sep, None))[0]
+
+
+# ------------------------------------------------ call-note layout and statement truth
+#: How reps lay out a note (drawn from its own random stream, so the other columns do not depend on
+#: it): one run of text (as before), a line per statement, bullets, space-separated memo fragments,
+#: 【】 section labels, or slashes.
+LAYOUTS = (["plain", "lines", "bullets", "memo", "sections", "slash"], [62, 9, 11, 8, 6, 4])
+BULLETS = ["・", "・", "・", "- ", "＊", "●", "◆", "■", "①", "1. ", "1) "]
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
+SECTION = {"situation": ["【現状】", "【現状】", "■現状："], "interest": ["【関心】", "【ニーズ】"],
+           "context": ["【背景】", "【補足】"], "concern": ["【懸念】", "【課題】", "■懸念："], "clinch": ["【決め手】"]}
+_MARK_START, _MARK_END = "\ue000", "\ue001"  # statement bounds, carried through vary(), then removed
+_OPEN, _CLOSE = "（(「『【［[", "）)」』】］]"
+
+
+def _sentences(text: str) -> list[str]:
+    """Split a phrase after 。/！ outside brackets (a phrase such as 「CRM未導入。営業は個人管理。」
+    holds two statements)."""
+    out, depth, begin = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if ch in "。！" and depth <= 0 and i + 1 < len(text) and text[i + 1] not in "。！" + _CLOSE:
+            out.append(text[begin:i + 1])
+            begin = i + 1
+    return out + [text[begin:]] if text[begin:] else out
+
+
+def _marked(text: str) -> str:
+    return "".join(_MARK_START + t + _MARK_END for t in _sentences(text))
+
+
+def _bullet(style: str, i: int) -> str:
+    if style == "①":
+        return CIRCLED[i % len(CIRCLED)]
+    if style in ("1. ", "1) "):
+        return f"{i + 1}{style[1:]}"
+    return style
+
+
+def layout_note(parts: list[tuple[str, str, str]], sep: str, lrng: random.Random | None,
+                won: bool = False) -> tuple[str, list]:
+    """The note's text with statement markers, and (kind, key) of each statement in order."""
+    style = "plain" if lrng is None else lrng.choices(*LAYOUTS)[0]
+    labels = [(kind, key) for text, kind, key in parts for _ in _sentences(text)]
+    if style == "plain":
+        body = sep.join(_marked(p) + ("" if sep or p.endswith(("。", "）", "】", "」", "！")) else " ")
+                        for p, _, _ in parts)
+    elif style in ("lines", "bullets", "sections"):
+        bullet = lrng.choice(BULLETS)
+        lines = [_marked(parts[0][0])]
+        for i, (text, kind, key) in enumerate(parts[1:]):
+            if style == "sections" and kind == "voice":
+                text = lrng.choice(SECTION[key if key in SECTION else "clinch" if won else "concern"]) + text
+            lines.append((_bullet(bullet, i) if style == "bullets" else "") + _marked(text))
+        body = "\n".join(lines)
+    else:
+        joiner = lrng.choice([" ", "　", "  "]) if style == "memo" else lrng.choice(["／", " / ", "/"])
+        body = joiner.join(_marked(p.removesuffix("。")) for p, _, _ in parts)
+    body = body.rstrip()
+    assert body.endswith(_MARK_END), body
+    return body[: -len(_MARK_END)], labels
+
+
+def unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Remove the statement markers; the (start, end) of each statement, without white space at its ends."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start = None
+    for ch in marked:
+        if ch == _MARK_START:
+            start = len(out)
+        elif ch == _MARK_END:
+            spans.append((start, len(out)))
+            start = None
+        else:
+            out.append(ch)
+    text = "".join(out)
+    if start is not None:
+        spans.append((start, len(text)))
+    trimmed = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        trimmed.append((a, b))
+    return text, trimmed
 
 
 # ------------------------------------------------------------- generation
@@ -584,7 +690,7 @@ def _competitor_column(rng, outcome, theme, theme2, nova):
     return NOVA if rng.random() < p_nova else rng.choice(OTHER_COMPETITORS)
 
 
-def _deal(rng: random.Random, cache: dict) -> dict:
+def _deal(rng: random.Random, cache: dict, lrng: random.Random | None = None) -> dict:
     region = rng.choices(list(REGION_W), weights=list(REGION_W.values()))[0]
     industry = rng.choices(list(INDUSTRY_W), weights=list(INDUSTRY_W.values()))[0]
     size = rng.choices(list(SIZE_W), weights=list(SIZE_W.values()))[0]
@@ -621,9 +727,13 @@ def _deal(rng: random.Random, cache: dict) -> dict:
     elif rng.random() < 0.5:
         cn_theme = rng.choices(THEME_KEYS, weights=_theme_table(industry, size, nova, cache))[0]
     comp = _competitor_column(rng, outcome, t1, t2, nova)
-    note = ""
+    note, statements = "", []
     if outcome != "進行中" or rng.random() < 0.6:
-        note = vary(call_note(rng, outcome, cn_theme, comp, nova, created, closed, owner), rng)
+        parts, sep = call_note_parts(rng, outcome, cn_theme, comp, nova, created, closed, owner)
+        marked, labels = layout_note(parts, sep, lrng, won=outcome == "受注")
+        note, spans = unmark(vary(marked, rng))
+        assert len(spans) == len(labels), (note, spans, labels)
+        statements = [(a, b, kind, key) for (a, b), (kind, key) in zip(spans, labels)]
     elif cn_theme:
         cn_theme = ""
     reason, lr_theme = "", ""
@@ -639,7 +749,8 @@ def _deal(rng: random.Random, cache: dict) -> dict:
            "owner": owner, "industry": industry, "company_size": size, "region": region, "stage": stage,
            "outcome": outcome, "amount": amount, "competitor": comp, "call_note": note, "lost_reason": reason}
     truth = {"lost_reason_theme": lr_theme, "lost_reason_theme2": t2, "call_note_theme": cn_theme}
-    return {"row": row, "truth": truth, "key": (row["created_date"], row["closed_date"] or "9", rng.random())}
+    return {"row": row, "truth": truth, "statements": statements,
+            "key": (row["created_date"], row["closed_date"] or "9", rng.random())}
 
 
 def near_dup(s: str, rng: random.Random) -> str:
@@ -680,24 +791,38 @@ def _duplicates(deals: list, rng: random.Random) -> None:
                 recent.pop(0)
 
 
-def generate(n_deals: int = 5200, seed: int = 42) -> tuple[list[dict], list[dict]]:
+def generate(n_deals: int = 5200, seed: int = 42, *, layouts: bool = True) -> tuple[list[dict], list[dict]]:
     """Return (rows, truth_rows); rows are ordered by created_date, deal_id = D-000001..."""
-    rng = random.Random(seed)
-    cache: dict = {}
-    deals = [_deal(rng, cache) for _ in range(n_deals)]
-    deals.sort(key=lambda x: x["key"])
-    _duplicates(deals, rng)
-    rows, truth = [], []
-    width = max(6, len(str(n_deals)))
-    for i, dl in enumerate(deals):
-        dl["row"]["deal_id"] = f"D-{i + 1:0{width}d}"
-        rows.append(dl["row"])
-        truth.append({"row": i, "deal_id": dl["row"]["deal_id"], **dl["truth"]})
+    rows, truth, _ = generate_with_statements(n_deals, seed, layouts=layouts)
     return rows, truth
 
 
-def write(rows: list[dict], truth: list[dict], out: str, truth_out: str | None = None) -> None:
-    for path, data, cols in ((out, rows, COLUMNS), (truth_out, truth, TRUTH_COLUMNS)):
+def generate_with_statements(n_deals: int = 5200, seed: int = 42, *,
+                             layouts: bool = True) -> tuple[list[dict], list[dict], list[dict]]:
+    """Return (rows, truth_rows, statement_rows); statement_rows hold STATEMENT_COLUMNS of each call
+    note's statements (offsets into the call_note text as written). ``layouts=False`` writes every
+    note as one run of text (the layout stream is not drawn; the other columns are the same)."""
+    rng = random.Random(seed)
+    lrng = random.Random(f"layout-{seed}") if layouts else None
+    cache: dict = {}
+    deals = [_deal(rng, cache, lrng) for _ in range(n_deals)]
+    deals.sort(key=lambda x: x["key"])
+    _duplicates(deals, rng)
+    rows, truth, statements = [], [], []
+    width = max(6, len(str(n_deals)))
+    for i, dl in enumerate(deals):
+        deal_id = dl["row"]["deal_id"] = f"D-{i + 1:0{width}d}"
+        rows.append(dl["row"])
+        truth.append({"row": i, "deal_id": deal_id, **dl["truth"]})
+        statements.extend({"row": i, "deal_id": deal_id, "column": "call_note", "start": a, "end": b,
+                           "kind": kind, "key": key} for a, b, kind, key in dl["statements"])
+    return rows, truth, statements
+
+
+def write(rows: list[dict], truth: list[dict], out: str, truth_out: str | None = None,
+          statements: list[dict] | None = None, statements_out: str | None = None) -> None:
+    for path, data, cols in ((out, rows, COLUMNS), (truth_out, truth, TRUTH_COLUMNS),
+                             (statements_out, statements, STATEMENT_COLUMNS)):
         if not path:
             continue
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -714,10 +839,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--n-deals", type=int, default=5200)
     p.add_argument("--out", default=os.path.join(here, "sample_crm_export.csv"))
     p.add_argument("--truth", default=os.path.join(here, "sample_crm_export.truth.csv"))
+    p.add_argument("--statements", default=os.path.join(here, "sample_crm_export.statements.csv"))
+    p.add_argument("--plain-notes", action="store_true", help="every call note as one run of text (no layouts)")
     a = p.parse_args(argv)
-    rows, truth = generate(a.n_deals, a.seed)
-    write(rows, truth, a.out, a.truth)
-    print(f"wrote {len(rows)} rows -> {a.out}; truth -> {a.truth}")
+    rows, truth, statements = generate_with_statements(a.n_deals, a.seed, layouts=not a.plain_notes)
+    write(rows, truth, a.out, a.truth, statements, a.statements)
+    print(f"wrote {len(rows)} rows -> {a.out}; truth -> {a.truth}; statements -> {a.statements}")
 
 
 if __name__ == "__main__":
