@@ -31,7 +31,7 @@ fields marketing fills in. A minimal file::
 Field names may also be written in Japanese: ``名前`` (name), ``シード語`` (seed_words),
 ``メモ`` (notes), ``訴求メッセージ案`` (messaging), ``製品アイデア`` (product_idea), ``担当`` (owner),
 ``ステータス`` (status), ``統合先`` (merge_into). Quote them in TOML: ``"訴求メッセージ案" = "…"``.
-Ids (``id``, ``merge_into``, ``theme``, ``found_in``) are whole numbers from 1 to 999,999,999
+Ids (``id``, ``merge_into``, ``theme``, ``found_in``) are whole numbers from 0 to 999,999,999 (a notebook editor without history numbers themes from 0)
 (:data:`MAX_ID`); a file with another id is refused, naming the entry. ``keywords`` is written by voc (the last run's keywords, to help a reader recognise the theme) and
 ignored when applied.
 
@@ -293,11 +293,11 @@ MAX_ID = 999_999_999
 
 
 def _check_id(values: dict[str, Any], key: str, what: str) -> None:
-    """A ConfigError naming the entry *what* when ``values[key]`` is outside ``1 .. MAX_ID``."""
-    if key in values and not 1 <= values[key] <= MAX_ID:
+    """A ConfigError naming the entry *what* when ``values[key]`` is outside ``0 .. MAX_ID``."""
+    if key in values and not 0 <= values[key] <= MAX_ID:
         raise ConfigError(
-            f"{what}: {key} {values[key]} is out of range; ids are whole numbers between 1 and {MAX_ID:,} "
-            "(voc numbers its themes from 1): use the id voc wrote, or a small unused one"
+            f"{what}: {key} {values[key]} is out of range; ids are whole numbers between 0 and {MAX_ID:,} "
+            "(the run history stores them as 32-bit integers): use the id voc wrote, or a small unused one"
         )
 
 
