@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voc.errors import InputError
+from voc.read._csv import broken_detail, csv_records, parse_csv
 from voc.read._encoding import decode, detect_encoding
 from voc.read._layout import dedupe, find_header, footer_detail, footer_start
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 #: Why a row can be rejected, with the wording used in ``rejected.csv`` and ``run.json``.
 REJECT_REASONS: dict[str, str] = {
     "ragged_row": "the row has a different number of fields than the header",
+    "broken_quote": "a quote opens a cell and is not closed where the row ends: that line is rejected and "
+    "the lines after it are read as rows of their own",
     "footer": "a report footer after the data (totals, confidentiality notice, copyright line)",
     "empty_text": "all text columns are empty",
     "non_answer": "the text is a non-answer such as 特になし, なし or -",
@@ -73,55 +76,37 @@ def _checksum(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _csv_records(text: str, path: str) -> list[list[str]]:
-    first = text.split("\n", 1)[0]
-    tabs, commas = first.count("\t"), first.count(",")
-    if tabs == commas:  # one column (or a title line) first: let the next lines decide
-        sample = text[:65536]
-        tabs, commas = sample.count("\t"), sample.count(",")
-    delimiter = "\t" if tabs > commas else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    while True:
-        try:
-            records.append(next(reader))
-        except StopIteration:
-            break
-        except csv.Error as exc:  # pragma: no cover - the non-strict reader accepts all input
-            if not records:
-                raise InputError(f"cannot parse the first row: {exc}", path=path) from None
-            records.append([f"\x00unparseable: {exc}"])
-    if not records:
-        raise InputError("the file is empty (no header row)", path=path, hint="export again with a header row")
-    return records
-
-
 def _split_records(
-    records: list[list[str]], needed: Sequence[str], header_row: int | None, path: str
+    text: str, needed: Sequence[str], header_row: int | None, path: str
 ) -> tuple[list[str], int, list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
-    h = find_header(records, needed, header_row, path)
-    header = dedupe(records[h])
+    """The header, its 1-based row, the data rows ``(row, cells)`` and the rejected ``(row, reason, detail)``."""
+    parsed, lines, delimiter = csv_records(text, path)
+    h = find_header(parsed.records, needed, header_row, path)
+    header = dedupe(parsed.records[h])
     width = len(header)
-    data = records[h + 1 :]
+    check_from = parsed.ends[h]
+    multi = any(e - s > 1 for s, e in zip(parsed.starts[h + 1 :], parsed.ends[h + 1 :], strict=True))
+    if multi:  # a record over several lines with another number of fields: a quote swallowed lines
+        parsed = parse_csv(lines, delimiter, width, check_from)
+    data = parsed.records[h + 1 :]
     footer = footer_start(data, width)
     rows: list[tuple[int, list[str]]] = []
     rejected: list[tuple[int, str, str]] = []
     for i, record in enumerate(data):
-        if i >= footer:
-            rejected.append((i, "footer", footer_detail(record)))
-            continue
-        if len(record) == 1 and record[0].startswith("\x00unparseable: "):  # pragma: no cover
-            rejected.append((i, "ragged_row", record[0][1:]))
-            continue
-        if len(record) > width and not any(c.strip() for c in record[width:]):
-            record = record[:width]  # Excel pads rows with empty trailing cells
-        if len(record) == width:
+        line = parsed.starts[h + 1 + i] + 1
+        if h + 1 + i in parsed.broken:
+            rejected.append((i, "broken_quote", broken_detail(parsed, h + 1 + i, header)))
+        elif i >= footer:
+            rejected.append((i, "footer", f"line {line}: {footer_detail(record)}"))
+        elif len(record) > width and not any(c.strip() for c in record[width:]):
+            rows.append((i, record[:width]))  # Excel pads rows with empty trailing cells
+        elif len(record) == width:
             rows.append((i, record))
         elif not any(cell.strip() for cell in record):
             # a blank line (csv yields []) is still a data row of the file: account for it
-            rejected.append((i, "empty_text", "blank line"))
+            rejected.append((i, "empty_text", f"line {line}: blank line"))
         else:
-            rejected.append((i, "ragged_row", f"{len(record)} fields, header has {width}"))
+            rejected.append((i, "ragged_row", f"line {line}: {len(record)} fields, header has {width}"))
     return header, h + 1, rows, rejected
 
 
@@ -253,7 +238,7 @@ def read_table(
         text = decode(data, used_encoding, spath, auto)
         if not text.strip():
             raise InputError("the file is empty", path=spath, hint="check the export step that wrote it")
-        header, header_at, rows, rejected = _split_records(_csv_records(text, spath), needed, header_row, spath)
+        header, header_at, rows, rejected = _split_records(text, needed, header_row, spath)
         frame = pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
         frame.insert(0, "row", [i for i, _ in rows])
     n_read = len(frame) + len(rejected)
