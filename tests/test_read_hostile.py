@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from voc.errors import InputError
 from voc.io import read_export
 
 
@@ -47,3 +50,57 @@ def test_ragged_rejections_name_the_line(tmp_path: Path) -> None:
     p.write_text('id,reason\nD-1,"二\n行"\nD-2\nD-3,x\n', encoding="utf-8")
     export = read_export(p, text_columns=["reason"])
     assert export.rejected["detail"].tolist() == ["line 4: 1 fields, header has 2"]
+
+
+def _workbook(tmp_path: Path, name: str, rows: list[list[str]]) -> Path:
+    import pandas as pd
+
+    p = tmp_path / name
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(p, index=False)
+    return p
+
+
+def _bomb(tmp_path: Path, member: str, payload: bytes, placeholder: bytes = b"") -> Path:
+    """A real workbook with one member replaced by a highly compressible *payload* (or, with
+    *placeholder*, that text of the member replaced by it)."""
+    import zipfile
+
+    src = _workbook(tmp_path, "src.xlsx", [["id", "reason"], ["D-1", "PLACEHOLDER"]])
+    out = tmp_path / f"bomb-{member.replace('/', '_')}.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == member:
+                data = data.replace(placeholder, payload) if placeholder else payload
+            zout.writestr(info.filename, data)
+        if member not in zin.namelist():
+            zout.writestr(member, payload)
+    return out
+
+
+def test_xlsx_bombs_are_refused_before_they_are_parsed(tmp_path: Path) -> None:
+    import time
+
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             + b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>' * 400_000 + b"</sheetData></worksheet>")
+    big = _bomb(tmp_path, "xl/worksheets/sheet1.xml", sheet)
+    assert big.stat().st_size < 200_000 < len(sheet)  # ~25 MB unzipped
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        read_export(big, text_columns=["reason"], max_sheet_mb=20)
+    msg = str(err.value)
+    assert str(big) in msg and "limit of 20 MB" in msg and "max_sheet_mb" in msg and "xl/worksheets/sheet1.xml" in msg
+    one = _bomb(tmp_path, "xl/sharedStrings.xml", b"x" * 3_000_000, b"PLACEHOLDER")
+    assert one.stat().st_size < 50_000
+    with pytest.raises(InputError) as err:
+        read_export(one, text_columns=["reason"], max_cell_mb=2)
+    msg = str(err.value)
+    assert str(one) in msg and "more than 2 MB" in msg and "max_cell_mb" in msg and "shared strings" in msg
+    assert time.perf_counter() - t0 < 5
+    # the same workbooks under higher limits are read (the limit is what refused them)
+    assert read_export(one, text_columns=["reason"], max_cell_mb=4).n_read == 1
+
+
+def test_an_ordinary_workbook_passes_the_bounds(tmp_path: Path) -> None:
+    p = _workbook(tmp_path, "ok.xlsx", [["id", "reason"]] + [[f"D-{i}", "価格が高い" * 50] for i in range(300)])
+    assert read_export(p, text_columns=["reason"], max_sheet_mb=1, max_cell_mb=0.01).n_read == 300

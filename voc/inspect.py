@@ -290,6 +290,8 @@ def inspect_export(
     sheet: str | int = 0,
     header_row: int | None = None,
     max_input_mb: float | None = 500.0,
+    max_sheet_mb: float | None = 1000.0,
+    max_cell_mb: float | None = 10.0,
 ) -> ExportProfile:
     """Read *path* (any format :func:`voc.read.read_export` reads) and :func:`profile_export` it.
 
@@ -298,7 +300,8 @@ def inspect_export(
     """
     from voc.read import read_table
 
-    export = read_table(path, encoding=encoding, sheet=sheet, header_row=header_row, max_input_mb=max_input_mb)
+    export = read_table(path, encoding=encoding, sheet=sheet, header_row=header_row, max_input_mb=max_input_mb,
+                        max_sheet_mb=max_sheet_mb, max_cell_mb=max_cell_mb)
     return profile_export(export)
 
 

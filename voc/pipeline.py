@@ -146,7 +146,8 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
         export = read_export(cin.path, text_columns=cin.text_columns, required_columns=required,
                              encoding=cin.encoding, sheet=cin.sheet, header_row=cin.header_row,
-                             max_input_mb=cin.max_input_mb)
+                             max_input_mb=cin.max_input_mb, max_sheet_mb=cin.max_sheet_mb,
+                             max_cell_mb=cin.max_cell_mb)
         outcomes = _outcomes(export, config)  # before the fit: an unusable outcome column exits 2 now
         in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until)
     with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per note

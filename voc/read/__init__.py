@@ -6,7 +6,8 @@ under its older name.
 Every data row of the file is either in :attr:`Export.frame` or in :attr:`Export.rejected` (with a
 reason from :data:`REJECT_REASONS`), so ``n_read == len(frame) + len(rejected)`` always holds.
 
-Files: ``_encoding`` (which codec), ``_layout`` (header row, column names, report footer),
+Files: ``_encoding`` (which codec), ``_csv`` (CSV/TSV records, broken quotes mended), ``_xlsx`` (the
+zip-bomb bounds, one sheet's records), ``_layout`` (header row, column names, report footer),
 ``_export`` (CSV/TSV/XLSX/Parquet into an :class:`Export`).
 """
 

@@ -15,6 +15,7 @@ from voc.errors import InputError
 from voc.read._csv import broken_detail, csv_records, parse_csv
 from voc.read._encoding import decode, detect_encoding
 from voc.read._layout import dedupe, find_header, footer_detail, footer_start
+from voc.read._xlsx import DEFAULT_MAX_CELL_MB, DEFAULT_MAX_SHEET_MB, check_workbook, read_xlsx
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,8 +35,6 @@ REJECT_REASONS: dict[str, str] = {
 
 #: Default limit on the size of an input file (``[input] max_input_mb``).
 DEFAULT_MAX_INPUT_MB = 500.0
-
-_FOOTER_TAIL = 256  # XLSX: rows from the end searched for the report footer (doubled while all match)
 
 
 @dataclass
@@ -110,67 +109,6 @@ def _split_records(
     return header, h + 1, rows, rejected
 
 
-def _sheet_records(book: object, name: str) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.read_excel(book, sheet_name=name, dtype=str, header=None).fillna("").astype(str)
-
-
-def _read_xlsx(
-    data: bytes, sheet: str | int, needed: Sequence[str], header_row: int | None, path: str
-) -> tuple[pd.DataFrame, str, int, list[tuple[int, str, str]]]:
-    import pandas as pd
-
-    try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001 - zip/xml errors of a damaged workbook
-        raise InputError(f"cannot open the workbook: {type(exc).__name__}: {exc}", path=path) from None
-    names = [str(n) for n in book.sheet_names]
-    if isinstance(sheet, int) and not 0 <= sheet < len(names):
-        raise InputError(f"sheet index {sheet} does not exist; sheets: {names}", path=path, hint="--sheet NAME")
-    name = names[sheet] if isinstance(sheet, int) else str(sheet)
-    if name not in names:
-        raise InputError(f"no sheet {name!r}; sheets: {names}", path=path, hint="set sheet = NAME in [input]")
-    raw = _sheet_records(book, name)
-    head = raw.iloc[: max(header_row or 0, 20)].to_numpy().tolist()
-    if raw.shape[0] == 0:
-        head = []
-    try:
-        if not head:
-            raise InputError(f"sheet {name!r} is empty (no header row)", path=path, hint="--sheet NAME")
-        h = find_header(head, needed, header_row, path, f" of sheet {name!r}")
-    except InputError as first:
-        for other in names:
-            if other == name:
-                continue
-            other_head = _sheet_records(book, other).iloc[:20].to_numpy().tolist()
-            try:
-                find_header(other_head, needed, None, path)
-            except InputError:
-                continue
-            raise InputError(
-                f"sheet {name!r} has no column {first.column or 'needed'!r}, but sheet {other!r} has every needed column",
-                path=path,
-                column=first.column,
-                hint=f'read that sheet: --sheet "{other}", or sheet = "{other}" in the [input] section of the config',
-            ) from None
-        raise
-    header = dedupe(head[h])
-    body = raw.iloc[h + 1 :]
-    n = len(body)
-    tail = _FOOTER_TAIL
-    while True:
-        start = max(0, n - tail)
-        cut = start + footer_start(body.iloc[start:].to_numpy().tolist(), len(header), positional=True)
-        if cut > start or start == 0:
-            break
-        tail *= 2
-    rejected = [(i, "footer", footer_detail(body.iloc[i].tolist())) for i in range(cut, n)]
-    frame = body.iloc[:cut].copy()
-    frame.columns = header
-    return frame.reset_index(drop=True), name, h + 1, rejected
-
-
 def read_table(
     path: str | Path,
     *,
@@ -179,6 +117,8 @@ def read_table(
     sheet: str | int = 0,
     header_row: int | None = None,
     max_input_mb: float | None = DEFAULT_MAX_INPUT_MB,
+    max_sheet_mb: float | None = DEFAULT_MAX_SHEET_MB,
+    max_cell_mb: float | None = DEFAULT_MAX_CELL_MB,
 ) -> Export:
     """Read an export without naming its text columns (what :func:`read_export` and ``voc inspect`` share).
 
@@ -213,7 +153,8 @@ def read_table(
     sheet_name = None
     header_at = 1
     if suffix in {".xlsx", ".xlsm"}:
-        frame, sheet_name, header_at, rejected = _read_xlsx(data, sheet, needed, header_row, spath)
+        check_workbook(data, spath, max_sheet_mb, max_cell_mb)
+        frame, sheet_name, header_at, rejected = read_xlsx(data, sheet, needed, header_row, spath)
         header = list(frame.columns)
         frame.insert(0, "row", range(len(frame)))
         used_encoding = "xlsx"
@@ -267,6 +208,8 @@ def read_export(
     sheet: str | int = 0,
     header_row: int | None = None,
     max_input_mb: float | None = DEFAULT_MAX_INPUT_MB,
+    max_sheet_mb: float | None = DEFAULT_MAX_SHEET_MB,
+    max_cell_mb: float | None = DEFAULT_MAX_CELL_MB,
 ) -> Export:
     """Read a CSV, TSV, XLSX or Parquet export.
 
@@ -297,6 +240,9 @@ def read_export(
         column, so a title, the report's filters or blank rows above the header are skipped.
     max_input_mb
         Refuse larger files with a clear error instead of running out of memory (None: no limit).
+    max_sheet_mb, max_cell_mb
+        XLSX only: refuse a workbook that unzips to more MB, or holds a cell of more MB (a zip bomb;
+        :func:`voc.read._xlsx.check_workbook`). None: no limit.
 
     Returns
     -------
@@ -312,4 +258,6 @@ def read_export(
         sheet=sheet,
         header_row=header_row,
         max_input_mb=max_input_mb,
+        max_sheet_mb=max_sheet_mb,
+        max_cell_mb=max_cell_mb,
     )
