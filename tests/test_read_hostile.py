@@ -104,3 +104,16 @@ def test_xlsx_bombs_are_refused_before_they_are_parsed(tmp_path: Path) -> None:
 def test_an_ordinary_workbook_passes_the_bounds(tmp_path: Path) -> None:
     p = _workbook(tmp_path, "ok.xlsx", [["id", "reason"]] + [[f"D-{i}", "価格が高い" * 50] for i in range(300)])
     assert read_export(p, text_columns=["reason"], max_sheet_mb=1, max_cell_mb=0.01).n_read == 300
+
+
+def test_a_damaged_byte_is_named_on_its_own_line(tmp_path: Path) -> None:
+    for codec, bad in (("utf-8", b"\xff\xfe"), ("cp932", b"\x81\x20")):
+        data = _lines(400).encode(codec)
+        i = data.index(b"D-300,")
+        p = tmp_path / f"bad-{codec}.csv"
+        p.write_bytes(data[: i + 6] + bad + data[i + 6 :])
+        with pytest.raises(InputError) as err:
+            read_export(p, text_columns=["reason"])
+        msg = str(err.value)
+        assert "at line 302," in msg and "byte 7 of that line" in msg and "'D-300,'" in msg, (codec, msg)
+        assert str(p) in msg and "--encoding" in msg
