@@ -117,3 +117,22 @@ def test_a_damaged_byte_is_named_on_its_own_line(tmp_path: Path) -> None:
         msg = str(err.value)
         assert "at line 302," in msg and "byte 7 of that line" in msg and "'D-300,'" in msg, (codec, msg)
         assert str(p) in msg and "--encoding" in msg
+
+
+def test_nested_parquet_cells_are_joined_or_rejected_never_a_repr(tmp_path: Path) -> None:
+    import pandas as pd
+
+    p = tmp_path / "n.parquet"
+    pd.DataFrame({
+        "id": ["D-1", "D-2", "D-3", "D-4"],
+        "reason": [["価格が高い", "追加メモ"], ["導入が遅い"], [], None],
+        "note": [None, None, [{"a": "x"}], None],
+        "meta": [{"k": "値"}, {"k": "v"}, None, {"k": "w"}],
+    }).to_parquet(p)
+    export = read_export(p, text_columns=["reason", "note"])
+    assert export.n_read == 4 == len(export.frame) + len(export.rejected)
+    assert export.frame["reason"].tolist() == ["価格が高い\n追加メモ", "導入が遅い", ""]
+    assert export.frame["meta"].tolist()[0] == '{"k": "値"}'
+    assert export.rejected["reason"].tolist() == ["nested_value"]
+    detail = export.rejected["detail"].iloc[0]
+    assert "row 2" in detail and "'note'" in detail and "[" not in export.frame["reason"].str.cat()

@@ -15,6 +15,7 @@ from voc.errors import InputError
 from voc.read._csv import broken_detail, csv_records, parse_csv
 from voc.read._encoding import decode, detect_encoding
 from voc.read._layout import dedupe, find_header, footer_detail, footer_start
+from voc.read._parquet import parquet_frame
 from voc.read._xlsx import DEFAULT_MAX_CELL_MB, DEFAULT_MAX_SHEET_MB, check_workbook, read_xlsx
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ REJECT_REASONS: dict[str, str] = {
     "ragged_row": "the row has a different number of fields than the header",
     "broken_quote": "a quote opens a cell and is not closed where the row ends: that line is rejected and "
     "the lines after it are read as rows of their own",
+    "nested_value": "a Parquet cell of a needed column holds a struct, map or nested list, not text",
     "footer": "a report footer after the data (totals, confidentiality notice, copyright line)",
     "empty_text": "all text columns are empty",
     "non_answer": "the text is a non-answer such as 特になし, なし or -",
@@ -165,14 +167,13 @@ def read_table(
             raise InputError(f"cannot read the Parquet file: {exc}", path=spath) from None
         header = dedupe([str(c) for c in raw.columns])
         raw.columns = header
-        frame = raw.astype("string").fillna("").astype(str)
-        frame.insert(0, "row", range(len(frame)))
         used_encoding = "parquet"
         for col in needed:
             if col not in header:
                 from voc.read._layout import missing_column
 
                 raise missing_column(col, header, spath)
+        frame, rejected = parquet_frame(raw.reset_index(drop=True), needed)
     else:
         auto = encoding in ("auto", "", None)
         used_encoding = detect_encoding(data) if auto else encoding
