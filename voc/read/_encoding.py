@@ -13,13 +13,14 @@ _SAMPLE_BYTES = 1_000_000
 _NAMES = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "utf_8": "utf-8"}
 
 
-def _mostly_utf8(data: bytes) -> bool:
-    """True when at least 20 valid multi-byte UTF-8 characters stand for every invalid byte sequence.
+def _mostly(data: bytes, codec: str = "utf-8") -> bool:
+    """True when at least 20 valid non-ASCII characters stand for every invalid byte sequence.
 
-    Decoded as UTF-8, CP932 or EUC-JP text is invalid at nearly every non-ASCII character; a UTF-8
-    export with one damaged byte is not, and naming another codec would put the error on line 2.
+    Decoded as UTF-8, CP932 text is invalid at nearly every non-ASCII character (and the reverse);
+    an export with one damaged byte is not. Naming another codec would put the error on line 2, or
+    (a single-byte codec such as cp1256 decodes anything) read the whole file as mojibake.
     """
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode(codec, errors="replace")
     bad = text.count("\ufffd")
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
     return non_ascii - bad >= 20 * bad
@@ -42,7 +43,7 @@ def detect_encoding(data: bytes) -> str:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        if _mostly_utf8(data):  # a UTF-8 file with a few damaged bytes: decode() names their line
+        if _mostly(data):  # a UTF-8 file with a few damaged bytes: decode() names their line
             return "utf-8"
     from charset_normalizer import from_bytes
 
@@ -54,6 +55,10 @@ def detect_encoding(data: bytes) -> str:
         best = from_bytes(sample, cp_isolation=isolation).best()
         if best is not None and best.encoding:
             return _NAMES.get(best.encoding.lower(), best.encoding)
+        if isolation is not None:  # a Japanese export with a damaged byte: decode() names its line
+            for codec in ("cp932", "euc_jp"):
+                if _mostly(sample, codec):
+                    return codec
     # No answer, which happens for BOM-less UTF-16 with emoji or rare symbols: ASCII delimiters and
     # digits then leave a NUL byte in every other position.
     half = max(1, len(sample) // 2)
