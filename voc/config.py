@@ -71,6 +71,10 @@ class InputConfig:
     open_values: list[str] = _opt(None, "Outcome values of deals still open (進行中, 商談中, Open …); values no word "
                                   "matches count as open too, and the report lists them.", factory=list)
     max_input_mb: float | None = _opt(500.0, "Refuse larger files (raise it if you have the memory).", minimum=0)
+    max_sheet_mb: float | None = _opt(1000.0, "XLSX: refuse a workbook that unzips to more MB (a zip bomb; SECURITY.md).",
+                                      minimum=0)
+    max_cell_mb: float | None = _opt(10.0, "XLSX: refuse a workbook with a cell of more MB (Excel's cells hold "
+                                     "32,767 characters at most).", minimum=0)
     since: str | None = _opt(None, "Only rows dated on or after this day (YYYY-MM-DD, on date_column).")
     until: str | None = _opt(None, "Only rows dated on or before this day (YYYY-MM-DD, on date_column).")
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from voc.outcomes import OutcomeMapping, map_outcomes
+from voc.read import parse_dates
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +54,6 @@ LANGS: tuple[str, ...] = get_args(Lang)
 _SAMPLE = 5000  # filled values per column looked at (the first ones: deterministic)
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。、！？!?，．]|[,.]\s")
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _CODE = re.compile(
     r"^(?:[A-Za-z]{1,5}[-_]?\d{2,}|[A-Za-z0-9]{15}|[A-Za-z0-9]{18}|\d+-\d+"
@@ -127,11 +127,6 @@ class ExportProfile:
 
 
 # -- per column ------------------------------------------------------------------------------------
-def _is_date(v: str) -> bool:
-    m = _DATE.match(v)
-    return bool(m) and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31
-
-
 def _as_number(v: str) -> str:
     return re.sub(r"^(jpy|usd)|[¥\\$,\s円%]", "", v.casefold())
 
@@ -162,7 +157,7 @@ def _column(name: str, values: pd.Series, n_rows: int) -> ColumnProfile:
     def share(pred: Any) -> float:
         return sum(1 for v in sample if pred(v)) / n
 
-    if share(_is_date) >= 0.9:
+    if parse_dates(sample).notna().mean() >= 0.9:  # the parser the report reads dates with
         prof.type = "date"
     elif (
         distinct >= 0.98
@@ -290,6 +285,8 @@ def inspect_export(
     sheet: str | int = 0,
     header_row: int | None = None,
     max_input_mb: float | None = 500.0,
+    max_sheet_mb: float | None = 1000.0,
+    max_cell_mb: float | None = 10.0,
 ) -> ExportProfile:
     """Read *path* (any format :func:`voc.read.read_export` reads) and :func:`profile_export` it.
 
@@ -298,7 +295,8 @@ def inspect_export(
     """
     from voc.read import read_table
 
-    export = read_table(path, encoding=encoding, sheet=sheet, header_row=header_row, max_input_mb=max_input_mb)
+    export = read_table(path, encoding=encoding, sheet=sheet, header_row=header_row, max_input_mb=max_input_mb,
+                        max_sheet_mb=max_sheet_mb, max_cell_mb=max_cell_mb)
     return profile_export(export)
 
 

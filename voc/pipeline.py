@@ -157,14 +157,17 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
         export = read_export(cin.path, text_columns=cin.text_columns, required_columns=required,
                              encoding=cin.encoding, sheet=cin.sheet, header_row=cin.header_row,
-                             max_input_mb=cin.max_input_mb)
+                             max_input_mb=cin.max_input_mb, max_sheet_mb=cin.max_sheet_mb,
+                             max_cell_mb=cin.max_cell_mb)
         outcomes = _outcomes(export, config)  # before the fit: an unusable outcome column exits 2 now
-        in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until)
+        dates = _dates(export, cin.date_column)
+        in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until,
+                                                   path=export.path)
     with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per note
         kept, rejected_clean = executor.clean(in_window, cin.text_columns, mask=config.clean.mask_pii,
                                               max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
                                               progress=progress)
-        _require_rows(kept, export, rejected_clean)
+        _require_rows(kept, export, [rejected_window, rejected_clean])
         from voc._free_text import require_free_text
 
         require_free_text(kept, in_window, cin.text_columns, export.path)  # a category column exits 2 here
@@ -229,6 +232,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
         if outcomes is not None:
             record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
+        record.dates = dates
         report_model = _report_model(config, rows, record, extra, stable)
         folder = _write(config, report_model, assignments, rejected, record)
     from voc.report.writer import link_report
@@ -275,15 +279,34 @@ def _outcome_summary(outcomes: Any, in_window: pd.DataFrame, kept: pd.DataFrame,
     return outcome_record(mapping, column=cin.outcome_column, analysed=in_window["row"].isin(kept["row"]))
 
 
-def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame) -> None:
+def _dates(export: Any, date_column: str | None) -> dict[str, Any] | None:
+    """``run.json``'s ``dates``: the date column read by :func:`voc.read.parse_dates`; a warning
+    with examples when some filled values are not dates (those rows are left out of the trends)."""
+    from voc.read import date_summary
+
+    if not date_column:
+        return None
+    s = date_summary(export.frame[date_column], date_column)
+    if s.n_unparsed:
+        log.warning("%s: %d of %d values of the date column %r are not dates voc reads (e.g. %s); those rows are "
+                    "left out of the monthly trends and outside any since/until window", export.path, s.n_unparsed,
+                    len(export.frame), date_column, ", ".join(repr(e) for e in s.examples[:3]))
+    return s.to_dict()
+
+
+def _require_rows(kept: pd.DataFrame, export: Any, rejected: list[pd.DataFrame]) -> None:
+    """An :class:`InputError` saying what removed every row, when no row is left to analyse."""
     import pandas as pd
 
     if len(kept) == 0:
-        reasons = dict(sorted(pd.concat([export.rejected, rejected_clean])["reason"].value_counts().items()))
+        reasons = dict(sorted(pd.concat([export.rejected, *rejected])["reason"].value_counts().items()))
+        hint = "check that the export has data rows and that --text-column names the free-text column"
+        if reasons.get("outside_window"):
+            hint = "move --since / --until into the export's dates; " + hint
         raise InputError(
             f"no row left to analyse: {export.n_read} data rows read, rejected: {reasons or 'none'}",
             path=export.path,
-            hint="check that the export has data rows and that --text-column names the free-text column",
+            hint=hint,
         )
 
 
@@ -422,6 +445,7 @@ def _report_model(config: Config, rows: list[ThemeRow], record: RunRecord, extra
         rejected_by_reason=record.rows.rejected_by_reason, n_unassigned=record.themes.unassigned,
         options=record.options, version=record.voc_version, months=extra["months"], changes=extra["changes"],
         run_id=stable.run_id, previous_run_id=stable.previous_run_id, outcomes=dict(record.outcomes or {}),
+        dates=dict(record.dates or {}),
     )
 
 

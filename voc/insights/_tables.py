@@ -143,19 +143,17 @@ def theme_sizes(assignments: pd.DataFrame) -> pd.DataFrame:
 
 
 def _months(docs: pd.DataFrame, date_column: str) -> pd.Series:
-    import pandas as pd
+    from voc.read import parse_dates
 
-    values = docs[date_column].astype("string").str.strip().replace("", None)
-    dates = pd.to_datetime(values, errors="coerce", format="mixed")
-    return dates.dt.strftime("%Y-%m")
+    return parse_dates(docs[date_column]).dt.strftime("%Y-%m")
 
 
 @_labelled
 def monthly_trend(docs: pd.DataFrame, date_column: str) -> pd.DataFrame:
     """Count and share of each theme per calendar month.
 
-    Needs ``theme_id`` and *date_column* (anything :func:`pandas.to_datetime` reads; unparseable or
-    empty dates are left out). Returns one row per (theme, month) for every month from the first to
+    Needs ``theme_id`` and *date_column* (what :func:`voc.read.parse_dates` reads; unparseable or
+    empty dates are left out, and counted in ``run.json``'s ``dates``). Returns one row per (theme, month) for every month from the first to
     the last one seen, zeros included: ``theme_id``, ``month`` (``"YYYY-MM"``), ``count``, ``total``
     (analysed records that month, with or without a theme) and ``share`` (``count / total``, 0 when
     the month is empty). Sorted by theme id, then month.

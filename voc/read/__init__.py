@@ -6,12 +6,14 @@ under its older name.
 Every data row of the file is either in :attr:`Export.frame` or in :attr:`Export.rejected` (with a
 reason from :data:`REJECT_REASONS`), so ``n_read == len(frame) + len(rejected)`` always holds.
 
-Files: ``_encoding`` (which codec), ``_layout`` (header row, column names, report footer),
+Files: ``_dates`` (the one date parser), ``_encoding`` (which codec), ``_csv`` (CSV/TSV records, broken quotes mended), ``_xlsx`` (the
+zip-bomb bounds, one sheet's records), ``_layout`` (header row, column names, report footer),
 ``_export`` (CSV/TSV/XLSX/Parquet into an :class:`Export`).
 """
 
 from __future__ import annotations
 
+from voc.read._dates import DateSummary, date_summary, parse_dates
 from voc.read._encoding import detect_encoding
 from voc.read._export import DEFAULT_MAX_INPUT_MB, REJECT_REASONS, Export, read_export, read_table
 from voc.read._layout import HEADER_SCAN_ROWS
@@ -24,4 +26,7 @@ __all__ = [
     "REJECT_REASONS",
     "DEFAULT_MAX_INPUT_MB",
     "HEADER_SCAN_ROWS",
+    "parse_dates",
+    "date_summary",
+    "DateSummary",
 ]

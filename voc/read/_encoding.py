@@ -13,8 +13,22 @@ _SAMPLE_BYTES = 1_000_000
 _NAMES = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "utf_8": "utf-8"}
 
 
+def _mostly(data: bytes, codec: str = "utf-8") -> bool:
+    """True when at least 20 valid non-ASCII characters stand for every invalid byte sequence.
+
+    Decoded as UTF-8, CP932 text is invalid at nearly every non-ASCII character (and the reverse);
+    an export with one damaged byte is not. Naming another codec would put the error on line 2, or
+    (a single-byte codec such as cp1256 decodes anything) read the whole file as mojibake.
+    """
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii - bad >= 20 * bad
+
+
 def detect_encoding(data: bytes) -> str:
-    """Name the codec of *data*: a BOM wins, then strict UTF-8, then charset-normalizer.
+    """Name the codec of *data*: a BOM wins, then UTF-8 (strict, or with a few damaged bytes among
+    many valid multi-byte characters), then charset-normalizer.
 
     charset-normalizer is asked first among Japanese codecs (CP932, EUC-JP, ISO-2022-JP, UTF-16),
     then among all codecs. Shift_JIS is reported as ``cp932``, its superset that Excel writes.
@@ -29,7 +43,8 @@ def detect_encoding(data: bytes) -> str:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        pass
+        if _mostly(data):  # a UTF-8 file with a few damaged bytes: decode() names their line
+            return "utf-8"
     from charset_normalizer import from_bytes
 
     sample = data
@@ -40,6 +55,10 @@ def detect_encoding(data: bytes) -> str:
         best = from_bytes(sample, cp_isolation=isolation).best()
         if best is not None and best.encoding:
             return _NAMES.get(best.encoding.lower(), best.encoding)
+        if isolation is not None:  # a Japanese export with a damaged byte: decode() names its line
+            for codec in ("cp932", "euc_jp"):
+                if _mostly(sample, codec):
+                    return codec
     # No answer, which happens for BOM-less UTF-16 with emoji or rare symbols: ASCII delimiters and
     # digits then leave a NUL byte in every other position.
     half = max(1, len(sample) // 2)
@@ -58,17 +77,30 @@ def decode(data: bytes, encoding: str, path: str, detected: bool) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        how = "detected" if detected else "given"
-        raise InputError(
-            f"cannot decode the bytes at line {line} with the {how} encoding {encoding} ({exc.reason})",
-            path=path,
-            hint="save the export as UTF-8, or name its encoding: --encoding cp932 (or utf-8, utf-16, "
-            'euc_jp), encoding = "cp932" in the [input] section of the config',
-        ) from None
+        raise _decode_error(data, exc, encoding, path, detected) from None
     except LookupError:
         raise InputError(
             f"unknown encoding {encoding!r}",
             path=path,
             hint="use a Python codec name such as utf-8, utf-8-sig, cp932, utf-16, euc_jp, or 'auto'",
         ) from None
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str, path: str, detected: bool) -> InputError:
+    """The error for undecodable bytes: their line (line breaks counted in the codec's own width),
+    the byte offset in that line, the bytes and the text before them."""
+    unit = b"\n\x00" if encoding.replace("-", "_").lower() in ("utf_16", "utf_16_le") else b"\n"
+    if encoding.replace("-", "_").lower() == "utf_16_be":
+        unit = b"\x00\n"
+    before = data[: exc.start]
+    line = before.count(unit) + 1
+    start = before.rfind(unit) + len(unit) if unit in before else 0
+    prefix = data[start : exc.start].decode(encoding, errors="replace")[-20:].strip("\ufeff")
+    how = "detected" if detected else "given"
+    return InputError(
+        f"cannot decode the bytes {data[exc.start : exc.end + 3][:6]!r} at line {line}, byte {exc.start - start + 1} "
+        f"of that line (after {prefix!r}) with the {how} encoding {encoding} ({exc.reason})",
+        path=path,
+        hint=f"fix or remove the damaged bytes on line {line}, save the export as UTF-8, or name its encoding: "
+        '--encoding cp932 (or utf-8, utf-16, euc_jp), encoding = "cp932" in the [input] section of the config',
+    )

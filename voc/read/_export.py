@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voc.errors import InputError
+from voc.read._csv import broken_detail, csv_records, parse_csv
 from voc.read._encoding import decode, detect_encoding
 from voc.read._layout import dedupe, find_header, footer_detail, footer_start
+from voc.read._parquet import parquet_frame
+from voc.read._xlsx import DEFAULT_MAX_CELL_MB, DEFAULT_MAX_SHEET_MB, check_workbook, read_xlsx
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,6 +26,9 @@ log = logging.getLogger(__name__)
 #: Why a row can be rejected, with the wording used in ``rejected.csv`` and ``run.json``.
 REJECT_REASONS: dict[str, str] = {
     "ragged_row": "the row has a different number of fields than the header",
+    "broken_quote": "a quote opens a cell and is not closed where the row ends: that line is rejected and "
+    "the lines after it are read as rows of their own",
+    "nested_value": "a Parquet cell of a needed column holds a struct, map or nested list, not text",
     "footer": "a report footer after the data (totals, confidentiality notice, copyright line)",
     "empty_text": "all text columns are empty",
     "non_answer": "the text is a non-answer such as 特になし, なし or -",
@@ -31,8 +37,6 @@ REJECT_REASONS: dict[str, str] = {
 
 #: Default limit on the size of an input file (``[input] max_input_mb``).
 DEFAULT_MAX_INPUT_MB = 500.0
-
-_FOOTER_TAIL = 256  # XLSX: rows from the end searched for the report footer (doubled while all match)
 
 
 @dataclass
@@ -73,117 +77,38 @@ def _checksum(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _csv_records(text: str, path: str) -> list[list[str]]:
-    first = text.split("\n", 1)[0]
-    tabs, commas = first.count("\t"), first.count(",")
-    if tabs == commas:  # one column (or a title line) first: let the next lines decide
-        sample = text[:65536]
-        tabs, commas = sample.count("\t"), sample.count(",")
-    delimiter = "\t" if tabs > commas else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    while True:
-        try:
-            records.append(next(reader))
-        except StopIteration:
-            break
-        except csv.Error as exc:  # pragma: no cover - the non-strict reader accepts all input
-            if not records:
-                raise InputError(f"cannot parse the first row: {exc}", path=path) from None
-            records.append([f"\x00unparseable: {exc}"])
-    if not records:
-        raise InputError("the file is empty (no header row)", path=path, hint="export again with a header row")
-    return records
-
-
 def _split_records(
-    records: list[list[str]], needed: Sequence[str], header_row: int | None, path: str
+    text: str, needed: Sequence[str], header_row: int | None, path: str
 ) -> tuple[list[str], int, list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
-    h = find_header(records, needed, header_row, path)
-    header = dedupe(records[h])
+    """The header, its 1-based row, the data rows ``(row, cells)`` and the rejected ``(row, reason, detail)``."""
+    parsed, lines, delimiter = csv_records(text, path)
+    h = find_header(parsed.records, needed, header_row, path)
+    header = dedupe(parsed.records[h])
     width = len(header)
-    data = records[h + 1 :]
+    check_from = parsed.ends[h]
+    multi = any(e - s > 1 for s, e in zip(parsed.starts[h + 1 :], parsed.ends[h + 1 :], strict=True))
+    if multi:  # a record over several lines with another number of fields: a quote swallowed lines
+        parsed = parse_csv(lines, delimiter, width, check_from)
+    data = parsed.records[h + 1 :]
     footer = footer_start(data, width)
     rows: list[tuple[int, list[str]]] = []
     rejected: list[tuple[int, str, str]] = []
     for i, record in enumerate(data):
-        if i >= footer:
-            rejected.append((i, "footer", footer_detail(record)))
-            continue
-        if len(record) == 1 and record[0].startswith("\x00unparseable: "):  # pragma: no cover
-            rejected.append((i, "ragged_row", record[0][1:]))
-            continue
-        if len(record) > width and not any(c.strip() for c in record[width:]):
-            record = record[:width]  # Excel pads rows with empty trailing cells
-        if len(record) == width:
+        line = parsed.starts[h + 1 + i] + 1
+        if h + 1 + i in parsed.broken:
+            rejected.append((i, "broken_quote", broken_detail(parsed, h + 1 + i, header)))
+        elif i >= footer:
+            rejected.append((i, "footer", f"line {line}: {footer_detail(record)}"))
+        elif len(record) > width and not any(c.strip() for c in record[width:]):
+            rows.append((i, record[:width]))  # Excel pads rows with empty trailing cells
+        elif len(record) == width:
             rows.append((i, record))
         elif not any(cell.strip() for cell in record):
             # a blank line (csv yields []) is still a data row of the file: account for it
-            rejected.append((i, "empty_text", "blank line"))
+            rejected.append((i, "empty_text", f"line {line}: blank line"))
         else:
-            rejected.append((i, "ragged_row", f"{len(record)} fields, header has {width}"))
+            rejected.append((i, "ragged_row", f"line {line}: {len(record)} fields, header has {width}"))
     return header, h + 1, rows, rejected
-
-
-def _sheet_records(book: object, name: str) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.read_excel(book, sheet_name=name, dtype=str, header=None).fillna("").astype(str)
-
-
-def _read_xlsx(
-    data: bytes, sheet: str | int, needed: Sequence[str], header_row: int | None, path: str
-) -> tuple[pd.DataFrame, str, int, list[tuple[int, str, str]]]:
-    import pandas as pd
-
-    try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001 - zip/xml errors of a damaged workbook
-        raise InputError(f"cannot open the workbook: {type(exc).__name__}: {exc}", path=path) from None
-    names = [str(n) for n in book.sheet_names]
-    if isinstance(sheet, int) and not 0 <= sheet < len(names):
-        raise InputError(f"sheet index {sheet} does not exist; sheets: {names}", path=path, hint="--sheet NAME")
-    name = names[sheet] if isinstance(sheet, int) else str(sheet)
-    if name not in names:
-        raise InputError(f"no sheet {name!r}; sheets: {names}", path=path, hint="set sheet = NAME in [input]")
-    raw = _sheet_records(book, name)
-    head = raw.iloc[: max(header_row or 0, 20)].to_numpy().tolist()
-    if raw.shape[0] == 0:
-        head = []
-    try:
-        if not head:
-            raise InputError(f"sheet {name!r} is empty (no header row)", path=path, hint="--sheet NAME")
-        h = find_header(head, needed, header_row, path, f" of sheet {name!r}")
-    except InputError as first:
-        for other in names:
-            if other == name:
-                continue
-            other_head = _sheet_records(book, other).iloc[:20].to_numpy().tolist()
-            try:
-                find_header(other_head, needed, None, path)
-            except InputError:
-                continue
-            raise InputError(
-                f"sheet {name!r} has no column {first.column or 'needed'!r}, but sheet {other!r} has every needed column",
-                path=path,
-                column=first.column,
-                hint=f'read that sheet: --sheet "{other}", or sheet = "{other}" in the [input] section of the config',
-            ) from None
-        raise
-    header = dedupe(head[h])
-    body = raw.iloc[h + 1 :]
-    n = len(body)
-    tail = _FOOTER_TAIL
-    while True:
-        start = max(0, n - tail)
-        cut = start + footer_start(body.iloc[start:].to_numpy().tolist(), len(header), positional=True)
-        if cut > start or start == 0:
-            break
-        tail *= 2
-    rejected = [(i, "footer", footer_detail(body.iloc[i].tolist())) for i in range(cut, n)]
-    frame = body.iloc[:cut].copy()
-    frame.columns = header
-    return frame.reset_index(drop=True), name, h + 1, rejected
 
 
 def read_table(
@@ -194,6 +119,8 @@ def read_table(
     sheet: str | int = 0,
     header_row: int | None = None,
     max_input_mb: float | None = DEFAULT_MAX_INPUT_MB,
+    max_sheet_mb: float | None = DEFAULT_MAX_SHEET_MB,
+    max_cell_mb: float | None = DEFAULT_MAX_CELL_MB,
 ) -> Export:
     """Read an export without naming its text columns (what :func:`read_export` and ``voc inspect`` share).
 
@@ -228,7 +155,8 @@ def read_table(
     sheet_name = None
     header_at = 1
     if suffix in {".xlsx", ".xlsm"}:
-        frame, sheet_name, header_at, rejected = _read_xlsx(data, sheet, needed, header_row, spath)
+        check_workbook(data, spath, max_sheet_mb, max_cell_mb)
+        frame, sheet_name, header_at, rejected = read_xlsx(data, sheet, needed, header_row, spath)
         header = list(frame.columns)
         frame.insert(0, "row", range(len(frame)))
         used_encoding = "xlsx"
@@ -239,21 +167,20 @@ def read_table(
             raise InputError(f"cannot read the Parquet file: {exc}", path=spath) from None
         header = dedupe([str(c) for c in raw.columns])
         raw.columns = header
-        frame = raw.astype("string").fillna("").astype(str)
-        frame.insert(0, "row", range(len(frame)))
         used_encoding = "parquet"
         for col in needed:
             if col not in header:
                 from voc.read._layout import missing_column
 
                 raise missing_column(col, header, spath)
+        frame, rejected = parquet_frame(raw.reset_index(drop=True), needed)
     else:
         auto = encoding in ("auto", "", None)
         used_encoding = detect_encoding(data) if auto else encoding
         text = decode(data, used_encoding, spath, auto)
         if not text.strip():
             raise InputError("the file is empty", path=spath, hint="check the export step that wrote it")
-        header, header_at, rows, rejected = _split_records(_csv_records(text, spath), needed, header_row, spath)
+        header, header_at, rows, rejected = _split_records(text, needed, header_row, spath)
         frame = pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
         frame.insert(0, "row", [i for i, _ in rows])
     n_read = len(frame) + len(rejected)
@@ -282,6 +209,8 @@ def read_export(
     sheet: str | int = 0,
     header_row: int | None = None,
     max_input_mb: float | None = DEFAULT_MAX_INPUT_MB,
+    max_sheet_mb: float | None = DEFAULT_MAX_SHEET_MB,
+    max_cell_mb: float | None = DEFAULT_MAX_CELL_MB,
 ) -> Export:
     """Read a CSV, TSV, XLSX or Parquet export.
 
@@ -312,6 +241,9 @@ def read_export(
         column, so a title, the report's filters or blank rows above the header are skipped.
     max_input_mb
         Refuse larger files with a clear error instead of running out of memory (None: no limit).
+    max_sheet_mb, max_cell_mb
+        XLSX only: refuse a workbook that unzips to more MB, or holds a cell of more MB (a zip bomb;
+        :func:`voc.read._xlsx.check_workbook`). None: no limit.
 
     Returns
     -------
@@ -327,4 +259,6 @@ def read_export(
         sheet=sheet,
         header_row=header_row,
         max_input_mb=max_input_mb,
+        max_sheet_mb=max_sheet_mb,
+        max_cell_mb=max_cell_mb,
     )

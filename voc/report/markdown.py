@@ -230,4 +230,8 @@ def render_markdown(model: ReportModel) -> str:
             for reason, count in sorted(model.rejected_by_reason.items())
         ]
         lines.append("")
+    if model.dates.get("n_unparsed"):
+        d = model.dates
+        lines += [f"日付列 {_md(d['column'])} の {d['n_unparsed']:,} 行は日付として読めず、推移から外しました"
+                  f"（例: {'、'.join(_md(e) for e in d['examples'][:3])}）。", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -116,6 +116,7 @@ class ReportModel:
     run_id: str = ""
     previous_run_id: str = ""
     outcomes: dict[str, Any] = field(default_factory=dict)
+    dates: dict[str, Any] = field(default_factory=dict)  # run.json's dates: values of the date column not read
 
     def theme_records(self) -> list[dict[str, Any]]:
         """Rows for ``themes.csv``: lists joined with ``、`` (keywords) and `` | `` (quotes)."""

@@ -81,6 +81,9 @@ class RunRecord:
     # the outcome column's values, how each was read (won / lost / open) and their counts
     # (voc.outcomes.outcome_record); None without an outcome column
     outcomes: dict[str, Any] | None = None
+    # the date column: dates read, empty, not read (with examples), first and last day
+    # (voc.read.DateSummary.to_dict); None without a date column
+    dates: dict[str, Any] | None = None
     schema_version: int = RUN_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +95,8 @@ class RunRecord:
             del data["output"]
         if data["outcomes"] is None:
             del data["outcomes"]
+        if data["dates"] is None:
+            del data["dates"]
         return data
 
     def to_json(self) -> str:
