@@ -115,8 +115,6 @@ def test_a_seeded_handful_through_the_cli(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="voc/report/writer.py writes a lone \\r of an id cell unquoted under a \\n "
-                   "line end, so assignments.csv / rejected.csv read back with more rows (CSV output: another branch)")
 def test_the_cli_outputs_read_back_row_for_row(tmp_path: Path) -> None:
     for spec, done, out in _cli(tmp_path):
         if done.returncode == 0:
