@@ -157,12 +157,15 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     from voc.embed import embed_corpus
     from voc.history import previous_auto_k, record_run, stable_theme_ids
     from voc.insights import theme_insights
+    from voc.units import make_units, unit_records, unit_themes
 
-    texts = kept["text"].tolist()
     tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
     if tokens is None:  # Dask: the workers tokenize
         with timer.stage("tokenize"):
-            tokens = executor.tokenize(tokenizer, texts, progress=progress)
+            tokens = executor.tokenize(tokenizer, kept["text"].tolist(), progress=progress)
+    # the units stage: what gets a theme (today one unit per kept row); every later stage reads them
+    units = make_units(kept, cin.text_columns, tokens)
+    texts, tokens = units["text"].tolist(), units["tokens"].tolist()
     with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
         previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
     with timer.stage("embed"):
@@ -188,10 +191,13 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
                    if outcomes is not None else None)  # each row's outcome as read, for the quotes
-        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config, phrases, subs, results)
+        rows, written = _label(texts, tokens, embeddings, labels, unit_records(units, kept), stable, model, config,
+                               phrases, subs, results)
+    # the long table (unit → theme, sub-theme) that the insights, the report and the history read
+    long = unit_themes(units, labels, subs.ids.subthemes if subs is not None else None)
     with timer.stage("insights"):
         extra = theme_insights(
-            rows, kept, in_window, labels, date_column=cin.date_column, outcome_column=cin.outcome_column,
+            rows, kept, in_window, long, date_column=cin.date_column, outcome_column=cin.outcome_column,
             segment_columns=cin.segment_columns, competitor_column=cin.competitor_column,
             outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
@@ -200,18 +206,16 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         sub_rows = [s for r in rows for s in r.subthemes]
         if sub_rows:
             theme_insights(
-                sub_rows, kept, in_window, subs.ids.subthemes, date_column=cin.date_column,
+                sub_rows, kept, in_window, long, date_column=cin.date_column,
                 outcome_column=cin.outcome_column, segment_columns=cin.segment_columns,
                 outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
                 min_count=config.insights.min_count, key="subtheme_id",
             )
     with timer.stage("render"):
         names = {r.theme_id: r.label for r in rows}
-        assignments, rejected = _output_tables(kept, labels, names, export, [rejected_window, rejected_clean], config)
-        if subs is not None:
-            sub_names = {s.subtheme_id: s.label for s in sub_rows}
-            assignments["subtheme_id"] = subs.ids.subthemes
-            assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in subs.ids.subthemes]
+        sub_names = {s.subtheme_id: s.label for s in sub_rows} if subs is not None else None
+        assignments, rejected = _output_tables(kept, long, names, sub_names, export, [rejected_window, rejected_clean],
+                                               config)
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
         if outcomes is not None:
             record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
@@ -344,17 +348,23 @@ def _label(
 
 
 def _output_tables(
-    kept: pd.DataFrame, labels: np.ndarray, names: dict[int, str], export: Any, rejected_parts: list[pd.DataFrame],
-    config: Config,
+    kept: pd.DataFrame, long: pd.DataFrame, names: dict[int, str], sub_names: dict[int, str] | None, export: Any,
+    rejected_parts: list[pd.DataFrame], config: Config,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``assignments.csv`` and ``rejected.csv`` (sorted by row, with the id column when configured)."""
+    """``assignments.csv`` (one line per unit of the long table *long*: ``row``, the id column when
+    configured, ``theme_id``, ``theme_label`` and, with *sub_names*, ``subtheme_id`` and
+    ``subtheme_label``) and ``rejected.csv`` (sorted by row, with the id column when configured)."""
     import pandas as pd
 
     id_column = config.input.id_column
     id_cols = [id_column] if id_column else []
-    assignments = kept[["row", *id_cols]].copy()
-    assignments["theme_id"] = labels
-    assignments["theme_label"] = [names.get(int(t), "未分類") for t in labels]
+    assignments = long[["row"]].merge(kept[["row", *id_cols]], on="row", how="left", sort=False,
+                                      validate="many_to_one")
+    assignments["theme_id"] = long["theme_id"].to_numpy()
+    assignments["theme_label"] = [names.get(int(t), "未分類") for t in long["theme_id"]]
+    if sub_names is not None:
+        assignments["subtheme_id"] = long["subtheme_id"].to_numpy()
+        assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in long["subtheme_id"]]
     rejected = pd.concat([export.rejected, *rejected_parts], ignore_index=True)
     if id_column and len(rejected):
         ids = export.frame.set_index("row")[id_column]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from voc.insights import _tables as insights
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
     from voc.report.model import ThemeRow
@@ -34,7 +33,7 @@ def theme_insights(
     rows: list[ThemeRow],
     kept: pd.DataFrame,
     frame: pd.DataFrame,
-    reported: np.ndarray,
+    long: pd.DataFrame,
     *,
     date_column: str | None = None,
     outcome_column: str | None = None,
@@ -49,8 +48,10 @@ def theme_insights(
 ) -> dict[str, Any]:
     """Fill the insight fields of *rows* in place; returns ``months`` and ``changes`` for the report.
 
-    *kept* are the analysed records (``row`` and the configured columns), in the order of
-    *reported* (their reported theme ids); *frame* is every read record inside the window (for
+    *kept* are the analysed records (``row`` and the configured columns); *long* is the long table
+    of units (:func:`voc.units.unit_themes`: ``row`` and *key*, the reported theme or sub-theme
+    ids); every figure counts distinct rows (deals), however many of a row's units hold a theme
+    (:func:`voc.units.deal_themes`); *frame* is every read record inside the window (for
     win/loss, which counts deals without text too; needs ``row`` and *outcome_column*). Each
     insight needs its column: *date_column* (``trend``, ``emerging``, ``months``), *outcome_column*
     (``winloss``), *segment_columns* (``segments``), *competitor_column* (``competitors``).
@@ -58,9 +59,11 @@ def theme_insights(
     says how to read *outcome_column*; without it only 受注 and 失注 count as closed.
     *previous* is the previous run's themes (``reported_as``, ``size``, ``label``) for ``changes``.
     NaN in ``winloss`` / ``segments`` dicts becomes ``None``. *key* is the rows' id attribute
-    (``subtheme_id`` for :class:`~voc.report.model.SubthemeRow`, with *reported* their sub-theme ids).
+    (``subtheme_id`` for :class:`~voc.report.model.SubthemeRow`).
     """
-    docs = kept.assign(theme_id=reported)
+    from voc.units import deal_themes
+
+    docs = deal_themes(long, kept, key)
     by_id = {getattr(r, key): r for r in rows}
     out: dict[str, Any] = {"months": [], "changes": {}}
     if date_column:
@@ -74,7 +77,7 @@ def theme_insights(
             if int(tid) in by_id and hasattr(by_id[int(tid)], "emerging"):
                 by_id[int(tid)].emerging = bool(flag)
     if outcome_column:
-        theme_of_row = dict(zip(kept["row"], reported, strict=True))
+        theme_of_row = dict(zip(docs["row"], docs["theme_id"], strict=True))
         deals = frame.assign(theme_id=[int(theme_of_row.get(r, -1)) for r in frame["row"]])
         if outcomes is not None:
             deals = deals.assign(**{_OUTCOME: outcomes.to_numpy()})
@@ -102,5 +105,6 @@ def theme_insights(
         prev = previous.groupby("reported_as", as_index=False).agg(size=("size", "sum"), label=("label", "first"))
         prev = prev.rename(columns={"reported_as": "theme_id"})
         current = pd.DataFrame([(r.theme_id, r.size, r.status) for r in rows], columns=["theme_id", "size", "status"])
-        out["changes"] = insights.compare_runs(current, prev, n_current=len(kept), n_previous=previous_n_kept)
+        out["changes"] = insights.compare_runs(current, prev, n_current=int(docs["row"].nunique()),
+                                               n_previous=previous_n_kept)
     return out
