@@ -4,7 +4,7 @@ their stable ids (:func:`voc.history.stable_subtheme_ids`) to the report's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,30 @@ if TYPE_CHECKING:
     from voc.report.model import SubthemeRow, ThemeRow
     from voc.subthemes import Subthemes
 
-__all__ = ["SubthemeResult"]
+__all__ = ["SubthemeResult", "split_subthemes"]
+
+#: Keyword tokens kept per sub-theme found (for its stable id and the taxonomy).
+N_KEYWORDS = 10
+
+
+def split_subthemes(
+    texts: Sequence[str], tokens: Sequence[Sequence[str]], embeddings: np.ndarray, labels: np.ndarray, *,
+    theme_names: Mapping[int, Sequence[str]] | None = None, namer: Any = None, random_state: int = 42,
+    n_jobs: int | None = -1,
+) -> tuple[Subthemes, dict[tuple[int, int], list[str]]]:
+    """The sub-theme split of every theme of *labels* (:func:`voc.subthemes.find_subthemes`) and
+    each sub-theme's keyword tokens against its siblings, ``{(theme id, local index): tokens}``
+    (:data:`N_KEYWORDS` each): the one sequence the report, the editor and ``voc evaluate`` share."""
+    from voc.subthemes import find_subthemes, subtheme_keywords
+
+    found = find_subthemes(texts, tokens, embeddings, labels, theme_names=theme_names, namer=namer,
+                           random_state=random_state, n_jobs=n_jobs)
+    keywords: dict[tuple[int, int], list[str]] = {}
+    for theme_id in sorted({int(t) for t in found.table["theme_id"]}):
+        idx = np.flatnonzero(labels == theme_id)
+        for local, words in subtheme_keywords([tokens[i] for i in idx], found.assignments[idx], N_KEYWORDS).items():
+            keywords[(theme_id, int(local))] = words
+    return found, keywords
 
 
 @dataclass
@@ -26,7 +49,7 @@ class SubthemeResult:
     (``{(theme it was found in, local index): tokens}``)."""
 
     found: Subthemes
-    ids: SubthemeIds
+    ids: SubthemeIds | None  # None when no stable ids were asked for (voc evaluate)
     keywords: dict[tuple[int, int], list[str]]
     naming: str = "phrases"
 
@@ -60,42 +83,56 @@ class SubthemeResult:
         """A promoted theme's status: its sub-theme's."""
         return self.ids.status.get(int(theme_id), "")
 
-    def attach(self, rows: list[ThemeRow], kept: pd.DataFrame, embeddings: np.ndarray, written: Mapping[str, str],
-               taxonomy: Any, config: Any, results: Mapping[int, str] | None = None) -> None:
-        """Give each theme row its :class:`~voc.report.model.SubthemeRow` list, largest first: name
-        (the taxonomy's, else the phrases, else the keywords), size, share of the theme, keywords
-        as the notes spell them, representative quotes and quotes in context."""
-        from voc.label import distinct_keywords, label_from_keywords, quote_records
-        from voc.report._html_theme import MAX_SUBTHEME_QUOTES
-        from voc.report.model import SubthemeRow
+    def describe(self, written: Mapping[str, str], taxonomy: Any) -> dict[int, list[dict[str, Any]]]:
+        """Each reported theme's sub-themes, largest first (ties by id): ``subtheme_id``, ``label``
+        (the taxonomy's name, else the phrases, else the keywords), ``size``, ``share`` (of the
+        theme), ``keywords`` (as the notes spell them), ``quotes`` (representative) and ``status``."""
+        from voc.label import distinct_keywords, label_from_keywords
 
+        assert self.ids is not None, "no stable sub-theme ids"
         themes, subs = self.ids.themes, self.ids.subthemes
         parts = self._parts()
-        cin = config.input
-        for row in rows:
-            in_theme = themes == row.theme_id
-            ids = sorted({int(s) for s in subs[in_theme] if s >= 0})
-            if not ids:
-                continue
-            # as many as a sub-theme's section shows (the theme page lists up to 1,000 of the theme's)
-            quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, ids, results=results,
-                                   max_records=MAX_SUBTHEME_QUOTES, date_column=cin.date_column,
-                                   outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
-            out: list[SubthemeRow] = []
-            for sid in ids:
+        out: dict[int, list[dict[str, Any]]] = {}
+        for theme_id in sorted({int(t) for t in themes[subs >= 0]}):
+            in_theme = themes == theme_id
+            entries = []
+            for sid in sorted({int(s) for s in subs[in_theme] if s >= 0}):
                 first = parts[sid][0]
                 found = self._found_row(int(first.theme_id), int(first.local))
                 words = [written.get(w, w) for w in self.keywords.get((int(first.theme_id), int(first.local)), [])]
                 default = str(found.get("label", "")) if self.naming == "phrases" else label_from_keywords(words)
                 entry = taxonomy.subtheme(sid)
                 size = int((in_theme & (subs == sid)).sum())
-                out.append(SubthemeRow(
-                    subtheme_id=sid, label=entry.name if entry is not None and entry.name else default, size=size,
-                    share=size / max(1, int(in_theme.sum())), keywords=distinct_keywords(words, 8),
-                    quotes=list(found.get("quotes", [])), status=self.ids.status.get(sid, ""),
-                    quote_records=quotes[sid],
-                ))
-            row.subthemes = sorted(out, key=lambda s: (-s.size, s.subtheme_id))
+                entries.append({
+                    "subtheme_id": sid, "label": entry.name if entry is not None and entry.name else default,
+                    "size": size, "share": size / max(1, int(in_theme.sum())), "keywords": distinct_keywords(words, 8),
+                    "quotes": list(found.get("quotes", [])), "status": self.ids.status.get(sid, ""),
+                })
+            out[theme_id] = sorted(entries, key=lambda e: (-e["size"], e["subtheme_id"]))
+        return out
+
+    def attach(self, rows: list[ThemeRow], kept: pd.DataFrame, embeddings: np.ndarray, written: Mapping[str, str],
+               taxonomy: Any, *, date_column: str | None = None, outcome_column: str | None = None,
+               segment_columns: Sequence[str] = (), results: Mapping[int, str] | None = None) -> None:
+        """Give each theme row its :class:`~voc.report.model.SubthemeRow` list, largest first
+        (:meth:`describe`), with quotes in context (*kept*: the analysed units' records)."""
+        from voc.label import quote_records
+        from voc.report._html_theme import MAX_SUBTHEME_QUOTES
+        from voc.report.model import SubthemeRow
+
+        assert self.ids is not None, "no stable sub-theme ids"
+        themes, subs = self.ids.themes, self.ids.subthemes
+        described = self.describe(written, taxonomy)
+        for row in rows:
+            entries = described.get(int(row.theme_id), [])
+            if not entries:
+                continue
+            in_theme = themes == row.theme_id
+            # as many as a sub-theme's section shows (the theme page lists up to 1,000 of the theme's)
+            quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, sorted(e["subtheme_id"] for e in entries),
+                                   results=results, max_records=MAX_SUBTHEME_QUOTES, date_column=date_column,
+                                   outcome_column=outcome_column, segment_columns=segment_columns)
+            row.subthemes = [SubthemeRow(**e, quote_records=quotes[e["subtheme_id"]]) for e in entries]
 
     def history_table(self, sub_rows: list[SubthemeRow], written: Mapping[str, str]) -> pd.DataFrame | None:
         """One row per sub-theme found, for the run history (:meth:`voc.history.store.RunStore.record_run`);

@@ -23,9 +23,9 @@ from voc.config import Config
 from voc.errors import ConfigError, InputError, VocError
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
+    from voc.analysis import ThemeAnalysis
     from voc.history import StableIds
     from voc.report.model import ReportModel, ThemeRow
     from voc.report.record import RunRecord
@@ -62,6 +62,7 @@ class ReportResult:
     records: pd.DataFrame
     model: ThemeModel
     report: ReportModel | None = None  # the table model every format was rendered from
+    analysis: ThemeAnalysis | None = None  # themes, names, sub-themes, ids: theme_info(), document_info()
 
     def rows_with_themes(self) -> pd.DataFrame:
         """Every row of the export with its theme: :func:`voc.report.join_themes`."""
@@ -82,6 +83,11 @@ class _Timer:
         # a stage entered twice (match: the previous run's k before the fit, the matching after it) adds up
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         log.info("stage %s done in %.1fs", name, self.timings[name])
+
+    def add(self, timings: dict[str, float]) -> None:
+        """Add the seconds of stages timed elsewhere (:attr:`voc.analysis.ThemeAnalysis.timings_`)."""
+        for name, seconds in timings.items():
+            self.timings[name] = round(self.timings.get(name, 0.0) + seconds, 3)
 
 
 def executor_for(config: Config) -> Any:
@@ -154,8 +160,9 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                               max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
                                               progress=progress)
         _require_rows(kept, export, rejected_clean)
+    from voc.analysis import ThemeAnalysis
     from voc.embed import embed_corpus
-    from voc.history import previous_auto_k, record_run, stable_theme_ids
+    from voc.history import load_previous, previous_auto_k, record_run
     from voc.insights import theme_insights
     from voc.units import make_units, unit_records, unit_themes
 
@@ -168,33 +175,26 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     texts, tokens = units["text"].tolist(), units["tokens"].tolist()
     with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
         previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
+        previous = load_previous(history, cin.text_columns)
     with timer.stage("embed"):
         embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
                                             fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
                                             progress=progress)
-    with timer.stage("themes"):
-        model = theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None,
-                            previous_k=previous_k)
-        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    # themes → stable ids → names → sub-themes → their ids: the analysis (timed stage by stage)
+    analysis = ThemeAnalysis(
+        theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None, previous_k=previous_k),
+        naming=cm.naming, subthemes=cm.subthemes, taxonomy=taxonomy, previous=previous,
+        match_threshold=config.history.match_threshold, random_state=cm.seed, n_jobs=cs.n_jobs,
+    ).fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
+    timer.add(analysis.timings_)
     timer.timings.update({f"themes.{k}": round(v, 3) for k, v in model.timings_.items()})
-    with timer.stage("match"):
-        stable = stable_theme_ids(model.labels_, tokens, model.keywords_, taxonomy, history=history,
-                                  text_columns=cin.text_columns, threshold=config.history.match_threshold)
-    labels = stable.reported  # stable ids, after taxonomy merges
-    with timer.stage("label"):
-        namer, phrases = _theme_names(texts, labels, cm.naming, cm.seed, cs.n_jobs)
-    subs = None
-    if cm.subthemes:
-        with timer.stage("subthemes"):
-            subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config, namer)
-            labels = subs.ids.themes  # the taxonomy may move a sub-theme to another theme, or promote it
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
                    if outcomes is not None else None)  # each row's outcome as read, for the quotes
-        rows, written = _label(texts, tokens, embeddings, labels, unit_records(units, kept), stable, model, config,
-                               phrases, subs, results)
+        rows, written = _label(analysis, unit_records(units, kept), config, results)
     # the long table (unit → theme, sub-theme) that the insights, the report and the history read
-    long = unit_themes(units, labels, subs.ids.subthemes if subs is not None else None)
+    long = unit_themes(units, labels, analysis.subtheme_labels_ if subs is not None else None)
     with timer.stage("insights"):
         extra = theme_insights(
             rows, kept, in_window, long, date_column=cin.date_column, outcome_column=cin.outcome_column,
@@ -231,7 +231,8 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     _replace_json(Path(out) / "run.json", record)
     log.info("report written to %s", out)
     return ReportResult(out_dir=out, run=record, themes=_themes_frame(rows), assignments=assignments,
-                        rejected=rejected, records=export.frame, model=model, report=report_model)
+                        rejected=rejected, records=export.frame, model=model, report=report_model,
+                        analysis=analysis)
 
 
 # -- the steps' glue: plain data in, plain data out --------------------------------------------------
@@ -271,67 +272,20 @@ def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame)
         )
 
 
-def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int, n_jobs: int | None = -1) -> tuple[Any, dict[int, Any]]:
-    """The naming step: the namer and ``{theme id: voc.naming.ThemeName}`` (phrases customers
-    wrote); no names when themes are named by their keywords (``[model] naming = "keywords"``).
-    The same namer names the sub-themes: it parses each sampled text once."""
-    from voc.naming import PhraseNamer
-
-    namer = PhraseNamer(random_state=seed, n_jobs=n_jobs)
-    return namer, (namer.name(texts, labels) if naming == "phrases" else {})
-
-
-def _find_subthemes(
-    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, phrases: dict[int, Any],
-    stable: StableIds, taxonomy: Any, model: ThemeModel, config: Config, namer: Any = None,
-) -> Any:
-    """The sub-theme stage: split each reported theme (:func:`voc.subthemes.find_subthemes`), then
-    give the sub-themes stable ids and apply the taxonomy's sub-theme edits
-    (:func:`voc.history.stable_subtheme_ids`)."""
-    import numpy as np
-
-    from voc._subtheme_rows import SubthemeResult
-    from voc.history import stable_subtheme_ids
-    from voc.subthemes import find_subthemes, subtheme_keywords
-
-    found = find_subthemes(texts, tokens, embeddings, labels, theme_names={t: n.phrases for t, n in phrases.items()},
-                           namer=namer, random_state=config.model.seed, n_jobs=config.scale.n_jobs)
-    keywords: dict[tuple[int, int], list[str]] = {}
-    for theme_id in sorted({int(t) for t in found.table["theme_id"]}):
-        idx = np.flatnonzero(labels == theme_id)
-        for local, words in subtheme_keywords([tokens[i] for i in idx], found.assignments[idx], 10).items():
-            keywords[(theme_id, int(local))] = words
-    ids = stable_subtheme_ids(labels, found.assignments, tokens, keywords, taxonomy,
-                              previous=stable.previous_subthemes, next_id=stable.next_id,
-                              # sub-themes of one theme share their parent's words: a kept id needs a
-                              # closer match (at the themes' 0.5 a kept id named other deals, J = 0.23,
-                              # tests/test_history_cli.py)
-                              threshold=min(1.0, config.history.match_threshold + 0.1))
-    return SubthemeResult(found=found, ids=ids, keywords=keywords, naming=config.model.naming)
-
-
 def _label(
-    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, kept: pd.DataFrame,
-    stable: StableIds, model: ThemeModel, config: Config, phrases: dict[int, Any], subs: Any,
-    results: dict[int, str] | None = None,
+    analysis: ThemeAnalysis, kept: pd.DataFrame, config: Config, results: dict[int, str] | None = None,
 ) -> tuple[list[ThemeRow], dict[str, str]]:
     """The label stage: the table of themes (:func:`voc.label.theme_table`) as report rows, with
-    their sub-themes and quotes in context; and the keywords' written spellings (for the history).
-    A theme's name is the taxonomy's, else its phrases (:mod:`voc.naming`), else its keywords."""
-    from voc.label import quote_records, theme_table, written_keywords
+    their sub-themes and quotes in context (*kept*: the units' records, :func:`voc.units.unit_records`);
+    and the keywords' written spellings (for the history). A theme's name is the taxonomy's, else
+    its phrases (:mod:`voc.naming`), else its keywords (:class:`voc.analysis.ThemeAnalysis`)."""
+    from voc.label import quote_records, theme_table
     from voc.report import ThemeRow
 
-    keywords = dict(stable.keywords)
-    if subs is not None:
-        keywords.update(subs.promoted_keywords())
-    # keywords as the notes spell them (タダ, not UniDic's 只): the reported themes' and, for the
-    # history, those of each fitted theme before taxonomy merges, and the sub-themes'
-    keyword_lists = [*keywords.values(), *stable.themes["keywords"], *(subs.keywords.values() if subs else [])]
-    written = written_keywords(dict(enumerate(keyword_lists)), texts, tokens, model.tokenizer_)
-    names = {t: stable.label(t, phrases[t].label if t in phrases else "") for t in keywords}
-    if subs is not None:
-        names.update({t: stable.label(t, name) for t, name in subs.promoted_names().items()})
-    table = theme_table(texts, tokens, embeddings, labels, keywords, model.tokenizer_, names=names, written=written)
+    model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
+    written, embeddings = analysis.written_, model.embeddings_
+    table = theme_table(model.documents_, model.tokens_, embeddings, labels, analysis.keywords_, model.tokenizer_,
+                        names=analysis.names_, written=written)
     cin = config.input
     quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), results=results,
                            date_column=cin.date_column,
@@ -343,7 +297,8 @@ def _label(
         for t in table.itertuples(index=False)
     ]
     if subs is not None:
-        subs.attach(rows, kept, embeddings, written, stable.taxonomy, config, results)
+        subs.attach(rows, kept, embeddings, written, stable.taxonomy, date_column=cin.date_column,
+                    outcome_column=cin.outcome_column, segment_columns=cin.segment_columns, results=results)
     return rows, written
 
 

@@ -1,7 +1,7 @@
 """Sub-themes in the notebook editor: ``editor.subthemes``.
 
-The sub-themes of the editor's themes are found as ``voc report`` finds them
-(:func:`voc.subthemes.find_subthemes`, named by :class:`voc.naming.PhraseNamer`), get ids from the
+The sub-themes of the editor's themes are found as ``voc report`` finds them (the sub-theme step of
+:class:`voc.analysis.ThemeAnalysis`, :func:`voc._subtheme_rows.split_subthemes`), get ids from the
 taxonomy's ``[[subtheme]]`` entries where they match them (:func:`voc.history.stable_subtheme_ids`)
 and new ids above every id in use otherwise, and are written to the taxonomy as entries with their
 keywords, so that the next batch run recognises them. Renames, merges, moves and promotions are
@@ -34,20 +34,15 @@ class SubthemeEditor:
     # -- finding ----------------------------------------------------------------------------------
     def _split(self) -> None:
         """Find the sub-themes of the editor's current themes (again only when the themes changed)."""
-        import numpy as np
-
-        from voc.subthemes import find_subthemes, subtheme_keywords
+        from voc._subtheme_rows import split_subthemes
 
         ed = self._editor
         key = ed.labels.tobytes()
         if self._key == key:
             return
-        self._found = find_subthemes(ed.texts, ed.tokens, ed.embeddings, ed.labels, random_state=ed.random_state)
-        self._keywords = {}
-        for theme_id in sorted({int(t) for t in self._found.table["theme_id"]}):
-            idx = np.flatnonzero(ed.labels == theme_id)
-            for local, words in subtheme_keywords([ed.tokens[i] for i in idx], self._found.assignments[idx], 10).items():
-                self._keywords[(theme_id, int(local))] = words
+        # the analysis's sub-theme step (voc.analysis.ThemeAnalysis), on the edited themes
+        self._found, self._keywords = split_subthemes(ed.texts, ed.tokens, ed.embeddings, ed.labels,
+                                                      random_state=ed.random_state)
         self._key = key
         ids = self._ids()
         tax = ed.taxonomy
