@@ -1,7 +1,7 @@
 """The analysis: themes → stable ids → names → sub-themes → stable sub-theme ids, in one object.
 
 :class:`ThemeAnalysis` is the one owner of that sequence; the report pipeline, the notebook editor
-(its sub-theme step, :func:`voc._subtheme_rows.split_subthemes`) and ``voc evaluate`` call it. Its
+(its sub-theme step, :func:`voc.subthemes.split_subthemes`) and ``voc evaluate`` call it. Its
 result holds the themes and sub-themes as one node type (:class:`ThemeNode`, a sub-theme's parent
 is its theme), one table per unit (:meth:`ThemeAnalysis.document_info`) and one per node
 (:meth:`ThemeAnalysis.theme_info`).

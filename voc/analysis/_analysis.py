@@ -61,7 +61,7 @@ class ThemeAnalysis(BaseEstimator):
     namer_ : the namer
     phrases_ : dict[int, voc.naming.ThemeName]
         Phrase names of the themes (empty with ``naming="keywords"``).
-    subthemes_ : voc._subtheme_rows.SubthemeResult or None
+    subthemes_ : voc.subthemes.SubthemeResult or None
     labels_ : ndarray of shape (n_units,)
         Reported theme of each unit (after the taxonomy's merges, moves and promotions; ``-1``: none).
     subtheme_labels_ : ndarray of shape (n_units,)
@@ -148,7 +148,7 @@ class ThemeAnalysis(BaseEstimator):
     def _split(self, texts: list[str], tokens: Sequence[Sequence[str]], embeddings: np.ndarray,
                labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The sub-theme step: split, keywords and (with *match*) stable ids and the taxonomy's edits."""
-        from voc._subtheme_rows import SubthemeResult, split_subthemes
+        from voc.subthemes import SubthemeResult, split_subthemes
 
         found, keywords = split_subthemes(texts, tokens, embeddings, labels,
                                           theme_names={t: n.phrases for t, n in self.phrases_.items()},

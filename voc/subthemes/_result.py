@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from voc.history import SubthemeIds
     from voc.report.model import SubthemeRow, ThemeRow
-    from voc.subthemes import Subthemes
+    from voc.subthemes._split import Subthemes
 
 __all__ = ["SubthemeResult", "split_subthemes"]
 
@@ -31,7 +31,7 @@ def split_subthemes(
     """The sub-theme split of every theme of *labels* (:func:`voc.subthemes.find_subthemes`) and
     each sub-theme's keyword tokens against its siblings, ``{(theme id, local index): tokens}``
     (:data:`N_KEYWORDS` each): the one sequence the report, the editor and ``voc evaluate`` share."""
-    from voc.subthemes import find_subthemes, subtheme_keywords
+    from voc.subthemes._split import find_subthemes, subtheme_keywords
 
     found = find_subthemes(texts, tokens, embeddings, labels, theme_names=theme_names, namer=namer,
                            random_state=random_state, n_jobs=n_jobs)
@@ -58,6 +58,10 @@ class SubthemeResult:
         hit = t[(t["theme_id"] == theme_id) & (t["subtheme"] == local)]
         return hit.iloc[0].to_dict() if len(hit) else {}
 
+    def found_label(self, theme_id: int, local: int) -> str:
+        """The name the split gave sub-theme *local* of theme *theme_id* (``""``: none)."""
+        return str(self._found_row(int(theme_id), int(local)).get("label", ""))
+
     def _parts(self) -> dict[int, list[Any]]:
         """Reported sub-theme id → the sub-themes found that it reports (largest first)."""
         out: dict[int, list[Any]] = {}
@@ -76,8 +80,7 @@ class SubthemeResult:
         return {rid: self.keywords.get((int(p.theme_id), int(p.local)), []) for rid, p in self._promoted().items()}
 
     def promoted_names(self) -> dict[int, str]:
-        return {rid: str(self._found_row(int(p.theme_id), int(p.local)).get("label", "")) for rid, p in
-                self._promoted().items()}
+        return {rid: self.found_label(p.theme_id, p.local) for rid, p in self._promoted().items()}
 
     def status_of(self, theme_id: int) -> str:
         """A promoted theme's status: its sub-theme's."""

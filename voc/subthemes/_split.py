@@ -23,7 +23,6 @@ as quotes. It returns plain data (:class:`Subthemes`); top-level assignments are
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -291,25 +290,13 @@ def _split_all(
 def subtheme_keywords(
     tokens: Sequence[Sequence[str]], labels: np.ndarray, n: int = 8, *, exclude: frozenset[str] = frozenset()
 ) -> dict[int, list[str]]:
-    """c-TF-IDF keywords of each group of *tokens* against the other groups (BERTopic's class-based
-    TF-IDF: ``tf(t, c) · log(1 + A / f(t))``, A the mean number of words per group, f(t) the word's
-    count in all groups), best first, ties by word. Tokens in *exclude* are skipped."""
-    groups = sorted(int(g) for g in set(np.asarray(labels).tolist()) if g >= 0)
-    tf: dict[int, Counter[str]] = {g: Counter() for g in groups}
-    for doc, g in zip(tokens, np.asarray(labels).tolist(), strict=True):
-        if g >= 0:
-            tf[g].update(t for t in doc if t not in exclude)
-    total: Counter[str] = Counter()
-    for c in tf.values():
-        total.update(c)
-    avg = sum(total.values()) / max(1, len(groups))
-    out = {}
-    for g in groups:
-        size = sum(tf[g].values()) or 1
-        scored = [(cnt / size * math.log(1 + avg / total[w]), w) for w, cnt in tf[g].items()]
-        scored.sort(key=lambda r: (-r[0], r[1]))
-        out[g] = [w for _, w in scored[:n]]
-    return out
+    """c-TF-IDF keywords of each group of *tokens* against the other groups (:func:`voc.themes.ctfidf`
+    without the square root on tf: ``tf(t, c) · log(1 + A / f(t))``, A the mean number of words per
+    group, f(t) the word's count in all groups), best first, ties by word. Tokens in *exclude* are
+    skipped."""
+    from voc.themes import ctfidf_keywords
+
+    return ctfidf_keywords(tokens, np.asarray(labels).tolist(), n, reduce_frequent_words=False, exclude=exclude)
 
 
 def find_subthemes(
