@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from voc.insights import theme_insights
+from voc.insights import insight_tables
 from voc.units import UNIT_COLUMNS, deal_themes, make_units, unit_records, unit_themes
 
 
@@ -60,13 +60,24 @@ def test_deal_themes_counts_a_row_once_per_theme():
 
 
 def test_insights_count_distinct_rows():
-    from voc.report.model import ThemeRow
-
     kept, long = _two_units_in_row_3()
     kept = kept.assign(competitor=["", "A社", "B社"], date=["2024-01-05", "2024-01-09", "2024-02-01"])
-    rows = [ThemeRow(theme_id=0, label="a", size=2, share=0.5, keywords=[], quotes=[]),
-            ThemeRow(theme_id=1, label="b", size=1, share=0.5, keywords=[], quotes=[])]
-    theme_insights(rows, kept, kept, long, competitor_column="competitor", date_column="date")
+    tables = insight_tables(long, kept, kept, competitor_column="competitor", date_column="date")
     # row 3's two units of theme 1 are one deal: A社 once, all of theme 1's deals
-    assert rows[1].competitors == [("A社", 1)]
-    assert rows[1].trend == [("2024-01", 1, 0.5), ("2024-02", 0, 0.0)]
+    assert tables.fields(1, 0)["competitors"] == [("A社", 1)]
+    assert tables.fields(1, 0)["trend"] == [("2024-01", 1, 0.5), ("2024-02", 0, 0.0)]
+    # its sub-themes 7 and 8 hold one deal each; sub-themes have no competitors field
+    assert tables.fields(7, 1) == {"trend": [("2024-01", 1, 0.5), ("2024-02", 0, 0.0)]}
+    assert set(tables.trend["level"]) == {0, 1}
+
+
+def test_a_deal_with_two_themes_counts_once_in_the_totals():
+    kept = _kept().assign(outcome=["受注", "失注", "受注"], date=["2024-01-05", "2024-01-09", "2024-02-01"])
+    units = pd.DataFrame({"unit": [0, 1, 2, 3], "row": [2, 3, 3, 5], "column": "note", "start": [0, 0, 8, 0],
+                          "end": [5, 7, 13, 7], "text": ["a", "b", "c", "d"], "tokens": [[], [], [], []]})
+    long = unit_themes(units, np.array([0, 1, 0, 0]))  # row 3 mentions themes 1 and 0
+    tables = insight_tables(long, kept, kept, outcome_column="outcome", date_column="date")
+    zero, one = tables.fields(0, 0), tables.fields(1, 0)
+    assert (zero["winloss"]["n_won"], zero["winloss"]["n_lost"]) == (2, 1)
+    assert zero["winloss"]["share_won"] == 1.0 and one["winloss"]["share_lost"] == 1.0  # 1 lost deal, not 2
+    assert zero["trend"][0] == ("2024-01", 2, 1.0) and one["trend"][0] == ("2024-01", 1, 0.5)  # 2 deals in January

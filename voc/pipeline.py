@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from voc.analysis import ThemeAnalysis
     from voc.history import StableIds
+    from voc.insights import InsightTables
     from voc.report.model import ReportModel, ThemeRow
     from voc.report.record import RunRecord
     from voc.themes import ThemeModel
@@ -163,7 +164,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     from voc.analysis import ThemeAnalysis
     from voc.embed import embed_corpus
     from voc.history import load_previous, previous_auto_k, record_run
-    from voc.insights import theme_insights
+    from voc.insights import insight_tables, theme_changes
     from voc.units import make_units, unit_records, unit_themes
 
     tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
@@ -192,39 +193,33 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
                    if outcomes is not None else None)  # each row's outcome as read, for the quotes
-        rows, written = _label(analysis, unit_records(units, kept), config, results)
+        table, quotes, sub_entries = _label(analysis, unit_records(units, kept), config, results)
     # the long table (unit → theme, sub-theme) that the insights, the report and the history read
     long = unit_themes(units, labels, analysis.subtheme_labels_ if subs is not None else None)
     with timer.stage("insights"):
-        extra = theme_insights(
-            rows, kept, in_window, long, date_column=cin.date_column, outcome_column=cin.outcome_column,
+        tables = insight_tables(
+            long, kept, in_window, date_column=cin.date_column, outcome_column=cin.outcome_column,
             segment_columns=cin.segment_columns, competitor_column=cin.competitor_column,
             outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
-            previous=stable.previous, previous_n_kept=stable.previous_n_kept,
         )
-        sub_rows = [s for r in rows for s in r.subthemes]
-        if sub_rows:
-            theme_insights(
-                sub_rows, kept, in_window, long, date_column=cin.date_column,
-                outcome_column=cin.outcome_column, segment_columns=cin.segment_columns,
-                outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
-                min_count=config.insights.min_count, key="subtheme_id",
-            )
+        changes = theme_changes(table, stable.previous, n_current=int(long["row"].nunique()),
+                                previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
+        rows = _theme_rows(table, quotes, sub_entries, tables, stable.taxonomy)
         names = {r.theme_id: r.label for r in rows}
-        sub_names = {s.subtheme_id: s.label for s in sub_rows} if subs is not None else None
+        sub_names = {s.subtheme_id: s.label for r in rows for s in r.subthemes} if subs is not None else None
         assignments, rejected = _output_tables(kept, long, names, sub_names, export, [rejected_window, rejected_clean],
                                                config)
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
         if outcomes is not None:
             record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
-        report_model = _report_model(config, rows, record, extra, stable)
+        report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes}, stable)
         out = _write(config, report_model, assignments, rejected, record)
     with timer.stage("history"):
-        record_run(stable, record, names, assignments, written, history=history, id_column=cin.id_column,
+        record_run(stable, record, names, assignments, analysis.written_, history=history, id_column=cin.id_column,
                    taxonomy_path=config.taxonomy.path, update_taxonomy=config.taxonomy.update,
-                   subthemes=subs.history_table(sub_rows, written) if subs is not None else None)
+                   subthemes=subs.history_table(sub_names or {}, analysis.written_) if subs is not None else None)
     record.timings_s = timer.timings
     # run.json was written during the render stage: complete its timings with that stage and the
     # history's (replaced atomically, so a reader never sees half a file)
@@ -274,32 +269,42 @@ def _require_rows(kept: pd.DataFrame, export: Any, rejected_clean: pd.DataFrame)
 
 def _label(
     analysis: ThemeAnalysis, kept: pd.DataFrame, config: Config, results: dict[int, str] | None = None,
-) -> tuple[list[ThemeRow], dict[str, str]]:
-    """The label stage: the table of themes (:func:`voc.label.theme_table`) as report rows, with
-    their sub-themes and quotes in context (*kept*: the units' records, :func:`voc.units.unit_records`);
-    and the keywords' written spellings (for the history). A theme's name is the taxonomy's, else
-    its phrases (:mod:`voc.naming`), else its keywords (:class:`voc.analysis.ThemeAnalysis`)."""
+) -> tuple[pd.DataFrame, dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
+    """The label stage, plain data: the table of themes (:func:`voc.label.theme_table`, plus
+    ``status``), each theme's quotes in context (*kept*: the units' records,
+    :func:`voc.units.unit_records`) and each theme's sub-themes
+    (:meth:`voc.subthemes.SubthemeResult.entries`). A theme's name is the taxonomy's, else its
+    phrases (:mod:`voc.naming`), else its keywords (:class:`voc.analysis.ThemeAnalysis`)."""
     from voc.label import quote_records, theme_table
-    from voc.report import ThemeRow
 
     model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
     written, embeddings = analysis.written_, model.embeddings_
     table = theme_table(model.documents_, model.tokens_, embeddings, labels, analysis.keywords_, model.tokenizer_,
                         names=analysis.names_, written=written)
+    table["status"] = [stable.status.get(t, subs.status_of(t) if subs else "") for t in table["theme_id"]]
     cin = config.input
     quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), results=results,
                            date_column=cin.date_column,
                            outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
-    rows = [
+    sub_entries = {} if subs is None else subs.entries(
+        kept, embeddings, written, stable.taxonomy, date_column=cin.date_column, outcome_column=cin.outcome_column,
+        segment_columns=cin.segment_columns, results=results)
+    return table, quotes, sub_entries
+
+
+def _theme_rows(table: pd.DataFrame, quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]],
+                insights: InsightTables, taxonomy: Any) -> list[ThemeRow]:
+    """The report's rows, built from the label stage's tables and the insights' (nothing filled in place)."""
+    from voc.report.model import SubthemeRow, ThemeRow
+
+    return [
         ThemeRow(theme_id=t.theme_id, label=t.label, size=t.size, share=t.share, keywords=t.keywords,
-                 quotes=t.quotes, status=stable.status.get(t.theme_id, subs.status_of(t.theme_id) if subs else ""),
-                 marketing=stable.taxonomy.marketing(t.theme_id), quote_records=quotes[t.theme_id])
+                 quotes=t.quotes, status=t.status, marketing=taxonomy.marketing(t.theme_id),
+                 quote_records=quotes[t.theme_id], **insights.fields(t.theme_id, 0),
+                 subthemes=[SubthemeRow(**e, **insights.fields(e["subtheme_id"], 1))
+                            for e in sub_entries.get(t.theme_id, [])])
         for t in table.itertuples(index=False)
     ]
-    if subs is not None:
-        subs.attach(rows, kept, embeddings, written, stable.taxonomy, date_column=cin.date_column,
-                    outcome_column=cin.outcome_column, segment_columns=cin.segment_columns, results=results)
-    return rows, written
 
 
 def _output_tables(

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from voc.history import SubthemeIds
-    from voc.report.model import SubthemeRow, ThemeRow
     from voc.subthemes._split import Subthemes
 
 __all__ = ["SubthemeResult", "split_subthemes"]
@@ -114,35 +113,33 @@ class SubthemeResult:
             out[theme_id] = sorted(entries, key=lambda e: (-e["size"], e["subtheme_id"]))
         return out
 
-    def attach(self, rows: list[ThemeRow], kept: pd.DataFrame, embeddings: np.ndarray, written: Mapping[str, str],
-               taxonomy: Any, *, date_column: str | None = None, outcome_column: str | None = None,
-               segment_columns: Sequence[str] = (), results: Mapping[int, str] | None = None) -> None:
-        """Give each theme row its :class:`~voc.report.model.SubthemeRow` list, largest first
-        (:meth:`describe`), with quotes in context (*kept*: the analysed units' records)."""
+    def entries(self, kept: pd.DataFrame, embeddings: np.ndarray, written: Mapping[str, str], taxonomy: Any, *,
+                date_column: str | None = None, outcome_column: str | None = None, segment_columns: Sequence[str] = (),
+                results: Mapping[int, str] | None = None) -> dict[int, list[dict[str, Any]]]:
+        """:meth:`describe` with each sub-theme's ``quote_records``, quotes in context
+        (:func:`voc.label.quote_records`; *kept*: the analysed units' records): the fields of the
+        report's :class:`~voc.report.model.SubthemeRow` but the insights."""
         from voc.label import quote_records
         from voc.report._html_theme import MAX_SUBTHEME_QUOTES
-        from voc.report.model import SubthemeRow
 
         assert self.ids is not None, "no stable sub-theme ids"
         themes, subs = self.ids.themes, self.ids.subthemes
         described = self.describe(written, taxonomy)
-        for row in rows:
-            entries = described.get(int(row.theme_id), [])
-            if not entries:
-                continue
-            in_theme = themes == row.theme_id
+        for theme_id, entries in described.items():
+            in_theme = themes == theme_id
             # as many as a sub-theme's section shows (the theme page lists up to 1,000 of the theme's)
             quotes = quote_records(kept, np.where(in_theme, subs, -1), embeddings, sorted(e["subtheme_id"] for e in entries),
                                    results=results, max_records=MAX_SUBTHEME_QUOTES, date_column=date_column,
                                    outcome_column=outcome_column, segment_columns=segment_columns)
-            row.subthemes = [SubthemeRow(**e, quote_records=quotes[e["subtheme_id"]]) for e in entries]
+            for e in entries:
+                e["quote_records"] = quotes[e["subtheme_id"]]
+        return described
 
-    def history_table(self, sub_rows: list[SubthemeRow], written: Mapping[str, str]) -> pd.DataFrame | None:
-        """One row per sub-theme found, for the run history (:meth:`voc.history.store.RunStore.record_run`);
-        ``None`` when no theme was split."""
-        if self.ids.table.empty:
+    def history_table(self, labels: Mapping[int, str], written: Mapping[str, str]) -> pd.DataFrame | None:
+        """One row per sub-theme found, for the run history (:meth:`voc.history.store.RunStore.record_run`),
+        *labels* the reported sub-themes' names; ``None`` when no theme was split."""
+        if self.ids is None or self.ids.table.empty:
             return None
-        labels = {s.subtheme_id: s.label for s in sub_rows}
         t = self.ids.table.copy()
         theme_sizes = {int(k): int(v) for k, v in zip(*np.unique(self.ids.themes[self.ids.themes >= 0],
                                                                    return_counts=True), strict=True)}
