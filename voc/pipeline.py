@@ -144,7 +144,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     from voc.tokenize import Tokenizer
     from voc.window import filter_window
 
-    cin, cm, cs = config.input, config.model, config.scale
+    cin = config.input
     timer = _Timer()
     executor = executor_for(config)
     tokenizer = Tokenizer()
@@ -161,9 +161,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                                               max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
                                               progress=progress)
         _require_rows(kept, export, rejected_clean)
-    from voc.analysis import ThemeAnalysis
-    from voc.embed import embed_corpus
-    from voc.history import load_previous, previous_auto_k, record_run
+    from voc.history import record_run
     from voc.insights import insight_tables, theme_changes
     from voc.units import make_units, unit_records, unit_themes
 
@@ -173,23 +171,8 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             tokens = executor.tokenize(tokenizer, kept["text"].tolist(), progress=progress)
     # the units stage: what gets a theme (today one unit per kept row); every later stage reads them
     units = make_units(kept, cin.text_columns, tokens)
-    texts, tokens = units["text"].tolist(), units["tokens"].tolist()
-    with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
-        previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
-        previous = load_previous(history, cin.text_columns)
-    with timer.stage("embed"):
-        embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
-                                            fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
-                                            progress=progress)
-    # themes → stable ids → names → sub-themes → their ids: the analysis (timed stage by stage)
-    analysis = ThemeAnalysis(
-        theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None, previous_k=previous_k),
-        naming=cm.naming, subthemes=cm.subthemes, taxonomy=taxonomy, previous=previous,
-        match_threshold=config.history.match_threshold, random_state=cm.seed, n_jobs=cs.n_jobs,
-    ).fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    analysis, previous_k = _analyse(config, units, taxonomy, tokenizer, history, executor, timer, progress)
     model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
-    timer.add(analysis.timings_)
-    timer.timings.update({f"themes.{k}": round(v, 3) for k, v in model.timings_.items()})
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
                    if outcomes is not None else None)  # each row's outcome as read, for the quotes
@@ -231,6 +214,36 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
 
 
 # -- the steps' glue: plain data in, plain data out --------------------------------------------------
+def _analyse(
+    config: Config, units: pd.DataFrame, taxonomy: Any, tokenizer: Any, history: Path | None, executor: Any,
+    timer: _Timer, progress: bool,
+) -> tuple[ThemeAnalysis, int | None]:
+    """Embed the units and run the analysis on them (themes → stable ids → names → sub-themes →
+    their ids, :class:`voc.analysis.ThemeAnalysis`) against the previous run of the history; the
+    analysis and the previous run's k (auto mode)."""
+    from voc.analysis import ThemeAnalysis
+    from voc.embed import embed_corpus
+    from voc.history import load_previous, previous_auto_k
+
+    cin, cm, cs = config.input, config.model, config.scale
+    texts, tokens = units["text"].tolist(), units["tokens"].tolist()
+    with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
+        previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
+        previous = load_previous(history, cin.text_columns)
+    with timer.stage("embed"):
+        embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
+                                            fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
+                                            progress=progress)
+    analysis = ThemeAnalysis(
+        theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None, previous_k=previous_k),
+        naming=cm.naming, subthemes=cm.subthemes, taxonomy=taxonomy, previous=previous,
+        match_threshold=config.history.match_threshold, random_state=cm.seed, n_jobs=cs.n_jobs,
+    ).fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    timer.add(analysis.timings_)  # the themes, match, label and subthemes stages
+    timer.timings.update({f"themes.{k}": round(v, 3) for k, v in analysis.model_.timings_.items()})
+    return analysis, previous_k
+
+
 def _outcomes(export: Any, config: Config) -> Any:
     """Each read row's outcome (won / lost / open, :mod:`voc.outcomes`), or None without an outcome
     column; an :class:`~voc.errors.OutcomeError` (exit 2) when no value maps to won or lost."""
