@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from voc.taxonomy import Taxonomy
 
 __all__ = ["ThemeAnalysis"]
+
+log = logging.getLogger(__name__)
 
 #: A sub-theme keeps its id at a closer match than a theme: sub-themes of one theme share their
 #: parent's words (at the themes' 0.5 a kept id named other deals, J = 0.23, tests/test_history_cli.py).
@@ -106,13 +109,14 @@ class ThemeAnalysis(BaseEstimator):
         from voc.themes import ThemeModel
 
         self.timings_: dict[str, float] = {}
+        log.info("stage themes …")
         t0 = time.perf_counter()
         self.model_ = clone(self.themes) if self.themes is not None else ThemeModel(random_state=self.random_state)
         self.model_.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor,
                         progress=progress)
         model = self.model_
         texts, tokens, embeddings = model.documents_, model.tokens_, model.embeddings_
-        t0 = self._lap("themes", t0)
+        t0 = self._lap("themes", t0, "match")
         self.taxonomy_ = self.taxonomy if self.taxonomy is not None else Taxonomy()
         self.stable_ = None
         if self.match:
@@ -123,16 +127,18 @@ class ThemeAnalysis(BaseEstimator):
             labels = self.stable_.reported  # stable ids, after taxonomy merges
         else:
             labels = np.asarray(model.labels_, dtype=int)
-        t0 = self._lap("match", t0)
+        t0 = self._lap("match", t0, "label")
         self.namer_ = self.namer if self.namer is not None else PhraseNamer(random_state=self.random_state,
                                                                             n_jobs=self.n_jobs)
         self.phrases_ = self.namer_.name(texts, labels) if self.naming == "phrases" else {}
-        t0 = self._lap("label", t0)
+        t0 = self._lap("label", t0, "subthemes" if self.subthemes else None)
         self.subthemes_ = None
         subs = np.full(len(labels), -1, dtype=int)
         if self.subthemes:
             labels, subs = self._split(texts, tokens, embeddings, labels)
             t0 = self._lap("subthemes", t0)
+        if self.describe:
+            log.info("stage label …")
         self.labels_, self.subtheme_labels_ = labels, subs
         self._theme_keywords()
         if self.describe:
@@ -140,9 +146,13 @@ class ThemeAnalysis(BaseEstimator):
             self._lap("label", t0)
         return self
 
-    def _lap(self, name: str, t0: float) -> float:
+    def _lap(self, name: str, t0: float, following: str | None = None) -> float:
+        """Add the seconds since *t0* to stage *name*; log that it is done and that *following* starts."""
         now = time.perf_counter()
         self.timings_[name] = self.timings_.get(name, 0.0) + now - t0
+        log.info("stage %s done in %.1fs", name, now - t0)
+        if following:
+            log.info("stage %s …", following)
         return now
 
     def _split(self, texts: list[str], tokens: Sequence[Sequence[str]], embeddings: np.ndarray,
