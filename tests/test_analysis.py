@@ -65,3 +65,45 @@ def test_not_fitted():
 
     with pytest.raises(NotFittedError):
         ThemeAnalysis().theme_info()
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    from voc.clean import normalize_text
+
+    from .conftest import SAMPLE_CSV
+
+    df = pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False)
+    return [normalize_text(t) for t in df["lost_reason"] if len(t.strip()) > 6][:400]
+
+
+def test_standalone_fit_without_ids_keeps_the_fitted_themes(texts):
+    """voc evaluate's way: match=False, the fitted theme numbers; the sub-themes' local numbers."""
+    from voc.themes import ThemeModel
+
+    analysis = ThemeAnalysis(ThemeModel(n_themes=4, random_state=3), match=False, random_state=3, n_jobs=1)
+    analysis.fit(texts)
+    alone = ThemeModel(n_themes=4, random_state=3).fit(texts)
+    assert (analysis.labels_ == alone.labels_).all()
+    assert analysis.stable_ is None and analysis.subthemes_.ids is None
+    assert (analysis.subtheme_labels_ == analysis.subthemes_.found.assignments).all()
+    info = analysis.theme_info()
+    assert set(info["level"]) == {0}  # no ids, no sub-theme nodes
+    assert info["label"].str.len().min() > 0
+
+
+def test_standalone_fit_with_ids_gives_one_node_table(texts):
+    import voc
+    from voc.themes import ThemeModel
+
+    assert voc.ThemeAnalysis is ThemeAnalysis
+    analysis = ThemeAnalysis(ThemeModel(n_themes=4, random_state=3), random_state=3, n_jobs=1).fit(texts)
+    info = analysis.theme_info()
+    themes, subs = info[info["level"] == 0], info[info["level"] == 1]
+    assert themes["size"].sum() == (analysis.labels_ >= 0).sum()
+    assert len(subs) > 0, "the 400 sample reasons in 4 themes hold sub-themes"
+    assert set(subs["parent_id"]) <= set(themes["theme_id"])
+    for parent, part in subs.groupby("parent_id"):
+        assert part["size"].sum() == (analysis.labels_ == parent).sum()  # sub-themes cover a split theme
+    docs = analysis.document_info()
+    assert len(docs) == len(texts) and (docs["theme_id"] == analysis.labels_).all()
