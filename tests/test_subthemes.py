@@ -151,7 +151,7 @@ def test_deterministic(planted: dict) -> None:
 
 
 def test_processes_give_the_same_subthemes(planted: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import voc.subthemes as subthemes
+    import voc.subthemes._split as subthemes
 
     texts, tokens, emb = planted["texts"], planted["tokens"], planted["emb"]
     # three themes: the planted pair twice (shifted) and the allergy half alone

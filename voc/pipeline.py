@@ -23,10 +23,11 @@ from voc.config import Config
 from voc.errors import ConfigError, InputError, VocError
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
+    from voc.analysis import ThemeAnalysis
     from voc.history import StableIds
+    from voc.insights import InsightTables
     from voc.report.model import ReportModel, ThemeRow
     from voc.report.record import RunRecord
     from voc.themes import ThemeModel
@@ -62,6 +63,7 @@ class ReportResult:
     records: pd.DataFrame
     model: ThemeModel
     report: ReportModel | None = None  # the table model every format was rendered from
+    analysis: ThemeAnalysis | None = None  # themes, names, sub-themes, ids: theme_info(), document_info()
 
     def rows_with_themes(self) -> pd.DataFrame:
         """Every row of the export with its theme: :func:`voc.report.join_themes`; with an outcome
@@ -89,6 +91,11 @@ class _Timer:
         # a stage entered twice (match: the previous run's k before the fit, the matching after it) adds up
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         log.info("stage %s done in %.1fs", name, self.timings[name])
+
+    def add(self, timings: dict[str, float]) -> None:
+        """Add the seconds of stages timed elsewhere (:attr:`voc.analysis.ThemeAnalysis.timings_`)."""
+        for name, seconds in timings.items():
+            self.timings[name] = round(self.timings.get(name, 0.0) + seconds, 3)
 
 
 def executor_for(config: Config) -> Any:
@@ -148,7 +155,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     from voc.tokenize import Tokenizer
     from voc.window import filter_window
 
-    cin, cm, cs = config.input, config.model, config.scale
+    cin = config.input
     timer = _Timer()
     executor = executor_for(config)
     tokenizer = Tokenizer()
@@ -171,78 +178,53 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         from voc._free_text import require_free_text
 
         require_free_text(kept, in_window, cin.text_columns, export.path)  # a category column exits 2 here
-    from voc.embed import embed_corpus
-    from voc.history import previous_auto_k, record_run, stable_theme_ids
-    from voc.insights import theme_insights
+    from voc.history import record_run
+    from voc.insights import insight_tables, theme_changes
+    from voc.units import make_units, unit_records, unit_themes
 
-    texts = kept["text"].tolist()
     tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
     if tokens is None:  # Dask: the workers tokenize
         with timer.stage("tokenize"):
-            tokens = executor.tokenize(tokenizer, texts, progress=progress)
-    with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
-        previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
-    with timer.stage("embed"):
-        embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
-                                            fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
-                                            progress=progress)
-    with timer.stage("themes"):
-        model = theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None,
-                            previous_k=previous_k)
-        model.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
-    timer.timings.update({f"themes.{k}": round(v, 3) for k, v in model.timings_.items()})
-    with timer.stage("match"):
-        stable = stable_theme_ids(model.labels_, tokens, model.keywords_, taxonomy, history=history,
-                                  text_columns=cin.text_columns, threshold=config.history.match_threshold)
-    labels = stable.reported  # stable ids, after taxonomy merges
-    with timer.stage("label"):
-        namer, phrases = _theme_names(texts, labels, cm.naming, cm.seed, cs.n_jobs)
-    subs = None
-    if cm.subthemes:
-        with timer.stage("subthemes"):
-            subs = _find_subthemes(texts, tokens, embeddings, labels, phrases, stable, taxonomy, model, config, namer)
-            labels = subs.ids.themes  # the taxonomy may move a sub-theme to another theme, or promote it
+            tokens = executor.tokenize(tokenizer, kept["text"].tolist(), progress=progress)
+    # the units stage: what gets a theme (today one unit per kept row); every later stage reads them
+    units = make_units(kept, cin.text_columns, tokens)
+    analysis, previous_k = _analyse(config, units, taxonomy, tokenizer, history, executor, timer, progress)
+    model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
                    if outcomes is not None else None)  # each row's outcome as read, for the quotes
-        rows, written = _label(texts, tokens, embeddings, labels, kept, stable, model, config, phrases, subs, results)
+        table, quotes, sub_entries = _label(analysis, unit_records(units, kept), config, results)
+    # the long table (unit → theme, sub-theme) that the insights, the report and the history read
+    long = unit_themes(units, labels, analysis.subtheme_labels_ if subs is not None else None)
     with timer.stage("insights"):
-        extra = theme_insights(
-            rows, kept, in_window, labels, date_column=cin.date_column, outcome_column=cin.outcome_column,
+        tables = insight_tables(
+            long, kept, in_window, date_column=cin.date_column, outcome_column=cin.outcome_column,
             segment_columns=cin.segment_columns, competitor_column=cin.competitor_column,
             outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
-            previous=stable.previous, previous_n_kept=stable.previous_n_kept,
         )
-        sub_rows = [s for r in rows for s in r.subthemes]
-        if sub_rows:
-            theme_insights(
-                sub_rows, kept, in_window, subs.ids.subthemes, date_column=cin.date_column,
-                outcome_column=cin.outcome_column, segment_columns=cin.segment_columns,
-                outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
-                min_count=config.insights.min_count, key="subtheme_id",
-            )
+        changes = theme_changes(table, stable.previous, n_current=int(long["row"].nunique()),
+                                previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
+        rows = _theme_rows(table, quotes, sub_entries, tables, stable.taxonomy)
         names = {r.theme_id: r.label for r in rows}
-        assignments, rejected = _output_tables(kept, labels, names, export, [rejected_window, rejected_clean], config)
-        if subs is not None:
-            sub_names = {s.subtheme_id: s.label for s in sub_rows}
-            assignments["subtheme_id"] = subs.ids.subthemes
-            assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in subs.ids.subthemes]
+        sub_names = {s.subtheme_id: s.label for r in rows for s in r.subthemes} if subs is not None else None
+        assignments, rejected = _output_tables(kept, long, names, sub_names, export, [rejected_window, rejected_clean],
+                                               config)
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
         if outcomes is not None:
             record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
         record.dates = dates
-        report_model = _report_model(config, rows, record, extra, stable)
+        report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes}, stable)
         folder = _write(config, report_model, assignments, rejected, record)
     from voc.report.writer import link_report
 
     with timer.stage("history"):
         # the `latest` link moves to the new folder only once the history holds the run: killed
-        # at any point, `latest` and the history name the same run (tests/test_crash.py)
-        record_run(stable, record, names, assignments, written, history=history, id_column=cin.id_column,
+        # at any point, `latest` and the history name the same run (tests/test_crash_history.py)
+        record_run(stable, record, names, assignments, analysis.written_, history=history, id_column=cin.id_column,
                    taxonomy_path=config.taxonomy.path, update_taxonomy=config.taxonomy.update,
-                   subthemes=subs.history_table(sub_rows, written) if subs is not None else None,
+                   subthemes=subs.history_table(sub_names or {}, analysis.written_) if subs is not None else None,
                    after_record=lambda: link_report(config.output.dir, folder))
     out = Path(config.output.dir)
     record.timings_s = timer.timings
@@ -251,10 +233,41 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     _replace_json(folder / "run.json", record)
     log.info("report written to %s", out)
     return ReportResult(out_dir=out, run=record, themes=_themes_frame(rows), assignments=assignments,
-                        rejected=rejected, records=export.frame, model=model, report=report_model)
+                        rejected=rejected, records=export.frame, model=model, report=report_model,
+                        analysis=analysis)
 
 
 # -- the steps' glue: plain data in, plain data out --------------------------------------------------
+def _analyse(
+    config: Config, units: pd.DataFrame, taxonomy: Any, tokenizer: Any, history: Path | None, executor: Any,
+    timer: _Timer, progress: bool,
+) -> tuple[ThemeAnalysis, int | None]:
+    """Embed the units and run the analysis on them (themes → stable ids → names → sub-themes →
+    their ids, :class:`voc.analysis.ThemeAnalysis`) against the previous run of the history; the
+    analysis and the previous run's k (auto mode)."""
+    from voc.analysis import ThemeAnalysis
+    from voc.embed import embed_corpus
+    from voc.history import load_previous, previous_auto_k
+
+    cin, cm, cs = config.input, config.model, config.scale
+    texts, tokens = units["text"].tolist(), units["tokens"].tolist()
+    with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
+        previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
+        previous = load_previous(history, cin.text_columns)
+    with timer.stage("embed"):
+        embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
+                                            fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
+                                            progress=progress)
+    analysis = ThemeAnalysis(
+        theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None, previous_k=previous_k),
+        naming=cm.naming, subthemes=cm.subthemes, taxonomy=taxonomy, previous=previous,
+        match_threshold=config.history.match_threshold, random_state=cm.seed, n_jobs=cs.n_jobs,
+    ).fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    timer.add(analysis.timings_)  # the themes, match, label and subthemes stages
+    timer.timings.update({f"themes.{k}": round(v, 3) for k, v in analysis.model_.timings_.items()})
+    return analysis, previous_k
+
+
 def _outcomes(export: Any, config: Config) -> Any:
     """Each read row's outcome (won / lost / open, :mod:`voc.outcomes`), or None without an outcome
     column; an :class:`~voc.errors.OutcomeError` (exit 2) when no value maps to won or lost."""
@@ -310,94 +323,64 @@ def _require_rows(kept: pd.DataFrame, export: Any, rejected: list[pd.DataFrame])
         )
 
 
-def _theme_names(texts: list[str], labels: np.ndarray, naming: str, seed: int, n_jobs: int | None = -1) -> tuple[Any, dict[int, Any]]:
-    """The naming step: the namer and ``{theme id: voc.naming.ThemeName}`` (phrases customers
-    wrote); no names when themes are named by their keywords (``[model] naming = "keywords"``).
-    The same namer names the sub-themes: it parses each sampled text once."""
-    from voc.naming import PhraseNamer
-
-    namer = PhraseNamer(random_state=seed, n_jobs=n_jobs)
-    return namer, (namer.name(texts, labels) if naming == "phrases" else {})
-
-
-def _find_subthemes(
-    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, phrases: dict[int, Any],
-    stable: StableIds, taxonomy: Any, model: ThemeModel, config: Config, namer: Any = None,
-) -> Any:
-    """The sub-theme stage: split each reported theme (:func:`voc.subthemes.find_subthemes`), then
-    give the sub-themes stable ids and apply the taxonomy's sub-theme edits
-    (:func:`voc.history.stable_subtheme_ids`)."""
-    import numpy as np
-
-    from voc._subtheme_rows import SubthemeResult
-    from voc.history import stable_subtheme_ids
-    from voc.subthemes import find_subthemes, subtheme_keywords
-
-    found = find_subthemes(texts, tokens, embeddings, labels, theme_names={t: n.phrases for t, n in phrases.items()},
-                           namer=namer, random_state=config.model.seed, n_jobs=config.scale.n_jobs)
-    keywords: dict[tuple[int, int], list[str]] = {}
-    for theme_id in sorted({int(t) for t in found.table["theme_id"]}):
-        idx = np.flatnonzero(labels == theme_id)
-        for local, words in subtheme_keywords([tokens[i] for i in idx], found.assignments[idx], 10).items():
-            keywords[(theme_id, int(local))] = words
-    ids = stable_subtheme_ids(labels, found.assignments, tokens, keywords, taxonomy,
-                              previous=stable.previous_subthemes, next_id=stable.next_id,
-                              # sub-themes of one theme share their parent's words: a kept id needs a
-                              # closer match (at the themes' 0.5 a kept id named other deals, J = 0.23,
-                              # tests/test_history_cli.py)
-                              threshold=min(1.0, config.history.match_threshold + 0.1))
-    return SubthemeResult(found=found, ids=ids, keywords=keywords, naming=config.model.naming)
-
-
 def _label(
-    texts: list[str], tokens: list[list[str]], embeddings: np.ndarray, labels: np.ndarray, kept: pd.DataFrame,
-    stable: StableIds, model: ThemeModel, config: Config, phrases: dict[int, Any], subs: Any,
-    results: dict[int, str] | None = None,
-) -> tuple[list[ThemeRow], dict[str, str]]:
-    """The label stage: the table of themes (:func:`voc.label.theme_table`) as report rows, with
-    their sub-themes and quotes in context; and the keywords' written spellings (for the history).
-    A theme's name is the taxonomy's, else its phrases (:mod:`voc.naming`), else its keywords."""
-    from voc.label import quote_records, theme_table, written_keywords
-    from voc.report import ThemeRow
+    analysis: ThemeAnalysis, kept: pd.DataFrame, config: Config, results: dict[int, str] | None = None,
+) -> tuple[pd.DataFrame, dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
+    """The label stage, plain data: the table of themes (:func:`voc.label.theme_table`, plus
+    ``status``), each theme's quotes in context (*kept*: the units' records,
+    :func:`voc.units.unit_records`) and each theme's sub-themes
+    (:meth:`voc.subthemes.SubthemeResult.entries`). A theme's name is the taxonomy's, else its
+    phrases (:mod:`voc.naming`), else its keywords (:class:`voc.analysis.ThemeAnalysis`)."""
+    from voc.label import quote_records, theme_table
 
-    keywords = dict(stable.keywords)
-    if subs is not None:
-        keywords.update(subs.promoted_keywords())
-    # keywords as the notes spell them (タダ, not UniDic's 只): the reported themes' and, for the
-    # history, those of each fitted theme before taxonomy merges, and the sub-themes'
-    keyword_lists = [*keywords.values(), *stable.themes["keywords"], *(subs.keywords.values() if subs else [])]
-    written = written_keywords(dict(enumerate(keyword_lists)), texts, tokens, model.tokenizer_)
-    names = {t: stable.label(t, phrases[t].label if t in phrases else "") for t in keywords}
-    if subs is not None:
-        names.update({t: stable.label(t, name) for t, name in subs.promoted_names().items()})
-    table = theme_table(texts, tokens, embeddings, labels, keywords, model.tokenizer_, names=names, written=written)
+    model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
+    written, embeddings = analysis.written_, model.embeddings_
+    table = theme_table(model.documents_, model.tokens_, embeddings, labels, analysis.keywords_, model.tokenizer_,
+                        names=analysis.names_, written=written)
+    table["status"] = [stable.status.get(t, subs.status_of(t) if subs else "") for t in table["theme_id"]]
     cin = config.input
     quotes = quote_records(kept, labels, embeddings, table["theme_id"].tolist(), results=results,
                            date_column=cin.date_column,
                            outcome_column=cin.outcome_column, segment_columns=cin.segment_columns)
-    rows = [
+    sub_entries = {} if subs is None else subs.entries(
+        kept, embeddings, written, stable.taxonomy, date_column=cin.date_column, outcome_column=cin.outcome_column,
+        segment_columns=cin.segment_columns, results=results)
+    return table, quotes, sub_entries
+
+
+def _theme_rows(table: pd.DataFrame, quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]],
+                insights: InsightTables, taxonomy: Any) -> list[ThemeRow]:
+    """The report's rows, built from the label stage's tables and the insights' (nothing filled in place)."""
+    from voc.report.model import SubthemeRow, ThemeRow
+
+    return [
         ThemeRow(theme_id=t.theme_id, label=t.label, size=t.size, share=t.share, keywords=t.keywords,
-                 quotes=t.quotes, status=stable.status.get(t.theme_id, subs.status_of(t.theme_id) if subs else ""),
-                 marketing=stable.taxonomy.marketing(t.theme_id), quote_records=quotes[t.theme_id])
+                 quotes=t.quotes, status=t.status, marketing=taxonomy.marketing(t.theme_id),
+                 quote_records=quotes[t.theme_id], **insights.fields(t.theme_id, 0),
+                 subthemes=[SubthemeRow(**e, **insights.fields(e["subtheme_id"], 1))
+                            for e in sub_entries.get(t.theme_id, [])])
         for t in table.itertuples(index=False)
     ]
-    if subs is not None:
-        subs.attach(rows, kept, embeddings, written, stable.taxonomy, config, results)
-    return rows, written
 
 
 def _output_tables(
-    kept: pd.DataFrame, labels: np.ndarray, names: dict[int, str], export: Any, rejected_parts: list[pd.DataFrame],
-    config: Config,
+    kept: pd.DataFrame, long: pd.DataFrame, names: dict[int, str], sub_names: dict[int, str] | None, export: Any,
+    rejected_parts: list[pd.DataFrame], config: Config,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``assignments.csv`` and ``rejected.csv`` (sorted by row, with the id column when configured)."""
+    """``assignments.csv`` (one line per unit of the long table *long*: ``row``, the id column when
+    configured, ``theme_id``, ``theme_label`` and, with *sub_names*, ``subtheme_id`` and
+    ``subtheme_label``) and ``rejected.csv`` (sorted by row, with the id column when configured)."""
     import pandas as pd
 
     id_column = config.input.id_column
     id_cols = [id_column] if id_column else []
-    assignments = kept[["row", *id_cols]].copy()
-    assignments["theme_id"] = labels
-    assignments["theme_label"] = [names.get(int(t), "未分類") for t in labels]
+    assignments = long[["row"]].merge(kept[["row", *id_cols]], on="row", how="left", sort=False,
+                                      validate="many_to_one")
+    assignments["theme_id"] = long["theme_id"].to_numpy()
+    assignments["theme_label"] = [names.get(int(t), "未分類") for t in long["theme_id"]]
+    if sub_names is not None:
+        assignments["subtheme_id"] = long["subtheme_id"].to_numpy()
+        assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in long["subtheme_id"]]
     rejected = pd.concat([export.rejected, *rejected_parts], ignore_index=True)
     if id_column and len(rejected):
         ids = export.frame.set_index("row")[id_column]

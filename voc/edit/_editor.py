@@ -14,7 +14,6 @@ Theme ids are the model's theme ids; new sub-themes get ids above every id in us
 from __future__ import annotations
 
 import html
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,32 +41,23 @@ def _e(value: Any) -> str:
 
 
 def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 10) -> dict[int, list[str]]:
-    """c-TF-IDF keywords of each class, as BERTopic computes them (``reduce_frequent_words``).
+    """c-TF-IDF keywords of each class, as BERTopic computes them (:func:`voc.themes.ctfidf` with
+    ``reduce_frequent_words``).
 
     The weight of word *w* in class *c* is √(tf(w, c) / words in c) · log(1 + A / f(w)), where *A*
     is the mean number of words per class and *f(w)* the frequency of *w* in all classes. Labels
     below 0 are ignored. Returns ``{class: [word, …]}`` best first (ties by word), each part that
     mostly occurs in one compound replaced by it, as ``ThemeModel`` does (:func:`voc.label.prefer_compounds`).
     """
-    import math
-
     from voc.label import prefer_compounds, theme_documents
+    from voc.themes import ctfidf
 
-    counts: dict[int, Counter[str]] = {}
-    for lab, doc in zip(labels, tokens, strict=True):
-        if int(lab) >= 0:
-            counts.setdefault(int(lab), Counter()).update(doc)
-    total: Counter[str] = Counter()
-    for c in counts.values():
-        total.update(c)
-    if not counts:
+    scores = ctfidf(tokens, labels, reduce_frequent_words=True)
+    if not scores:
         return {}
-    avg = sum(total.values()) / len(counts)
     members = theme_documents(tokens, labels)
     out = {}
-    for lab, c in counts.items():
-        n = sum(c.values()) or 1
-        score = {w: math.sqrt(k / n) * math.log(1 + avg / total[w]) for w, k in c.items()}
+    for lab, score in scores.items():
         ranked = [w for w, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[: top_n + 5]]
         out[lab] = prefer_compounds(ranked, members[lab])[:top_n]
     return out

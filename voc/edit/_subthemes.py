@@ -1,7 +1,7 @@
 """Sub-themes in the notebook editor: ``editor.subthemes``.
 
-The sub-themes of the editor's themes are found as ``voc report`` finds them
-(:func:`voc.subthemes.find_subthemes`, named by :class:`voc.naming.PhraseNamer`), get ids from the
+The sub-themes of the editor's themes are found as ``voc report`` finds them (the sub-theme step of
+:class:`voc.analysis.ThemeAnalysis`, :func:`voc.subthemes.split_subthemes`), get ids from the
 taxonomy's ``[[subtheme]]`` entries where they match them (:func:`voc.history.stable_subtheme_ids`)
 and new ids above every id in use otherwise, and are written to the taxonomy as entries with their
 keywords, so that the next batch run recognises them. Renames, merges, moves and promotions are
@@ -34,20 +34,16 @@ class SubthemeEditor:
     # -- finding ----------------------------------------------------------------------------------
     def _split(self) -> None:
         """Find the sub-themes of the editor's current themes (again only when the themes changed)."""
-        import numpy as np
-
-        from voc.subthemes import find_subthemes, subtheme_keywords
+        from voc.subthemes import SubthemeResult, split_subthemes
 
         ed = self._editor
         key = ed.labels.tobytes()
         if self._key == key:
             return
-        self._found = find_subthemes(ed.texts, ed.tokens, ed.embeddings, ed.labels, random_state=ed.random_state)
-        self._keywords = {}
-        for theme_id in sorted({int(t) for t in self._found.table["theme_id"]}):
-            idx = np.flatnonzero(ed.labels == theme_id)
-            for local, words in subtheme_keywords([ed.tokens[i] for i in idx], self._found.assignments[idx], 10).items():
-                self._keywords[(theme_id, int(local))] = words
+        # the analysis's sub-theme step (voc.analysis.ThemeAnalysis), on the edited themes
+        found, self._keywords = split_subthemes(ed.texts, ed.tokens, ed.embeddings, ed.labels,
+                                                random_state=ed.random_state)
+        self._found = SubthemeResult(found=found, ids=None, keywords=self._keywords)
         self._key = key
         ids = self._ids()
         tax = ed.taxonomy
@@ -56,20 +52,15 @@ class SubthemeEditor:
             entry = tax.ensure_subtheme(int(r.subtheme_id), int(r.theme_id),
                                         keywords=self._keywords[(int(r.theme_id), int(r.local))])
             if new:
-                entry.name = self._found_label(int(r.theme_id), int(r.local))
+                entry.name = self._found.found_label(int(r.theme_id), int(r.local))
 
     def _ids(self) -> Any:
         from voc.history import stable_subtheme_ids
 
         ed = self._editor
         next_id = max([0, *ed.taxonomy.ids(), *(int(t) for t in ed.keywords), ed._next_id - 1]) + 1
-        return stable_subtheme_ids(ed.labels, self._found.assignments, ed.tokens, self._keywords, ed.taxonomy,
+        return stable_subtheme_ids(ed.labels, self._found.found.assignments, ed.tokens, self._keywords, ed.taxonomy,
                                    previous=None, next_id=next_id)
-
-    def _found_label(self, theme_id: int, local: int) -> str:
-        t = self._found.table
-        hit = t[(t["theme_id"] == theme_id) & (t["subtheme"] == local)]
-        return str(hit["label"].iloc[0]) if len(hit) else ""
 
     # -- looking ----------------------------------------------------------------------------------
     def table(self, theme_id: int | None = None) -> pd.DataFrame:
@@ -92,7 +83,7 @@ class SubthemeEditor:
             in_theme = ids.themes == theme
             rows.append({
                 "theme_id": theme, "subtheme_id": rid,
-                "label": (entry.name if entry is not None and entry.name else self._found_label(int(r.theme_id), int(r.local))),
+                "label": (entry.name if entry is not None and entry.name else self._found.found_label(int(r.theme_id), int(r.local))),
                 "size": int(members.sum()), "share": float(members.sum() / max(1, int(in_theme.sum()))),
                 "keywords": ed._written_words(self._keywords[(int(r.theme_id), int(r.local))]), "promoted": promoted,
             })

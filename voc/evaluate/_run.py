@@ -83,19 +83,17 @@ def baseline_name(method: str, k: Any, ks: Sequence[Any]) -> str:
     return method if len(ks) == 1 else f"{method}/k={k}"
 
 
-def name_figures(texts: list[str], labels: np.ndarray, namer: Any) -> tuple[dict[str, float], dict[int, tuple[str, ...]]]:
-    """Name the groups of *labels* with *namer* and measure the names (:mod:`voc.metrics`):
-    ``({"grounded", "fragments", "distinct"}, {group: phrases})``."""
+def name_figures(texts: list[str], labels: np.ndarray, names: dict[int, Any]) -> dict[str, float]:
+    """Measure the names of the groups of *labels* (*names*: ``{group: voc.naming.ThemeName}``,
+    :mod:`voc.metrics`): ``{"grounded", "fragments", "distinct"}``."""
     from voc.metrics import distinct_names, fragment_rate, name_groundedness
 
-    names = namer.name(texts, labels)
     phrases = {g: tuple(n.phrases) for g, n in names.items()}
-    figures = {
+    return {
         "grounded": name_groundedness(phrases, texts, labels),
         "fragments": fragment_rate(phrases, texts, labels),
         "distinct": distinct_names([n.label for n in names.values()]),
     }
-    return figures, phrases
 
 
 def run_seed(
@@ -123,9 +121,9 @@ def run_seed(
     the scored texts, and which texts are scored) adds the supervised reference on the first
     variant's embedding. *n_jobs*: threads of the sub-theme splits (results do not depend on it).
     """
+    from voc.analysis import ThemeAnalysis
     from voc.embed import make_embedder
     from voc.naming import PhraseNamer
-    from voc.subthemes import find_subthemes
     from voc.themes import ThemeModel
 
     fits = []
@@ -143,7 +141,6 @@ def run_seed(
             emb = embedder.fit_transform(texts, tokens)
             embedded[emb_name] = (embedder, emb, time.perf_counter() - t0)
         embedder, emb, embed_seconds = embedded[emb_name]
-        t0 = time.perf_counter() - embed_seconds  # each row's seconds include the embedding
         model = ThemeModel(
             n_themes=k_fixed,
             embedding=emb_name,
@@ -153,18 +150,20 @@ def run_seed(
             top_n_words=top_n,
             random_state=seed,
         )
-        pred = np.asarray(model.fit_transform(texts, tokens=tokens, embeddings=emb, embedder=embedder))
-        topics = [[w for w, _ in model.keywords_[t]][:top_n] for t in sorted(model.keywords_)]
-        seconds = time.perf_counter() - t0
-        log.info("seed %d: %s found %d themes", seed, name, model.n_themes_)
-        figures, phrases = name_figures(texts, pred, namer)
-        subs = None
-        if sub_k is not None and not flat:
-            subs = find_subthemes(texts, tokens, emb, pred, theme_names=phrases, namer=namer,
-                                  random_state=seed, n_jobs=n_jobs).assignments
+        # the fitted theme numbers (no stable ids); sub-themes only against sub-labels, not for the flat fit
+        analysis = ThemeAnalysis(model, match=False, subthemes=sub_k is not None and not flat, namer=namer,
+                                 describe=False, random_state=seed, n_jobs=n_jobs)
+        analysis.fit(texts, tokens=tokens, embeddings=emb, embedder=embedder)
+        pred = np.asarray(analysis.labels_)
+        fitted = analysis.model_
+        topics = [[w for w, _ in fitted.keywords_[t]][:top_n] for t in sorted(fitted.keywords_)]
+        seconds = embed_seconds + analysis.timings_["themes"]  # each row's seconds include the embedding
+        log.info("seed %d: %s found %d themes", seed, name, fitted.n_themes_)
+        figures = name_figures(texts, pred, analysis.phrases_)
+        subs = analysis.subtheme_labels_ if analysis.subthemes_ is not None else None
         fits.append(Fit(name, pred, topics, seconds, naming=figures, subthemes=subs, flat=flat))
         if not flat:
-            found.append(model.n_themes_)
+            found.append(fitted.n_themes_)
     ks = distinct_ks(variants)
     for k_fixed in ks:
         first = next(i for i, v in enumerate(variants) if v[3] == k_fixed)

@@ -6,10 +6,19 @@ themes to the previous run's, :mod:`voc.history._runs` holds the two stages the 
 
 from __future__ import annotations
 
-from voc.history._runs import StableIds, history_path, previous_auto_k, previous_run, record_run, stable_theme_ids
+from voc.history._runs import (
+    PreviousRun,
+    StableIds,
+    history_path,
+    load_previous,
+    previous_auto_k,
+    previous_run,
+    record_run,
+    stable_theme_ids,
+)
 from voc.history._subthemes import SubthemeIds, stable_subtheme_ids
 from voc.history.store import RunStore
 
 __all__ = [
-    "RunStore", "StableIds", "SubthemeIds", "stable_subtheme_ids", "history_path", "previous_auto_k", "previous_run", "record_run", "stable_theme_ids",
+    "RunStore", "PreviousRun", "load_previous", "StableIds", "SubthemeIds", "stable_subtheme_ids", "history_path", "previous_auto_k", "previous_run", "record_run", "stable_theme_ids",
 ]

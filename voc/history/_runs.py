@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
     from voc.report.record import RunRecord
 
-__all__ = ["history_path", "previous_run", "previous_auto_k", "StableIds", "stable_theme_ids", "record_run"]
+__all__ = [
+    "history_path", "previous_run", "previous_auto_k", "PreviousRun", "load_previous", "StableIds", "stable_theme_ids",
+    "record_run",
+]
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,46 @@ def previous_auto_k(path: Path | None, text_columns: Sequence[str]) -> int | Non
     return int(k)
 
 
+@dataclass
+class PreviousRun:
+    """The previous comparable run of a history, as plain data (:func:`load_previous`): what
+    :func:`stable_theme_ids` and :func:`voc.history.stable_subtheme_ids` match against.
+
+    Attributes
+    ----------
+    run_id : its run id (``""``: no previous run)
+    n_kept : its analysed rows
+    themes : its themes (:meth:`voc.history.store.RunStore.themes`), or None
+    subthemes : its sub-themes (:meth:`voc.history.store.RunStore.subthemes`), or None
+    max_id : the largest theme or sub-theme id the history ever gave (0: none)
+    """
+
+    run_id: str = ""
+    n_kept: int = 0
+    themes: pd.DataFrame | None = None
+    subthemes: pd.DataFrame | None = None
+    max_id: int = 0
+
+
+def load_previous(history: Path | None, text_columns: Sequence[str], *, read_only: bool = False) -> PreviousRun | None:
+    """The latest run of the *history* file with the same *text_columns* (:func:`previous_run`) as
+    plain data; ``None`` without a history (*history* ``None``). *read_only* opens the history
+    without creating or migrating it (the notebook editor)."""
+    if history is None:
+        return None
+    from voc.history.store import RunStore
+
+    out = PreviousRun()
+    with RunStore(history, read_only=read_only) as store:
+        last = previous_run(store, text_columns)
+        out.max_id = store.max_theme_id()
+        if last is not None:
+            out.run_id, out.n_kept = str(last["run_id"]), int(last["n_kept"] or 0)
+            out.themes = store.themes(out.run_id)
+            out.subthemes = store.subthemes(out.run_id)
+    return out
+
+
 def _new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
@@ -112,15 +155,16 @@ def stable_theme_ids(
     keywords: dict[int, list[tuple[str, float]]],
     taxonomy: Taxonomy,
     *,
-    history: Path | None,
-    text_columns: Sequence[str],
+    history: Path | None = None,
+    text_columns: Sequence[str] = (),
     threshold: float = 0.5,
     read_only: bool = False,
+    previous: PreviousRun | None = None,
 ) -> StableIds:
     """Match the fitted themes (*labels*, ``ThemeModel.keywords_``) to the previous run's.
 
-    Reads the latest run of the *history* file (``None``: no history) with the same
-    *text_columns*, matches by
+    Matches against *previous* (:func:`load_previous`; plain data), or reads the latest run of
+    the *history* file (``None``: no history) with the same *text_columns*; matches by
     :func:`voc.history.matching.match_themes`, then applies the taxonomy's ``merge_into`` links. The status
     is ``"新規"`` for themes without a match, but only when there was something to match against
     (a previous run or taxonomy entries with keywords). *read_only* opens the history without
@@ -132,22 +176,14 @@ def stable_theme_ids(
 
     sig = theme_signatures(labels, tokens, keywords)
     sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    previous, prev_id, prev_kept, max_id, previous_sub = None, "", 0, 0, None
-    if history is not None:
-        from voc.history.store import RunStore
-
-        with RunStore(history, read_only=read_only) as store:
-            last = previous_run(store, text_columns)
-            max_id = store.max_theme_id()
-            if last is not None:
-                prev_id, prev_kept = str(last["run_id"]), int(last["n_kept"] or 0)
-                previous = store.themes(prev_id)
-                previous_sub = store.subthemes(prev_id)
+    if previous is None:
+        previous = load_previous(history, text_columns, read_only=read_only) or PreviousRun()
+    prev_id, prev_kept, max_id, previous_sub = previous.run_id, previous.n_kept, previous.max_id, previous.subthemes
     next_id = max([max_id, *taxonomy.ids(), 0]) + 1
     mapping, _ = match_themes(
-        sig, previous, next_id=next_id, threshold=threshold, taxonomy=taxonomy
+        sig, previous.themes, next_id=next_id, threshold=threshold, taxonomy=taxonomy
     )
-    comparable = previous is not None or any(e.keywords or e.seed_words for e in taxonomy.themes)
+    comparable = previous.themes is not None or any(e.keywords or e.seed_words for e in taxonomy.themes)
     if not comparable:
         mapping["status"] = ""
     themes = sig.merge(mapping, on="cluster")
@@ -171,7 +207,7 @@ def stable_theme_ids(
         keywords=kw,
         status=status,
         taxonomy=taxonomy,
-        previous=previous,
+        previous=previous.themes,
         previous_n_kept=prev_kept,
         match_scores={int(t): float(s) for t, s in zip(themes["theme_id"], themes["score"], strict=True)},
         previous_subthemes=previous_sub,

@@ -1,10 +1,11 @@
 """The insights stage: how often each theme comes up, where (segment, rep, month), how it moves win
-rate (:mod:`voc.insights._tables`: cross-tabs, lift, trends, tests), and the step that fills the
-report's theme rows with them (:func:`theme_insights`)."""
+rate (:mod:`voc.insights._tables`: cross-tabs, lift, trends, tests), and the stage that computes
+them for every theme and sub-theme as tables keyed by theme id and level (:func:`insight_tables`,
+:mod:`voc.insights._build`), from which the report's rows are built."""
 
 from __future__ import annotations
 
-from voc.insights._fill import theme_insights
+from voc.insights._build import LEVEL_KEYS, InsightTables, insight_tables, theme_changes
 from voc.insights._tables import (
     TOO_FEW,
     benjamini_hochberg,
@@ -20,5 +21,6 @@ from voc.insights._tables import (
 
 __all__ = [
     "theme_sizes", "wilson_interval", "benjamini_hochberg", "monthly_trend", "win_loss", "segment_lift",
-    "competitor_mentions", "emerging_themes", "compare_runs", "TOO_FEW", "theme_insights",
+    "competitor_mentions", "emerging_themes", "compare_runs", "TOO_FEW",
+    "InsightTables", "insight_tables", "theme_changes", "LEVEL_KEYS",
 ]

@@ -122,6 +122,16 @@ def _fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
     return float(fisher_exact([[a, b], [c, d]]).pvalue)
 
 
+def _first_of_row(frame: pd.DataFrame) -> np.ndarray:
+    """True at each deal's first line: a frame with ``row`` may hold a deal once per theme it
+    mentions (:func:`voc.units.deal_themes`), and totals count each deal once; all True without ``row``."""
+    import numpy as np
+
+    if "row" not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    return ~frame["row"].duplicated().to_numpy()
+
+
 def _theme_ids(frame: pd.DataFrame) -> list[int]:
     return sorted(int(t) for t in frame["theme_id"].unique() if t >= 0)
 
@@ -166,8 +176,10 @@ def monthly_trend(docs: pd.DataFrame, date_column: str) -> pd.DataFrame:
     if dated.empty:
         return pd.DataFrame(columns=cols)
     span = pd.period_range(dated["month"].min(), dated["month"].max(), freq="M").strftime("%Y-%m").tolist()
-    totals = dated.groupby("month").size().reindex(span, fill_value=0)
-    counts = dated[dated["theme_id"] >= 0].groupby(["theme_id", "month"]).size()
+    totals = dated[_first_of_row(dated)].groupby("month").size().reindex(span, fill_value=0)
+    themed = dated[dated["theme_id"] >= 0]
+    keys = ["theme_id", "month"]
+    counts = themed.groupby(keys)["row"].nunique() if "row" in themed.columns else themed.groupby(keys).size()
     rows = []
     for t in _theme_ids(docs):
         for m in span:
@@ -232,7 +244,8 @@ def win_loss(
     is_closed = outcome.isin(["won", "lost"]).to_numpy()
     closed = deals[is_closed]
     is_won = (outcome[is_closed] == "won").to_numpy()
-    total_won, total_lost = int(is_won.sum()), int((~is_won).sum())
+    first = _first_of_row(closed)  # a deal mentioning several themes counts once in the totals
+    total_won, total_lost = int((is_won & first).sum()), int((~is_won & first).sum())
     theme = closed["theme_id"].to_numpy()
     records = []
     for t in _theme_ids(deals):
@@ -288,7 +301,8 @@ def segment_lift(
     import pandas as pd
 
     cols = ["theme_id", "column", "value", "n", "count", "share", "share_overall", "lift", "p_value", "q_value", "significant"]
-    total = len(docs)
+    first = _first_of_row(docs)  # a deal mentioning several themes counts once in the totals
+    total = int(first.sum())
     theme = docs["theme_id"].to_numpy()
     ids = _theme_ids(docs)
     position = {t: i for i, t in enumerate(ids)}
@@ -299,7 +313,7 @@ def segment_lift(
     for column in segment_columns:
         values = docs[column].astype("string").fillna("").str.strip().to_numpy()
         names, codes = np.unique(values.astype(str), return_inverse=True)
-        sizes = np.bincount(codes, minlength=len(names))
+        sizes = np.bincount(codes[first], minlength=len(names))
         keep = theme_index >= 0
         table = np.bincount(theme_index[keep] * len(names) + codes[keep], minlength=len(ids) * len(names))
         table = table.reshape(len(ids), len(names))
@@ -392,7 +406,8 @@ def emerging_themes(
     first_recent = (last - (recent_months - 1)).strftime("%Y-%m")
     recent = (dated["month"] >= first_recent).to_numpy()
     theme = dated["theme_id"].to_numpy()
-    n_recent, n_earlier = int(recent.sum()), int((~recent).sum())
+    first = _first_of_row(dated)  # a deal mentioning several themes counts once in the totals
+    n_recent, n_earlier = int((recent & first).sum()), int((~recent & first).sum())
     rows = []
     for t in _theme_ids(docs):
         in_t = theme == t

@@ -6,13 +6,16 @@ mixture model over embeddings and words, for a fixed or automatically chosen k),
 BERTopic's c-TF-IDF find each theme's Japanese keywords from the same tokens. Above ``fit_sample``
 documents it clusters a stratified sample and assigns the rest (:mod:`voc.themes._sample`), on this
 machine or on Dask (an executor). :meth:`ThemeModel.fit` is the one way voc fits themes: the report,
-``voc evaluate``, ``bench/`` and the notebooks all call it.
+``voc evaluate``, ``bench/`` and the notebooks all call it. :func:`ctfidf` is voc's own c-TF-IDF, for
+the groups it forms itself (sub-themes, edited themes).
 """
 
 from __future__ import annotations
 
+from voc.themes._ctfidf import ctfidf, ctfidf_keywords
 from voc.themes._guide import guide_embeddings
 from voc.themes._model import MIN_DOCUMENTS, ThemeModel
 from voc.themes._sample import DEFAULT_FIT_SAMPLE, content_strata, stratified_sample
 
-__all__ = ["ThemeModel", "MIN_DOCUMENTS", "DEFAULT_FIT_SAMPLE", "stratified_sample", "content_strata", "guide_embeddings"]
+__all__ = ["ThemeModel", "MIN_DOCUMENTS", "DEFAULT_FIT_SAMPLE", "stratified_sample", "content_strata", "guide_embeddings",
+           "ctfidf", "ctfidf_keywords"]

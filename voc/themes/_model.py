@@ -389,6 +389,17 @@ class ThemeModel(BaseEstimator):
         self._check_fitted()
         return self._assigner().transform(texts, tokens=tokens, embeddings=embeddings)
 
+    def predict(
+        self,
+        texts: Sequence[str],
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Theme of each new document (``-1``: nothing to embed), as scikit-learn's ``predict``
+        (:meth:`transform` is its older name, kept)."""
+        return self.transform(texts, tokens=tokens, embeddings=embeddings)
+
     def _assigner(self) -> Assigner:
         """What :meth:`transform` needs and nothing else: no BERTopic object, so a Dask worker that
         receives it (:func:`voc.distributed.transform_dask`) never imports BERTopic."""

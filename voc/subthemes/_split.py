@@ -23,7 +23,6 @@ as quotes. It returns plain data (:class:`Subthemes`); top-level assignments are
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -310,25 +309,40 @@ def _split_all(
 def subtheme_keywords(
     tokens: Sequence[Sequence[str]], labels: np.ndarray, n: int = 8, *, exclude: frozenset[str] = frozenset()
 ) -> dict[int, list[str]]:
-    """c-TF-IDF keywords of each group of *tokens* against the other groups (BERTopic's class-based
-    TF-IDF: ``tf(t, c) · log(1 + A / f(t))``, A the mean number of words per group, f(t) the word's
-    count in all groups), best first, ties by word. Tokens in *exclude* are skipped."""
-    groups = sorted(int(g) for g in set(np.asarray(labels).tolist()) if g >= 0)
-    tf: dict[int, Counter[str]] = {g: Counter() for g in groups}
-    for doc, g in zip(tokens, np.asarray(labels).tolist(), strict=True):
-        if g >= 0:
-            tf[g].update(t for t in doc if t not in exclude)
-    total: Counter[str] = Counter()
-    for c in tf.values():
-        total.update(c)
-    avg = sum(total.values()) / max(1, len(groups))
-    out = {}
-    for g in groups:
-        size = sum(tf[g].values()) or 1
-        scored = [(cnt / size * math.log(1 + avg / total[w]), w) for w, cnt in tf[g].items()]
-        scored.sort(key=lambda r: (-r[0], r[1]))
-        out[g] = [w for _, w in scored[:n]]
-    return out
+    """c-TF-IDF keywords of each group of *tokens* against the other groups (:func:`voc.themes.ctfidf`
+    without the square root on tf: ``tf(t, c) · log(1 + A / f(t))``, A the mean number of words per
+    group, f(t) the word's count in all groups), best first, ties by word. Tokens in *exclude* are
+    skipped."""
+    from voc.themes import ctfidf_keywords
+
+    return ctfidf_keywords(tokens, np.asarray(labels).tolist(), n, reduce_frequent_words=False, exclude=exclude)
+
+
+def _describe_split(
+    theme: int, idx: np.ndarray, split: Split, names: Mapping[int, Any], texts: Sequence[str],
+    tokens: Sequence[Sequence[str]], embeddings: np.ndarray, written: Mapping[str, str], own: frozenset[str],
+    n_keywords: int, n_quotes: int,
+) -> list[dict[str, Any]]:
+    """The rows of :attr:`Subthemes.table` of one split theme (*idx*: its members): name, size,
+    share, keywords (not the theme's own name's words, *own*) and quotes of each sub-theme."""
+    from voc.label import representative_quotes
+    from voc.naming import ThemeName
+
+    member_texts = [texts[i] for i in idx]
+    keywords = subtheme_keywords([tokens[i] for i in idx], split.labels, n_keywords, exclude=own)
+    emb = np.asarray(embeddings[idx], dtype=np.float32)
+    rows = []
+    for s in range(split.k):
+        members = np.flatnonzero(split.labels == s)
+        sub_texts = [member_texts[i] for i in members]
+        quotes = [sub_texts[i] for i in representative_quotes(sub_texts, emb[members], n_quotes)]
+        name = names.get(s) or ThemeName((), (), f"{s + 1}", False)  # not in the sample (tiny)
+        rows.append({
+            "theme_id": theme, "subtheme": s, "label": name.label, "phrases": list(name.phrases),
+            "size": int(len(members)), "share": float(len(members) / len(idx)),
+            "keywords": [written.get(w, w) for w in keywords.get(s, [])], "quotes": quotes,
+        })
+    return rows
 
 
 def find_subthemes(
@@ -378,8 +392,7 @@ def find_subthemes(
     """
     import pandas as pd
 
-    from voc.label import representative_quotes
-    from voc.naming import PhraseNamer, ThemeName, sample_members
+    from voc.naming import PhraseNamer, sample_members
 
     themes = np.asarray(themes, dtype=int)
     n = len(texts)
@@ -408,34 +421,12 @@ def find_subthemes(
         if split.k == 0:
             continue
         assignments[idx] = split.labels
-        member_texts = [texts[i] for i in idx]
-        own = list((theme_names or {}).get(theme, ()))
         # named on the texts the theme's own name was chosen from (parsed once, memoized)
-        named = np.searchsorted(
-            idx, sample_members(idx, per_theme, getattr(namer, "random_state", 0), theme)
-        )
+        named = np.searchsorted(idx, sample_members(idx, per_theme, getattr(namer, "random_state", 0), theme))
         # names unique in the run: no theme's phrase, no phrase of a sub-theme named before
-        names = namer.name([member_texts[i] for i in named], split.labels[named], reserved=used)
+        names = namer.name([texts[idx[i]] for i in named], split.labels[named], reserved=used)
         used.update(p for nm in names.values() for p in nm.phrases)
-        parent = set(own)
-        keywords = subtheme_keywords([tokens[i] for i in idx], split.labels, n_keywords, exclude=frozenset(parent))
-        emb = np.asarray(embeddings[idx], dtype=np.float32)
-        for s in range(split.k):
-            members = np.flatnonzero(split.labels == s)
-            sub_texts = [member_texts[i] for i in members]
-            quotes = [sub_texts[i] for i in representative_quotes(sub_texts, emb[members], n_quotes)]
-            name = names.get(s) or ThemeName((), (), f"{s + 1}", False)  # not in the sample (tiny)
-            rows.append(
-                {
-                    "theme_id": theme,
-                    "subtheme": s,
-                    "label": name.label,
-                    "phrases": list(name.phrases),
-                    "size": int(len(members)),
-                    "share": float(len(members) / len(idx)),
-                    "keywords": [written.get(w, w) for w in keywords.get(s, [])],
-                    "quotes": quotes,
-                }
-            )
+        own = frozenset((theme_names or {}).get(theme, ()))
+        rows += _describe_split(theme, idx, split, names, texts, tokens, embeddings, written, own, n_keywords, n_quotes)
     columns = ["theme_id", "subtheme", "label", "phrases", "size", "share", "keywords", "quotes"]
     return Subthemes(pd.DataFrame(rows, columns=columns), assignments, splits)
