@@ -244,6 +244,6 @@ def test_csv_cells_that_look_like_formulas_are_defused(tmp_path: Path) -> None:
     frame = pd.DataFrame(
         {"row": [0, 1, 2, 3], "theme_id": [-1, 0, 1, 2], "text": ['=HYPERLINK("http://x")', "+81 3", "-1", "価格"]}
     )
-    got = pd.read_csv(__import__("io").StringIO(_csv(frame)), dtype=str)
+    got = pd.read_csv(__import__("io").BytesIO(_csv(frame)), dtype=str, encoding="utf-8-sig")
     assert got["text"].tolist() == ['\'=HYPERLINK("http://x")', "'+81 3", "-1", "価格"]
     assert got["theme_id"].tolist() == ["-1", "0", "1", "2"]

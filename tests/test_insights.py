@@ -189,9 +189,8 @@ def test_win_loss_reads_outcomes_as_the_report_does():
     """win_loss reads the outcome column with voc.outcomes (the report's vocabulary, overridable):
     a Zoho / Salesforce export's Closed Won / Closed Lost counts, not only 受注 / 失注, and the
     notebook's table equals the report's for the same deals."""
-    from voc.insights import theme_insights
+    from voc.insights import insight_tables
     from voc.outcomes import map_outcomes
-    from voc.report.model import ThemeRow
 
     zoho = _deals([(1, "Closed Won", 10), (1, "Closed Lost", 30), (2, "Closed Won", 25), (2, "Closed Lost", 25),
                    (-1, "Closed Won", 15), (-1, "Closed Lost to Competition", 45), (1, "Negotiation/Review", 7)])
@@ -207,11 +206,13 @@ def test_win_loss_reads_outcomes_as_the_report_does():
     pd.testing.assert_frame_equal(mine.set_index("theme_id"), wl)
     # one code path: the report's win/loss of the same deals is this table
     deals = own.assign(row=range(len(own)))
-    rows = [ThemeRow(theme_id=t, label="", size=0, share=0.0, keywords=[], quotes=[]) for t in (1, 2)]
     kept = deals[deals["theme_id"] >= 0]
+    long = pd.DataFrame({"unit": range(len(kept)), "row": kept["row"].to_numpy(),
+                         "theme_id": kept["theme_id"].to_numpy(), "subtheme_id": -1})
     outcomes = map_outcomes(own["outcome"], ["発注いただいた"], ["見送"]).outcome
-    theme_insights(rows, kept[["row"]], deals.drop(columns="theme_id"), kept["theme_id"].to_numpy(),
-                   outcome_column="outcome", outcomes=outcomes, min_count=20)
-    for r in rows:
-        assert r.winloss["n_won"] == mine.set_index("theme_id").loc[r.theme_id, "n_won"]
-        assert r.winloss["effect"] == pytest.approx(mine.set_index("theme_id").loc[r.theme_id, "effect"])
+    tables = insight_tables(long, kept[["row"]], deals.drop(columns="theme_id"), outcome_column="outcome",
+                            outcomes=outcomes, min_count=20)
+    for t in (1, 2):
+        winloss = tables.fields(t)["winloss"]
+        assert winloss["n_won"] == mine.set_index("theme_id").loc[t, "n_won"]
+        assert winloss["effect"] == pytest.approx(mine.set_index("theme_id").loc[t, "effect"])
