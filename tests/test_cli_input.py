@@ -81,3 +81,21 @@ def test_readme_starts_your_own_export_with_inspect() -> None:
     commands = [line for line in section.splitlines() if line.startswith(".venv/bin/voc")]
     assert commands[0].startswith(".venv/bin/voc inspect ") and "--write-config voc.toml" in commands[0]
     assert commands[1].startswith(".venv/bin/voc report --config voc.toml")
+
+
+def test_too_few_texts_with_content_words_names_the_file_and_column(tmp_path):
+    """The theme stage works on texts, not files: its 'too few texts' error is located by the
+    pipeline (file and text column), exit 2."""
+    import csv
+
+    from voc.cli import cli
+
+    path = tmp_path / "few.csv"
+    fill = ["それで、ね", "ええと、その", "あの、まあ", "うーん、で", "まあ、あれ", "それは、ね", "ええ、それ"]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["id", "text"], *enumerate(["価格が高い", "導入が難しい", "サポートが遅い",
+                                                             "機能が足りない", "画面が見づらい", *fill])])
+    result = CliRunner().invoke(cli, ["report", str(path), "--text-column", "text", "--out", str(tmp_path / "out"),
+                                      "--no-history"])
+    assert result.exit_code == 2, result.output
+    assert f"file {path}, column 'text': only 5 texts have content words" in " ".join(result.output.split())

@@ -30,7 +30,7 @@ class InputError(VocError):
         column: str | None = None,
         hint: str | None = None,
     ) -> None:
-        self.path, self.row, self.column, self.hint = path, row, column, hint
+        self.message, self.path, self.row, self.column, self.hint = message, path, row, column, hint
         where = []
         if path is not None:
             where.append(f"file {path}")
@@ -42,6 +42,13 @@ class InputError(VocError):
         if hint:
             text += f"\n  hint: {hint}"
         super().__init__(text)
+
+    def located(self, path: str | None, column: str | None = None) -> InputError:
+        """This error naming *path* (and *column*) where it names no file: a stage that works on
+        texts, not files, raises it and the pipeline says which export it came from."""
+        if self.path is not None:
+            return self
+        return type(self)(self.message, path=path, row=self.row, column=self.column or column, hint=self.hint)
 
 
 class OutcomeError(InputError):

@@ -262,7 +262,12 @@ def _analyse(
         theme_model(config, tokenizer=tokenizer, seed_words=taxonomy.seed_topic_list() or None, previous_k=previous_k),
         naming=cm.naming, subthemes=cm.subthemes, taxonomy=taxonomy, previous=previous,
         match_threshold=config.history.match_threshold, random_state=cm.seed, n_jobs=cs.n_jobs,
-    ).fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor, progress=progress)
+    )
+    try:
+        analysis.fit(texts, tokens=tokens, embeddings=embeddings, embedder=embedder, executor=executor,
+                     progress=progress)
+    except InputError as exc:  # e.g. too few texts with content words: name the export and its columns
+        raise exc.located(str(cin.path), "+".join(cin.text_columns)) from exc
     timer.add(analysis.timings_)  # the themes, match, label and subthemes stages
     timer.timings.update({f"themes.{k}": round(v, 3) for k, v in analysis.model_.timings_.items()})
     return analysis, previous_k
