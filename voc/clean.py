@@ -29,6 +29,7 @@ __all__ = [
     "normalize_text",
     "is_non_answer",
     "mask_pii",
+    "pii_spans",
     "clean",
     "PII_PLACEHOLDERS",
     "PII_KINDS",
@@ -217,6 +218,36 @@ def _names_and_tokens(
     for i, toks in zip(todo, tokenizer.tokenize_many([out[i] for i in todo]), strict=True):
         tokens[i] = toks
     return out, cuts, tokens  # type: ignore[return-value]
+
+
+_PLACEHOLDER = re.compile("[［\\[](?:" + "|".join(re.escape(p[1:-1]) for p in PII_PLACEHOLDERS.values()) + ")[］\\]]")
+#: A number of 10 or more digits, hyphens and spaces allowed between them (an account or card
+#: number, a phone number written without its 0).
+_LONG_NUMBER = re.compile(f"[0-9](?:[{_DASH} ]?[0-9]){{9,}}")
+
+
+def pii_spans(text: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
+    """Character spans of *text* that are or hold personal data, whether or not it was masked:
+    placeholders (``［氏名］``, NFKC ``[氏名]``), URLs, e-mail addresses, postal codes, phone
+    numbers, numbers of 10+ digits, addresses and person names.
+
+    :mod:`voc.naming` refuses a phrase that overlaps one, so that no theme name is personal data
+    even with ``mask_pii = false``. *words*: the text's morphemes as ``(surface, pos2, pos3,
+    lemma)`` when the caller has parsed it (see :func:`voc._names._name_spans`).
+    """
+    spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    for pattern in (_URL, _EMAIL, _POSTAL_MARKED, _POSTAL_BARE, _LONG_NUMBER):
+        spans += [m.span() for m in pattern.finditer(text)]
+    spans += [m.span() for m in _PHONE.finditer(text) if _phone(m) != m.group()]
+    if _ADDRESS_HINT.search(text):
+        spans += [m.span() for m in _ADDRESS.finditer(text)]
+    if words is not None and text.translate(_ITAIJI) != text:
+        words = None  # parsed from other characters than the name rules read: parse again
+    offset = 0
+    for line in text.split("\n"):
+        spans += [(offset + a, offset + b) for a, b in _name_spans(line, words if "\n" not in text else None)]
+        offset += len(line) + 1
+    return sorted(spans)
 
 
 def mask_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> str:
