@@ -64,6 +64,8 @@ _NO_NAME = re.compile(r"^[\u3040-\u309f\W\d_]+$")  # hiragana, punctuation, digi
 #: Variant kanji that unidic-lite does not know, mapped one-to-one for tagging only (长: the
 #: simplified 長 of 課长, typed with a Chinese input method).
 _ITAIJI = str.maketrans("髙﨑德濵邊邉齋齊櫻长", "高崎徳濱辺辺斎斉桜長")
+#: Finds a character of :data:`_ITAIJI` (much faster than translating to compare).
+_ITAIJI_RE = re.compile("[髙﨑德濵邊邉齋齊櫻长]")
 _KATAKANA = re.compile(r"^[ァ-ヴー・]+$")
 _LATIN = re.compile(r"^[A-Za-z0-9]+$")
 
@@ -206,7 +208,7 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
     *words*: the line's morphemes as ``(surface, pos2, pos3, lemma)``, when the caller has parsed
     it already (the line with :data:`_ITAIJI` applied); by default this parses it.
     """
-    tagged = line.translate(_ITAIJI)
+    tagged = line.translate(_ITAIJI) if _ITAIJI_RE.search(line) else line
     if words is None:
         words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
     n = len(words)

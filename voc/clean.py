@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from voc._names import _HONORIFIC_RE, _ITAIJI, _name_spans
+from voc._names import _HONORIFIC_RE, _ITAIJI_RE, _name_spans
 from voc._tagger import RECORD_SEP
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def _names_and_tokens(
     tokens: list[list[str] | None] = []
     for start in range(0, len(texts), BATCH):
         batch = texts[start : start + BATCH]
-        shared = [tokenizer is not None and "\n" not in t and (not names or t.translate(_ITAIJI) == t) for t in batch]
+        shared = [tokenizer is not None and "\n" not in t and (not names or not _ITAIJI_RE.search(t)) for t in batch]
         parsed = iter(
             tokenizer.records_many([t for t, s in zip(batch, shared, strict=True) if s]) if any(shared) else ()
         )
@@ -225,6 +225,12 @@ _PLACEHOLDER = re.compile("[［\\[](?:" + "|".join(re.escape(p[1:-1]) for p in P
 #: number, a phone number written without its 0).
 _LONG_NUMBER = re.compile(f"[0-9](?:[{_DASH} ]?[0-9]){{9,}}")
 
+#: Placeholders, URLs, e-mail addresses, postal codes and long numbers in one pass.
+_PATTERNS = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_PLACEHOLDER, _EMAIL, _POSTAL_MARKED, _POSTAL_BARE, _LONG_NUMBER))
+    + f"|(?i:{_URL.pattern})"
+)
+
 
 def pii_spans(text: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
     """Character spans of *text* that are or hold personal data, whether or not it was masked:
@@ -235,17 +241,17 @@ def pii_spans(text: str, words: list[tuple[str, ...]] | None = None) -> list[tup
     even with ``mask_pii = false``. *words*: the text's morphemes as ``(surface, pos2, pos3,
     lemma)`` when the caller has parsed it (see :func:`voc._names._name_spans`).
     """
-    spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
-    for pattern in (_URL, _EMAIL, _POSTAL_MARKED, _POSTAL_BARE, _LONG_NUMBER):
-        spans += [m.span() for m in pattern.finditer(text)]
+    spans = [m.span() for m in _PATTERNS.finditer(text)]
     spans += [m.span() for m in _PHONE.finditer(text) if _phone(m) != m.group()]
     if _ADDRESS_HINT.search(text):
         spans += [m.span() for m in _ADDRESS.finditer(text)]
-    if words is not None and text.translate(_ITAIJI) != text:
-        words = None  # parsed from other characters than the name rules read: parse again
+    if words is not None and not _ITAIJI_RE.search(text):
+        # one parse for all lines (MeCab reads a line break as a space): a name may be found
+        # across lines, which only refuses more
+        return sorted(spans + _name_spans(text, words))
     offset = 0
     for line in text.split("\n"):
-        spans += [(offset + a, offset + b) for a, b in _name_spans(line, words if "\n" not in text else None)]
+        spans += [(offset + a, offset + b) for a, b in _name_spans(line)]
         offset += len(line) + 1
     return sorted(spans)
 

@@ -180,10 +180,22 @@ def _predicate_end(ws: list[Word], i: int, particle: str) -> int | None:
 def personal(text: str, records: Sequence[str]) -> list[tuple[int, int]]:
     """Spans of *text* that are personal data (:func:`voc.clean.pii_spans`: placeholders, phone
     numbers, numbers of 10+ digits, addresses, person names …), the names read from *records*."""
+    from voc._names import _HONORIFIC_RE
     from voc.clean import pii_spans
 
-    split = [r.split(RECORD_SEP) for r in records]
-    return pii_spans(text, [(f[0], f[2], f[3], f[5] if len(f) > 5 else "") for f in split])
+    if not any(_PROPER in r or r.endswith(RECORD_SEP) for r in records) and not _HONORIFIC_RE.search(text):
+        return pii_spans(text, [])  # no morpheme can be part of a name (most texts)
+    return pii_spans(text, [_name_fields(r) for r in records])
+
+
+_PROPER = f"{RECORD_SEP}固有名詞{RECORD_SEP}"
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_fields(record: str) -> tuple[str, str, str, str]:
+    """``(surface, pos2, pos3, lemma)`` of a record, what the name rules read."""
+    f = record.split(RECORD_SEP)
+    return f[0], f[2], f[3], f[5] if len(f) > 5 else ""
 
 
 def candidates(text: str, records: Sequence[str], max_chars: int = 16) -> dict[str, str]:
