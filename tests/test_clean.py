@@ -139,6 +139,7 @@ def test_planted_phone_and_email_are_always_masked(left: str, phone: str, mid: s
 
 _MIXED = [
     "価格が高いとの反応。山田様より連絡あり。",  # a name: masked, then tokenized again
+    "林様と打ち合わせ、関係長にも共有。",  # names only a title marks (林 is a forest to MeCab here)
     "髙橋部長がデモに参加、操作性を評価。",  # an old character form: parsed apart for names
     "見積作成機能の有無を確認された。",  # nothing to mask: one parse serves both
     "担当: 鈴木 090-1234-5678 kintone連携が必須",
@@ -181,8 +182,18 @@ def test_names_found_from_tokenizer_records_equal_those_of_the_name_tagger() -> 
     from voc.tokenize import Tokenizer
 
     tok = Tokenizer()
-    lines = ["山田様より連絡あり", "佐々木 健さんと面談", "カトウ花子部長に確認", "価格が高い", "ABC社の田中課長"]
+    lines = [
+        "山田様より連絡あり",
+        "佐々木 健さんと面談",
+        "カトウ花子部長に確認",
+        "価格が高い",
+        "ABC社の田中課長",
+        "林様に連絡",
+        "ワン主任が同席",
+        "松本・佐藤の両名",
+    ]
     for line, records in zip(lines, tok.records_many(lines), strict=True):
-        words = _words_of_records(records)
+        words = _words_of_records(records, line)
         assert _name_spans(line, words or []) == _name_spans(line)
-    assert _words_of_records(tok.records_many(["価格が高い"])[0]) is None
+    assert _words_of_records(tok.records_many(["価格が高い"])[0], "価格が高い") is None
+    assert _words_of_records(tok.records_many(["林様に連絡"])[0], "林様に連絡") is not None

@@ -236,3 +236,58 @@ def test_sample_members_is_per_group() -> None:
     assert (a == sample_members(idx, 50, 7, 3)).all()
     assert not (a == sample_members(idx, 50, 7, 4)).all()
     assert (sample_members(idx, 0, 7, 3) == idx).all() and (sample_members(idx[:10], 50, 7, 3) == idx[:10]).all()
+
+
+# -- no name is personal data (issue 28) -----------------------------------------------------------
+#: What a group's notes share that must never name it: an address, a building with its floor, a
+#: phone number, a contact (a rare surname, a given name with a title), a long number, a placeholder.
+_PERSONAL = [
+    "送付先:札幌市中央区北1条西2丁目",
+    "ABCビル12F",
+    "TEL 03-1234-5678",
+    "御手洗様",
+    "太郎部長",
+    "口座 1234567890",
+    "［氏名］様",
+]
+
+
+def _personal_corpus(shared: str) -> tuple[list[str], np.ndarray]:
+    texts, labels = _corpus(repeat=2)
+    texts = [f"{t} {shared}" if lab == 0 else t for t, lab in zip(texts, labels, strict=True)]
+    return texts, labels
+
+
+@pytest.mark.parametrize("shared", [*_PERSONAL, " ".join(_PERSONAL)])
+def test_a_shared_address_phone_or_name_never_names_a_group(shared: str) -> None:
+    from voc.clean import normalize_text, pii_spans
+
+    texts, labels = _personal_corpus(shared)
+    names = PhraseNamer().name(texts, labels)
+    for n in names.values():
+        for p in n.phrases:
+            assert not pii_spans(p), (shared, n.label)
+            assert p not in normalize_text(shared) and normalize_text(shared) not in p, (shared, n.label)
+    assert names[0].grounded and names[0].phrases[0] == "食べ放題"
+
+
+def test_masking_off_still_gives_no_personal_name() -> None:
+    import pandas as pd
+
+    from voc.clean import clean, pii_spans
+
+    texts, labels = _personal_corpus("担当 勅使河原様(札幌市中央区北1条西2丁目 ABCビル12F、090-1234-5678)")
+    frame = pd.DataFrame({"row": range(len(texts)), "note": texts})
+    kept, _ = clean(frame, ["note"], mask=False)
+    assert "勅使河原" in kept["text"].iloc[0]  # nothing was masked
+    for n in PhraseNamer().name(kept["text"].tolist(), labels).values():
+        for p in n.phrases:
+            assert not pii_spans(p) and not any(s in p for s in ("勅使河原", "札幌", "ABC", "090")), n.label
+
+
+def test_candidates_refuse_personal_data(tagger: FastTagger) -> None:
+    text = "担当の勅使河原様から札幌市中央区北1条西2丁目に来てほしいと連絡、ABCビル12F、[氏名]様、初期費用が高い"
+    found = candidates(text, tagger.records(text))
+    assert "初期費用が高い" in found and "連絡" in found
+    for bad in ("勅使河原", "札幌市中央区北1条西2丁目", "ABCビル", "氏名", "中央区"):
+        assert not any(bad in c for c in found), (bad, sorted(found))

@@ -133,11 +133,37 @@ def test_examples(text: str, expected: str) -> None:
     assert mask_pii(normalize_text(text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本社は札幌市中央区北1条西2丁目にある", "本社は［住所］にある"),
+        ("送付先:東京都港区芝浦3-4-1 ABCビル12Fまで", "送付先:［住所］まで"),
+        ("ABCビル12Fの会議室で打ち合わせ", "［住所］の会議室で打ち合わせ"),
+        ("大阪市北区梅田1丁目2番3号に移転", "［住所］に移転"),
+        ("渋谷区道玄坂２－１０－７", "［住所］"),
+        ("千代田区丸の内1-1-1", "［住所］"),
+        ("横浜市西区みなとみらい2-3-1 クイーンズタワーA 10階", "［住所］"),
+        ("神奈川県川崎市中原区小杉町3丁目", "［住所］"),
+        ("新宿区西新宿2-8に移転", "［住所］に移転"),
+        ("ハイツ青葉203号室", "［住所］"),
+        # a region, a range, a date, an article: not an address
+        ("東京都千代田区の企業", "東京都千代田区の企業"),
+        ("品川区の2-3社と比較", "品川区の2-3社と比較"),
+        ("福岡市は1-2年後に導入", "福岡市は1-2年後に導入"),
+        ("2024-11-14に1,600,000円で見積", "2024-11-14に1,600,000円で見積"),
+        ("5番目の要望、第3条に基づき", "5番目の要望、第3条に基づき"),
+        ("森ビルに入居、3階の会議室", "森ビルに入居、3階の会議室"),
+    ],
+)
+def test_addresses(text: str, expected: str) -> None:
+    assert mask_pii(normalize_text(text), kinds=["address"]) == expected
+
+
 def test_kinds_are_configurable() -> None:
     text = normalize_text("田中様 090-1234-5678 tanaka@example.com")
     assert mask_pii(text, kinds=["phone"]) == "田中様 ［電話］ tanaka@example.com"
     assert mask_pii(text, kinds=[]) == text
-    assert set(PII_PLACEHOLDERS) == {"phone", "email", "url", "postal", "name"}
+    assert set(PII_PLACEHOLDERS) == {"phone", "email", "url", "postal", "address", "name"}
     from voc.errors import ConfigError
 
     with pytest.raises(ConfigError, match="valid kinds are"):

@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from voc._names import _HONORIFIC_RE, _ITAIJI_RE, _name_spans
 from voc._tagger import RECORD_SEP
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ __all__ = [
     "normalize_text",
     "is_non_answer",
     "mask_pii",
+    "pii_spans",
     "clean",
     "PII_PLACEHOLDERS",
     "PII_KINDS",
@@ -47,6 +49,7 @@ PII_PLACEHOLDERS: dict[str, str] = {
     "email": "［メール］",
     "postal": "［郵便番号］",
     "phone": "［電話］",
+    "address": "［住所］",
     "name": "［氏名］",
 }
 #: Every kind :func:`mask_pii` knows, in the order it masks them.
@@ -62,24 +65,42 @@ _PHONE = re.compile(
     rf"(?<![0-9+{_DASH}])(?:\+81{_SEP}(?:\(0\))?{_SEP}|\(0|0)\d{{1,4}}\)?{_SEP}\(?\d{{1,4}}\)?{_SEP}\d{{3,4}}(?![0-9])"
 )
 
-#: Words that, right after a token, mark it as a person's name (佐藤部長, ヤマダ課長). Company names get
-#: 様 and さん too (トヨタ様, トヨタさん), so those mark only tokens UniDic already calls a person or place.
-_TITLES = frozenset(
-    "氏 君 くん ちゃん 殿 先生 部長 課長 係長 社長 会長 専務 常務 次長 室長 所長 店長 主任 取締役 支店長 本部長 "
-    "副社長 部長様 課長様 社長様 課長代理 部長代理 マネージャー マネジャー".split()
+_PREFS = (
+    "青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 神奈川 新潟 富山 石川 福井 山梨 長野 岐阜 静岡 愛知 三重 "
+    "滋賀 兵庫 奈良 和歌山 鳥取 島根 岡山 広島 山口 徳島 香川 愛媛 高知 福岡 佐賀 長崎 熊本 大分 宮崎 鹿児島 沖縄"
+).split()
+_PREF = "(?:北海道|東京都|(?:京都|大阪)府|(?:" + "|".join(_PREFS) + ")県)"
+_MUNI = "(?:[一-龥々ヶケ]{1,4}?[市区郡町村])"  # 札幌市, 中央区, 港区, 西多摩郡, 瑞穂町
+_TOWN = "(?:[一-龥々ヶケァ-ヴーのが]{0,8}?)"  # 芝浦, 丸の内, 道玄坂
+_TOWN_AFTER = "(?:[一-龥々ヶケァ-ヴーぁ-ん]{0,8}?)"  # after a city, hiragana too: みなとみらい
+_NUM = "(?:[0-9]{1,4}|[一二三四五六七八九十]{1,3})"
+_D = f"[{_DASH}]"
+_LOT = f"(?:{_NUM}(?:番地?|{_D})(?:{_NUM}号?)?)"  # 2番3号, 2-3
+#: Street parts that only addresses have: 丁目, 番地, 番…号, 条 (北1条西2丁目).
+_STREET = (
+    f"(?:(?:[東西南北]?{_NUM}条)?[東西南北]?{_NUM}丁目{_LOT}?|[東西南北]{_NUM}条{_LOT}?"
+    f"|{_NUM}番地(?:{_D}?{_NUM}号?)?|{_NUM}番{_NUM}号)"
 )
-_HONORIFICS = frozenset("様 さま さん".split()) | _TITLES
-#: A surname right before one of these is a company (小林製薬, 鈴木自動車, 山田電機).
-_COMPANY_WORDS = frozenset(
-    "製薬 通商 自動車 電機 電器 電気 工業 商事 商店 物産 産業 建設 工務店 製作所 化学 銀行 証券 生命 保険 "
-    "不動産 運輸 急便 食品 製菓 薬品 興業 鉄工 精機 重工 技研 ホールディングス グループ 株式会社 社".split()
+#: A building with a floor or room (ABCビル12F, 〇〇タワー 5階, △△ハイツ203号室).
+_BUILDING = (
+    "(?:[A-Za-z0-9ァ-ヴー一-龥々]{1,15}?(?:ビル(?:ディング)?|タワー|マンション|ハイツ|コーポ|レジデンス|ヒルズ|プラザ)"
+    r"[A-Za-z0-9]?\s?(?:[0-9]{1,3}(?:F|階)(?![A-Za-z])|[0-9]{1,4}号室)"
+    r"|(?:ハイツ|コーポ|メゾン|パレス)[一-龥々ァ-ヴー]{1,8}\s?[0-9]{1,4}号?室?)"
 )
-#: 人名-tagged UniDic entries that are mostly ordinary words in sales notes.
-_NAME_STOP = frozenset("リード ガント コール 金 忍 槙 森 林 東 南 北 西 光 進 誠 実 望 希 明 勝 正".split())
-#: Variant kanji that unidic-lite does not know, mapped one-to-one for tagging only.
-_ITAIJI = str.maketrans("髙﨑德濵邊邉齋齊櫻", "高崎徳濱辺辺斎斉桜")
-_KATAKANA = re.compile(r"^[ァ-ヴー・]+$")
-_LATIN = re.compile(r"^[A-Za-z0-9]+$")
+_BUILDING_AFTER = rf"(?:\s?{_BUILDING}|\s?[0-9]{{1,4}}号室)?"
+_CITY = f"(?:{_PREF}{_MUNI}{{0,3}}|{_MUNI}{{1,3}})"
+_COUNTER = "[割社年名人件倍か月日時分%億万円個台回歳代店]"  # 2-3割, 1-2年: a range, not a lot number
+#: An address down to the street (a prefecture or city alone, 東京都千代田区, is not masked), or a
+#: building with its floor: see SECURITY.md.
+_ADDRESS = re.compile(
+    f"(?:{_PREF}?{_MUNI}{{1,3}}{_TOWN_AFTER}|{_PREF}?{_TOWN}){_STREET}{_BUILDING_AFTER}"
+    # 1-2-3 after a city (hiragana town names too: みなとみらい), or 1-2 after a city and a kanji town
+    f"|{_CITY}{_TOWN_AFTER}[0-9]{{1,4}}{_D}[0-9]{{1,4}}{_D}[0-9]{{1,4}}(?![0-9]){_BUILDING_AFTER}"
+    f"|{_CITY}{_TOWN}[0-9]{{1,4}}{_D}[0-9]{{1,4}}(?![0-9{_DASH}]|{_COUNTER}){_BUILDING_AFTER}"
+    f"|{_BUILDING}"
+)
+#: Cheap test before :data:`_ADDRESS`: something only an address or a floor has.
+_ADDRESS_HINT = re.compile(f"丁目|番地|[0-9]番|条|[0-9]{_D}[0-9]|[0-9](?:F|階|号室)")
 
 
 def normalize_text(text: str) -> str:
@@ -118,71 +139,6 @@ def _phone(match: re.Match[str]) -> str:
     return PII_PLACEHOLDERS["phone"] if 10 <= len(digits) <= 11 else match.group()
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> Any:
-    """MeCab printing only what name detection needs (see :class:`voc._tagger.FastTagger`):
-    surface, pos2, pos3 and lemma; unknown words are the ones with an empty lemma."""
-    from voc._tagger import FastTagger
-
-    return FastTagger(("pos2", "pos3", "lemma"))
-
-
-def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
-    """Character spans of person names in one line (UniDic 人名 tags and honorific contexts).
-
-    *words*: the line's morphemes as ``(surface, pos2, pos3, lemma)``, when the caller has parsed
-    it already (the line with :data:`_ITAIJI` applied); by default this parses it.
-    """
-    tagged = line.translate(_ITAIJI)
-    if words is None:
-        words = _tagger()(tagged)  # (surface, pos2, pos3, lemma) per morpheme
-    n = len(words)
-    # Only a proper noun (固有名詞) or an unknown word (no lemma) can be (part of) a name: the
-    # rules below look at those alone, which skips most morphemes of a line (clean() of 9,169 call
-    # notes in one process: 2.66 s → 2.19 s; MeCab's own pass, 1.3 s, is most of the rest).
-    flagged: set[int] = set()
-    weak: list[int] = []  # a 人名 tag that alone is not enough
-    for i, (s, pos2, pos3, lemma) in enumerate(words):
-        proper = pos2 == "固有名詞"
-        if not proper and lemma:
-            continue
-        unknown = not lemma
-        follows = words[i + 1][0] if i + 1 < n else ""
-        follows2 = follows + (words[i + 2][0] if i + 2 < n else "")
-        if follows in _COMPANY_WORDS or follows2 in _COMPANY_WORDS:
-            continue
-        person = proper and pos3 == "人名"
-        if person and len(s) >= 2 and not _KATAKANA.match(s) and not _LATIN.match(s) and s not in _NAME_STOP:
-            flagged.add(i)
-        elif (follows in _TITLES or follows2 in _TITLES) and (proper or unknown):
-            flagged.add(i)
-        elif (follows in _HONORIFICS or follows2 in _HONORIFICS) and (person or (proper and pos3 == "地名") or unknown):
-            if not _LATIN.match(s) or person:
-                flagged.add(i)
-        elif person:
-            weak.append(i)
-    # a weak 人名 token next to a name is part of it (佐々木 健, カトウ 花子); left to right, so a
-    # run of weak tokens after a name joins it
-    for i in weak:
-        if i - 1 in flagged or i + 1 in flagged:
-            flagged.add(i)
-    if not flagged:
-        return []
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for i, w in enumerate(words):
-        start = tagged.find(w[0], pos)
-        start = pos if start < 0 else start
-        pos = start + len(w[0])
-        if i not in flagged:
-            continue
-        if out and line[out[-1][1] : start].strip() == "":
-            out[-1] = (out[-1][0], pos)
-        else:
-            out.append((start, pos))
-    return out
-
-
 def _mask_names(text: str) -> str:
     lines = []
     for line in text.split("\n"):
@@ -202,10 +158,11 @@ def _replace_spans(line: str, spans: list[tuple[int, int]]) -> str:
 _PROPER = f"{RECORD_SEP}固有名詞{RECORD_SEP}"
 
 
-def _words_of_records(records: list[str]) -> list[tuple[str, ...]] | None:
+def _words_of_records(records: list[str], line: str = "") -> list[tuple[str, ...]] | None:
     """``(surface, pos2, pos3, lemma)`` per record for :func:`_name_spans`, or ``None`` when no
-    record can be part of a name (most lines: then no span is possible and nothing is split)."""
-    if not any(_PROPER in r or r.endswith(RECORD_SEP) for r in records):
+    record can be part of a name and *line* has no 様, さん or title (most lines: then no span is
+    possible and nothing is split)."""
+    if not any(_PROPER in r or r.endswith(RECORD_SEP) for r in records) and not _HONORIFIC_RE.search(line):
         return None
     out = []
     for r in records:
@@ -235,16 +192,16 @@ def _names_and_tokens(
     tokens: list[list[str] | None] = []
     for start in range(0, len(texts), BATCH):
         batch = texts[start : start + BATCH]
-        shared = [
-            tokenizer is not None and "\n" not in t and (not names or t.translate(_ITAIJI) == t) for t in batch
-        ]
-        parsed = iter(tokenizer.records_many([t for t, s in zip(batch, shared, strict=True) if s]) if any(shared) else ())
+        shared = [tokenizer is not None and "\n" not in t and (not names or not _ITAIJI_RE.search(t)) for t in batch]
+        parsed = iter(
+            tokenizer.records_many([t for t, s in zip(batch, shared, strict=True) if s]) if any(shared) else ()
+        )
         for text, share, long in zip(batch, shared, longs[start : start + BATCH], strict=True):
             records = next(parsed) if share else None
             final = text
             if names:
                 if records is not None:
-                    words = _words_of_records(records)
+                    words = _words_of_records(records, text)
                     final = text if words is None else _replace_spans(text, _name_spans(text, words))
                 else:
                     final = _mask_names(text) if text else text
@@ -261,6 +218,42 @@ def _names_and_tokens(
     for i, toks in zip(todo, tokenizer.tokenize_many([out[i] for i in todo]), strict=True):
         tokens[i] = toks
     return out, cuts, tokens  # type: ignore[return-value]
+
+
+_PLACEHOLDER = re.compile("[［\\[](?:" + "|".join(re.escape(p[1:-1]) for p in PII_PLACEHOLDERS.values()) + ")[］\\]]")
+#: A number of 10 or more digits, hyphens and spaces allowed between them (an account or card
+#: number, a phone number written without its 0).
+_LONG_NUMBER = re.compile(f"[0-9](?:[{_DASH} ]?[0-9]){{9,}}")
+
+#: Placeholders, URLs, e-mail addresses, postal codes and long numbers in one pass.
+_PATTERNS = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_PLACEHOLDER, _EMAIL, _POSTAL_MARKED, _POSTAL_BARE, _LONG_NUMBER))
+    + f"|(?i:{_URL.pattern})"
+)
+
+
+def pii_spans(text: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
+    """Character spans of *text* that are or hold personal data, whether or not it was masked:
+    placeholders (``［氏名］``, NFKC ``[氏名]``), URLs, e-mail addresses, postal codes, phone
+    numbers, numbers of 10+ digits, addresses and person names.
+
+    :mod:`voc.naming` refuses a phrase that overlaps one, so that no theme name is personal data
+    even with ``mask_pii = false``. *words*: the text's morphemes as ``(surface, pos2, pos3,
+    lemma)`` when the caller has parsed it (see :func:`voc._names._name_spans`).
+    """
+    spans = [m.span() for m in _PATTERNS.finditer(text)]
+    spans += [m.span() for m in _PHONE.finditer(text) if _phone(m) != m.group()]
+    if _ADDRESS_HINT.search(text):
+        spans += [m.span() for m in _ADDRESS.finditer(text)]
+    if words is not None and not _ITAIJI_RE.search(text):
+        # one parse for all lines (MeCab reads a line break as a space): a name may be found
+        # across lines, which only refuses more
+        return sorted(spans + _name_spans(text, words))
+    offset = 0
+    for line in text.split("\n"):
+        spans += [(offset + a, offset + b) for a, b in _name_spans(line)]
+        offset += len(line) + 1
+    return sorted(spans)
 
 
 def mask_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> str:
@@ -294,6 +287,8 @@ def mask_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> str:
         text = _PHONE.sub(_phone, text)
     if "postal" in kinds:
         text = _POSTAL_BARE.sub(PII_PLACEHOLDERS["postal"], text)
+    if "address" in kinds and _ADDRESS_HINT.search(text):
+        text = _ADDRESS.sub(PII_PLACEHOLDERS["address"], text)
     if "name" in kinds and text:
         text = _mask_names(text)
     return text

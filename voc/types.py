@@ -22,7 +22,7 @@ Naming = Literal["phrases", "keywords"]
 #: A number of themes (≥ 2) or ``"auto"``.
 NThemes = int | Literal["auto"]
 #: Kinds of personal data the clean stage can mask.
-PiiKind = Literal["email", "phone", "url", "postal", "name"]
+PiiKind = Literal["email", "phone", "url", "postal", "address", "name"]
 
 
 def choices(literal: Any) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from voc._tagger import RECORD_SEP
 
-__all__ = ["Word", "words", "candidates", "word_bounds", "PARSE_FEATURES"]
+__all__ = ["Word", "words", "candidates", "personal", "word_bounds", "PARSE_FEATURES"]
 
 #: The UniDic fields the rules read, after the surface.
 PARSE_FEATURES = ("pos1", "pos2", "pos3", "cForm", "lemma")
@@ -103,7 +103,9 @@ def words(text: str, records: Sequence[str]) -> list[Word]:
             if pos1 == "接尾辞" and not run and pending is None and out and out[-1].kind == _N:
                 # a suffix after a formal noun or similar: attach to the previous word
                 prev = out.pop()
-                out.append(Word(prev.start, end, _N, text[prev.start : end], "", False, False, prev.lemma, prev.key + m[8]))
+                out.append(
+                    Word(prev.start, end, _N, text[prev.start : end], "", False, False, prev.lemma, prev.key + m[8])
+                )
                 continue
             if run and (start != run[-1][1] or pos1 == "接頭辞" and run[-1][2][1] != "接頭辞"):
                 out.append(_compound(text, run))  # white space, or a prefix, starts a new compound
@@ -132,7 +134,9 @@ def words(text: str, records: Sequence[str]) -> list[Word]:
     return out
 
 
-def _compound(text: str, run: list[tuple[int, int, tuple[str, str, str, bool, bool, bool, str, str, str, bool]]]) -> Word:
+def _compound(
+    text: str, run: list[tuple[int, int, tuple[str, str, str, bool, bool, bool, str, str, str, bool]]]
+) -> Word:
     """One compound noun from its parts."""
     start, end, last = run[0][0], run[-1][1], run[-1][2]
     key = last[8] if len(run) == 1 else "".join(m[8] for _, _, m in run)
@@ -173,16 +177,44 @@ def _predicate_end(ws: list[Word], i: int, particle: str) -> int | None:
     return j
 
 
+def personal(text: str, records: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of *text* that are personal data (:func:`voc.clean.pii_spans`: placeholders, phone
+    numbers, numbers of 10+ digits, addresses, person names …), the names read from *records*."""
+    from voc._names import _HONORIFIC_RE
+    from voc.clean import pii_spans
+
+    if not any(_PROPER in r or r.endswith(RECORD_SEP) for r in records) and not _HONORIFIC_RE.search(text):
+        return pii_spans(text, [])  # no morpheme can be part of a name (most texts)
+    return pii_spans(text, [_name_fields(r) for r in records])
+
+
+_PROPER = f"{RECORD_SEP}固有名詞{RECORD_SEP}"
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_fields(record: str) -> tuple[str, str, str, str]:
+    """``(surface, pos2, pos3, lemma)`` of a record, what the name rules read."""
+    f = record.split(RECORD_SEP)
+    return f[0], f[2], f[3], f[5] if len(f) > 5 else ""
+
+
 def candidates(text: str, records: Sequence[str], max_chars: int = 16) -> dict[str, str]:
     """Candidate phrases of one text (spans of *text*, at most *max_chars* long), each with its
-    key: the dictionary forms of its words (the same for 子ども and 子供, 高い and 高かった)."""
+    key: the dictionary forms of its words (the same for 子ども and 子供, 高い and 高かった).
+
+    No candidate is or holds personal data (:func:`personal`), masked or not: a group of notes
+    that share an address, a phone number or a contact's name is not named by it."""
     ws = words(text, records)
     out: dict[str, str] = {}
     n = len(ws)
+    refused = personal(text, records)
 
     def add(a: int, b: int) -> None:
-        span = text[ws[a].start : ws[b - 1].end]
+        start, end = ws[a].start, ws[b - 1].end
+        span = text[start:end]
         if 2 <= len(span) <= max_chars and not span.isdigit():
+            if any(x < end and start < y for x, y in refused):
+                return
             out[span] = "".join(w.key for w in ws[a:b] if w.kind in (_N, _V, _A, _S))
 
     for i, w in enumerate(ws):
