@@ -164,15 +164,13 @@ class Tokenizer:
         """A fugashi ``Tagger`` on the same dictionary, for callers that want fugashi's nodes.
 
         Created on first use: tokenizing does not need it (it reads MeCab's output through
-        :class:`voc._tagger.FastTagger`), and each one costs about 15 MB and 8 ms per process.
+        :class:`voc._tagger.FastTagger`). One per process (:func:`voc._tagger.shared_tagger`).
         """
         if "_tagger" not in self.__dict__:
+            from voc._tagger import shared_tagger
+
             try:
-                import fugashi
-            except ImportError as exc:  # pragma: no cover - fugashi is a hard dependency
-                raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
-            try:
-                self._tagger = fugashi.Tagger()
+                self._tagger = shared_tagger(unidic=True)  # one per process: fugashi never frees one
             except RuntimeError as exc:
                 raise DependencyError(
                     f"fugashi could not load a dictionary ({exc}); install one: pip install unidic-lite"
