@@ -6,7 +6,7 @@
 Each run writes to a fresh temporary folder (its own run history too, so every run is a first run
 and does the same work). After each run the result is dropped and ``gc.collect()`` runs; the line
 printed is the resident set size of this process (``/proc/self/statm``; forked workers have exited
-by then). What a long-lived process (a notebook, a scheduler, the test suite) keeps per report is
+by then; ``--trim`` first gives freed heap back to the system, to tell fragmentation from leaks). What a long-lived process (a notebook, a scheduler, the test suite) keeps per report is
 the growth per run after the first: ``(RSS after run N - RSS after run 1) / (N - 1)``. The target
 is at most 20 MB (docs/performance.md, "Memory").
 
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tracemalloc", action="store_true", help="trace Python allocations and list the top growers")
     ap.add_argument("--top", type=int, default=12, help="source lines to list with --tracemalloc")
     ap.add_argument("--stages", action="store_true", help="RSS kept by each pipeline stage, per run")
-    ap.add_argument("--no-trim", action="store_true", help="do not call malloc_trim(0) before reading RSS")
+    ap.add_argument("--trim", action="store_true", help="call malloc_trim(0) before reading RSS (freed heap not counted)")
     args = ap.parse_args(argv)
 
     from voc.config import load_config
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             result = run_report(base.override({"output.dir": str(out)}))
             del result
             gc.collect()
-            if not args.no_trim:
+            if args.trim:
                 _trim()
             rss.append(rss_mb())
             extra = ""
