@@ -160,3 +160,14 @@ def test_the_phrase_namer_parses_with_the_shared_tagger():
         namer._candidates(["導入費用が高い"])
     assert _mecab(namers[0]._tagger) is _mecab(namers[1]._tagger)
     assert _mecab(namers[0]._tagger) is _mecab(FastTagger(features=PARSE_FEATURES, joined=True))
+
+
+def test_name_masking_parses_with_the_tokenizers_tagger():
+    from voc._tagger import _TAGGERS
+    from voc.clean import mask_pii
+    from voc.tokenize import Tokenizer
+
+    Tokenizer()("価格")
+    before = set(_TAGGERS)
+    assert "［氏名］" in mask_pii("担当の山田様より\n連絡あり")  # two lines: parsed for names alone
+    assert set(_TAGGERS) == before  # no MeCab tagger of its own (each maps the whole dictionary)
