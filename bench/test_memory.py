@@ -46,9 +46,11 @@ def _watch(proc: subprocess.Popen[str], limit_mb: float, killed: list[bool]) -> 
         time.sleep(0.2)
 
 
-def run_file(path: str, limit_mb: float, timeout: float) -> dict[str, object]:
-    """One test file in a warmed ``pytest --rss`` process: peak, base, added, seconds, outcome."""
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench._pytest_warm", "--rss", path]
+def run_file(path: str | list[str], limit_mb: float, timeout: float) -> dict[str, object]:
+    """One test file (or several, in one process) in a warmed ``pytest --rss`` process: peak,
+    base, added, seconds, outcome; ``lines``: the per-file lines of ``--rss``."""
+    paths = [path] if isinstance(path, str) else list(path)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench._pytest_warm", "--rss", *paths]
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -62,11 +64,12 @@ def run_file(path: str, limit_mb: float, timeout: float) -> dict[str, object]:
         killed.append(True)
     row: dict[str, object] = {"file": path, "s": round(time.perf_counter() - t0), "rc": proc.returncode,
                               "killed": bool(killed), "added": None, "after": None, "peak": None}
-    for line in out.splitlines():
-        m = _LINE.match(line)
-        if m:
-            row.update(added=int(m[1]), after=int(m[2]), peak=int(m[3]))
-            row["base"] = int(m[2]) - int(m[1])
+    found = [m for m in map(_LINE.match, out.splitlines()) if m]
+    row["lines"] = [m[0].strip() for m in found]
+    if found:  # the whole process: from before the first file to after the last one
+        base = min(int(m[2]) - int(m[1]) for m in found)
+        after = max(found, key=lambda m: int(m[3]))  # the last file run has the highest peak so far
+        row.update(base=base, after=int(after[2]), peak=int(after[3]), added=int(after[2]) - base)
     tail = [ln for ln in out.splitlines() if " passed" in ln or " failed" in ln or "error" in ln.lower()]
     row["result"] = tail[-1].strip("= ") if tail else ""
     return row
@@ -75,10 +78,17 @@ def run_file(path: str, limit_mb: float, timeout: float) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.test_memory", description=__doc__.split("\n")[0])
     ap.add_argument("files", nargs="*", help="test files (default: every tests/test_*.py)")
+    ap.add_argument("--together", action="store_true", help="run the files in one process (as make test does)")
     ap.add_argument("--limit-mb", type=float, default=8000, help="kill a file's processes above this RSS")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per file")
     args = ap.parse_args(argv)
     files = args.files or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_*.py"))
+    if args.together:
+        r = run_file(files, args.limit_mb, args.timeout)
+        print("\n".join(str(x) for x in r["lines"]))  # type: ignore[union-attr]
+        print(f"one process, {len(files)} files: base {r.get('base')} MB, after {r['after']} MB, peak {r['peak']} MB, "
+              f"{r['s']} s, {'KILLED' if r['killed'] else r['result']}")
+        return 0
     rows = []
     print("| file | peak MB | added MB | transient MB | s | result |\n|---|---|---|---|---|---|", flush=True)
     for f in files:
