@@ -66,10 +66,10 @@ def run_file(path: str | list[str], limit_mb: float, timeout: float) -> dict[str
                               "killed": bool(killed), "added": None, "after": None, "peak": None}
     found = [m for m in map(_LINE.match, out.splitlines()) if m]
     row["lines"] = [m[0].strip() for m in found]
-    if found:  # the whole process: from before the first file to after the last one
-        base = min(int(m[2]) - int(m[1]) for m in found)
-        after = max(found, key=lambda m: int(m[3]))  # the last file run has the highest peak so far
-        row.update(base=base, after=int(after[2]), peak=int(after[3]), added=int(after[2]) - base)
+    session = re.search(r"session: (\d+) before the first file, (\d+) after the last, (\d+) peak", out)
+    if session:  # the whole process: from before the first file to after the last one
+        base, after, peak = (int(x) for x in session.groups())
+        row.update(base=base, after=after, peak=peak, added=after - base)
     tail = [ln for ln in out.splitlines() if " passed" in ln or " failed" in ln or "error" in ln.lower()]
     row["result"] = tail[-1].strip("= ") if tail else ""
     return row

@@ -80,3 +80,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     terminalreporter.section("RSS by test file (MB; added = after its last test - before its first)")
     for path, (before, after, peak) in sorted(_RSS.items(), key=lambda kv: kv[1][0] - kv[1][1]):
         terminalreporter.write_line(f"{after - before:+8.0f} added  {after:7.0f} after  {peak:7.0f} peak  {path}")
+    runs = list(_RSS.values())  # in the order the files ran
+    terminalreporter.write_line(
+        f"session: {runs[0][0]:.0f} before the first file, {runs[-1][1]:.0f} after the last, {runs[-1][2]:.0f} peak"
+    )
