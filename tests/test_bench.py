@@ -269,3 +269,25 @@ def test_subtheme_oracle_splits_the_gold_groups(shared_data, tmp_path, capsys) -
     nmi, ari, pairs = (float(v) for v in split.split(" / "))
     assert 0 <= nmi <= 1 and -1 <= ari <= 1 and pairs >= 2
     assert 0 <= float(alone.split(" / ")[0]) <= 1
+
+
+def test_memory_growth_per_run_is_what_runs_after_the_first_kept() -> None:
+    from bench.memory import growth_per_run
+
+    assert growth_per_run([600.0, 610.0, 640.0]) == 20.0  # (640 - 600) / 2: run 1's set-up not counted
+    assert growth_per_run([600.0]) == 0.0
+
+
+def test_pytest_rss_lines_are_the_ones_bench_test_memory_reads() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from bench.test_memory import _LINE
+
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rss", "tests/test_bench.py", "-k", "block_minimum"]
+    out = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300).stdout
+    lines = [m for m in map(_LINE.match, out.splitlines()) if m]
+    assert len(lines) == 1 and lines[0][4] == "tests/test_bench.py", out
+    assert int(lines[0][3]) >= int(lines[0][2]) > 0  # peak >= after

@@ -23,13 +23,13 @@ TEXTS = [
 
 
 def _fugashi_fields(text: str, features: tuple[str, ...] = ("pos1", "pos2", "lemma")) -> list[tuple[str, ...]]:
-    import fugashi
+    from voc._tagger import shared_tagger
 
     def norm(v: str | None) -> str:
         return "" if v in (None, "*") else v
 
     return [
-        (n.surface, *(norm(getattr(n.feature, f)) for f in features)) for n in fugashi.Tagger()(text)
+        (n.surface, *(norm(getattr(n.feature, f)) for f in features)) for n in shared_tagger(unidic=True)(text)
     ]
 
 
@@ -128,3 +128,46 @@ def test_records_many_equals_records_of_each_text():
         FastTagger().records_many(texts)
     with pytest.raises(ValueError, match="joined=True"):
         FastTagger().records(texts[0])
+
+
+def _mecab(fast: FastTagger) -> object:
+    fast.records("") if fast.joined else fast("")
+    return fast._parse.__self__  # the fugashi tagger whose parse it calls
+
+
+def test_taggers_with_the_same_fields_share_one_mecab_tagger_per_process():
+    # fugashi never frees a MeCab tagger (each one dropped keeps ~100 MB of dictionary mapped), so
+    # creating one per FastTagger, Tokenizer or namer made a process grow with every report.
+    from voc.naming._spans import PARSE_FEATURES
+    from voc.tokenize import Tokenizer
+
+    a, b = FastTagger(features=PARSE_FEATURES, joined=True), FastTagger(features=PARSE_FEATURES, joined=True)
+    assert _mecab(a) is _mecab(b)
+    assert _mecab(pickle.loads(pickle.dumps(a))) is _mecab(a)
+    assert _mecab(FastTagger(features=PARSE_FEATURES)) is not _mecab(a)  # other arguments, another tagger
+    one, two = Tokenizer(), Tokenizer(compounds="join")
+    one("価格"), two("価格")
+    assert one._fast._parse.__self__ is two._fast._parse.__self__
+    assert one.tagger is two.tagger
+
+
+def test_the_phrase_namer_parses_with_the_shared_tagger():
+    from voc.naming import PhraseNamer
+    from voc.naming._spans import PARSE_FEATURES
+
+    namers = [PhraseNamer(n_jobs=1), PhraseNamer(n_jobs=1)]
+    for namer in namers:
+        namer._candidates(["導入費用が高い"])
+    assert _mecab(namers[0]._tagger) is _mecab(namers[1]._tagger)
+    assert _mecab(namers[0]._tagger) is _mecab(FastTagger(features=PARSE_FEATURES, joined=True))
+
+
+def test_name_masking_parses_with_the_tokenizers_tagger():
+    from voc._tagger import _TAGGERS
+    from voc.clean import mask_pii
+    from voc.tokenize import Tokenizer
+
+    Tokenizer()("価格")
+    before = set(_TAGGERS)
+    assert "［氏名］" in mask_pii("担当の山田様より\n連絡あり")  # two lines: parsed for names alone
+    assert set(_TAGGERS) == before  # no MeCab tagger of its own (each maps the whole dictionary)

@@ -72,11 +72,19 @@ _LATIN = re.compile(r"^[A-Za-z0-9]+$")
 
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
-    """MeCab printing only what name detection needs (see :class:`voc._tagger.FastTagger`):
-    surface, pos2, pos3 and lemma; unknown words are the ones with an empty lemma."""
-    from voc._tagger import FastTagger
+    """What name detection reads of a line: ``(surface, pos2, pos3, lemma)`` per morpheme; unknown
+    words are the ones with an empty lemma. Parsed by the tokenizer's MeCab tagger (the same
+    arguments: :func:`voc._tagger.shared_tagger` keeps one per process, and each tagger maps the
+    whole dictionary, so a tagger of its own would cost this process ~100 MB more)."""
+    from voc._tagger import RECORD_SEP, FastTagger
+    from voc.tokenize import TOKEN_FEATURES
 
-    return FastTagger(("pos2", "pos3", "lemma"))
+    fast = FastTagger(TOKEN_FEATURES, joined=True)
+
+    def words(line: str) -> list[tuple[str, ...]]:
+        return [(s, pos2, pos3, lemma) for s, _, pos2, pos3, lemma in (r.split(RECORD_SEP) for r in fast.records(line))]
+
+    return words
 
 
 @lru_cache(maxsize=1)

@@ -20,12 +20,13 @@ MeCab's ``%f[N]`` prints ``*`` as an empty string, and unknown words have no lem
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 from voc.errors import DependencyError
 
-__all__ = ["FastTagger", "dictionary_dir", "UNIDIC_FIELDS"]
+__all__ = ["FastTagger", "dictionary_dir", "shared_tagger", "UNIDIC_FIELDS"]
 
 #: UniDic feature names (dicrc of unidic / unidic-lite) and their index in the feature CSV.
 UNIDIC_FIELDS = (
@@ -51,6 +52,48 @@ def _formats(fields: tuple[str, ...], sep: str = r"\t") -> tuple[str, str]:
     node = "%m" + "".join(rf"{sep}%f[{i}]" for i in idx) + r"\t"
     unk = "%m" + "".join(rf"{sep}%f[{i}]" if i < _UNK_N_FIELDS else sep for i in idx) + r"\t"
     return node, unk
+
+
+#: The MeCab taggers of this process, by kind and arguments (:func:`shared_tagger`).
+_TAGGERS: dict[tuple[str, str], Any] = {}
+_TAGGERS_LOCK = threading.Lock()
+
+
+def shared_tagger(args: str = "", *, unidic: bool = False) -> Any:
+    """The fugashi tagger of this process for MeCab arguments *args*, created on first use.
+
+    fugashi never frees a tagger's MeCab side: each ``GenericTagger`` or ``Tagger`` created and
+    dropped keeps its dictionary mapping, about 100 MB of resident memory once it has parsed a
+    corpus (docs/performance.md, "Memory"). Everything in voc that parses therefore asks here, and
+    a process holds one tagger per distinct *args* (a handful: one per set of printed fields)
+    however many tokenizers, namers or reports it makes. Forked workers inherit them.
+
+    Parameters
+    ----------
+    args : str
+        MeCab arguments (``-d DIR -F FORMAT …``).
+    unidic : bool
+        ``fugashi.Tagger`` (nodes with UniDic feature tuples) instead of ``fugashi.GenericTagger``.
+
+    Notes
+    -----
+    fugashi's ``parse`` holds the GIL for the whole call, so threads of one process may share a
+    tagger (Dask's threaded workers do). Raises what fugashi raises (``RuntimeError`` when MeCab
+    cannot load the dictionary); a failed tagger is not kept.
+    """
+    key = ("unidic" if unidic else "generic", args)
+    tagger = _TAGGERS.get(key)
+    if tagger is None:
+        with _TAGGERS_LOCK:
+            tagger = _TAGGERS.get(key)
+            if tagger is None:
+                try:
+                    import fugashi
+                except ImportError as exc:  # pragma: no cover - a hard dependency
+                    raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
+                tagger = (fugashi.Tagger if unidic else fugashi.GenericTagger)(args)
+                _TAGGERS[key] = tagger
+    return tagger
 
 
 def dictionary_dir() -> str:
@@ -85,8 +128,9 @@ class FastTagger:
 
     Notes
     -----
-    Picklable: the MeCab tagger is created on first use and dropped when pickled, so instances can
-    be sent to worker processes.
+    Picklable: the MeCab tagger is looked up on first use (:func:`shared_tagger`: instances with
+    the same fields and dictionary share one per process) and dropped when pickled, so instances
+    can be sent to worker processes.
 
     Examples
     --------
@@ -110,15 +154,11 @@ class FastTagger:
         return f"FastTagger(features={tuple(self.features)!r}, dicdir={self.dicdir!r})"
 
     def _setup(self) -> None:
-        try:
-            import fugashi
-        except ImportError as exc:  # pragma: no cover - a hard dependency
-            raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
         node, unk = _formats(tuple(self.features), RECORD_SEP if self.joined else r"\t")
         d = self.dicdir or dictionary_dir()
         args = f'-d "{d}" -r "{d}/mecabrc" -O "" -F "{node}" -U "{unk}" -B "" -E "{_EOS}"'
         try:
-            tagger = fugashi.GenericTagger(args)
+            tagger = shared_tagger(args)  # one per process and arguments: fugashi never frees one
         except RuntimeError as exc:
             raise DependencyError(
                 f"MeCab could not load the dictionary in {d} ({exc}); install one: pip install unidic-lite"

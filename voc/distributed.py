@@ -73,8 +73,9 @@ def connect(address: str | Any, *, timeout: float = 30) -> Any:
 
 
 def _fresh(obj: Any) -> Any:
-    """A private copy (picklable voc objects drop their MeCab tagger): threads of one worker
-    never share a tagger, which is not thread-safe."""
+    """A private copy (picklable voc objects drop their MeCab tagger and memo): threads of one
+    worker share the process' MeCab tagger (:func:`voc._tagger.shared_tagger`; fugashi's ``parse``
+    holds the GIL), not the rest of the object's state."""
     return pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -32,6 +32,8 @@ _END, _FORMAL, _NOUN, _PREFIX, _SUFFIX, _OTHER = range(6)
 #: Parts of speech that can be part of a noun run even when not kept as tokens themselves.
 _RUN_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
 _NOISE = re.compile(r"^(?:[\d.,%/:\-+]+|[\W_]+|[ぁ-ん]|[a-zA-Z])$")
+#: The MeCab fields tokenizing reads (after the surface); :func:`voc.clean.clean` reads names from them too.
+TOKEN_FEATURES = ("pos1", "pos2", "pos3", "lemma")
 #: Texts per MeCab batch in :meth:`Tokenizer.tokenize_many`.
 BATCH = 256
 _ASCII_TAIL = re.compile(r"^(.+?)-[A-Za-z0-9 ._'\-]+$")
@@ -139,7 +141,7 @@ class Tokenizer:
 
         # Only the fields the rules below read, printed by MeCab itself (no Node objects). The
         # FastTagger raises DependencyError naming the pip command when MeCab or UniDic is missing.
-        fast = FastTagger(features=("pos1", "pos2", "pos3", "lemma"), joined=True)
+        fast = FastTagger(features=TOKEN_FEATURES, joined=True)
         fast.records("")  # load the dictionary now, so a missing one fails here and not mid-corpus
         if self.stopwords == "default":
             stop = load_wordlist("stopwords_ja") | load_wordlist("stopwords_sales")
@@ -164,15 +166,13 @@ class Tokenizer:
         """A fugashi ``Tagger`` on the same dictionary, for callers that want fugashi's nodes.
 
         Created on first use: tokenizing does not need it (it reads MeCab's output through
-        :class:`voc._tagger.FastTagger`), and each one costs about 15 MB and 8 ms per process.
+        :class:`voc._tagger.FastTagger`). One per process (:func:`voc._tagger.shared_tagger`).
         """
         if "_tagger" not in self.__dict__:
+            from voc._tagger import shared_tagger
+
             try:
-                import fugashi
-            except ImportError as exc:  # pragma: no cover - fugashi is a hard dependency
-                raise DependencyError("fugashi is not installed: pip install fugashi unidic-lite") from exc
-            try:
-                self._tagger = fugashi.Tagger()
+                self._tagger = shared_tagger(unidic=True)  # one per process: fugashi never frees one
             except RuntimeError as exc:
                 raise DependencyError(
                     f"fugashi could not load a dictionary ({exc}); install one: pip install unidic-lite"

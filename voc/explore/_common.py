@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from voc.errors import InputError
@@ -65,11 +64,10 @@ def _tokens(
     return [list(t) for t in tokens]
 
 
-@lru_cache(maxsize=1)
 def _tagger() -> Any:
-    import fugashi
+    from voc._tagger import shared_tagger
 
-    return fugashi.Tagger()
+    return shared_tagger(unidic=True)  # the process' one (the tokenizer's ``tagger`` too)
 
 
 def word_pos(words: Iterable[str]) -> dict[str, str]:
