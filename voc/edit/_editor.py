@@ -13,12 +13,14 @@ Theme ids are the model's theme ids; new sub-themes get ids above every id in us
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voc.errors import ConfigError, NotFittedError
+from voc.themes import CSS as _CSS
+from voc.themes import escape as _e
+from voc.themes import model_html, theme_table_html
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,17 +30,6 @@ if TYPE_CHECKING:
     from voc.themes import ThemeModel
 
 __all__ = ["ThemeEditor", "ThemeCard", "model_html", "theme_table_html", "class_keywords"]
-
-_CSS = (
-    "<style>.voc-t{border-collapse:collapse;font-size:13px}.voc-t td,.voc-t th{padding:3px 8px;"
-    "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.voc-bar{background:#4c72b0;height:9px}"
-    ".voc-kw{display:inline-block;background:#eef2f8;border-radius:3px;padding:0 4px;margin:1px}</style>"
-)
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value))
-
 
 def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 10) -> dict[int, list[str]]:
     """c-TF-IDF keywords of each class, as BERTopic computes them (:func:`voc.themes.ctfidf` with
@@ -61,41 +52,6 @@ def class_keywords(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n
         ranked = [w for w, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[: top_n + 5]]
         out[lab] = prefer_compounds(ranked, members[lab])[:top_n]
     return out
-
-
-def theme_table_html(table: pd.DataFrame, *, caption: str = "") -> str:
-    """HTML for a theme table (columns ``theme_id``, ``label``, ``size``, ``share``, ``keywords``, and
-    optionally ``note``): a size bar per theme and keywords as chips."""
-    biggest = max(1, int(table["size"].max())) if len(table) else 1
-    rows = []
-    for r in table.itertuples(index=False):
-        kws = r.keywords if isinstance(r.keywords, (list, tuple)) else str(r.keywords).split("、")
-        chips = "".join(f'<span class="voc-kw">{_e(k)}</span>' for k in kws if k)
-        bar = f'<div class="voc-bar" style="width:{100 * r.size / biggest:.0f}px"></div>'
-        note = _e(getattr(r, "note", "") or "")
-        rows.append(
-            f"<tr><td>{r.theme_id}</td><td><b>{_e(r.label)}</b></td><td>{r.size:,}</td>"
-            f"<td>{r.share:.1%}{bar}</td><td>{chips}</td><td>{note}</td></tr>"
-        )
-    cap = f"<caption style='text-align:left'>{_e(caption)}</caption>" if caption else ""
-    head = "<tr><th>ID</th><th>テーマ</th><th>件数</th><th>割合</th><th>キーワード</th><th>メモ</th></tr>"
-    return f'{_CSS}<table class="voc-t">{cap}<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def model_html(model: ThemeModel) -> str:
-    """Rich HTML of a :class:`~voc.themes.ThemeModel`: its parameters and, once fitted, a table of
-    its themes (size, share, keywords). Used by ``ThemeModel._repr_html_``."""
-    params = ", ".join(f"{k}={v!r}" for k, v in model.get_params(deep=False).items() if k != "tokenizer")
-    if not hasattr(model, "keywords_"):
-        return f"<p><b>ThemeModel</b> (not fitted) <code>{_e(params)}</code></p>"
-    import numpy as np
-
-    n_un = int((np.asarray(model.labels_) < 0).sum())
-    head = (
-        f"<p><b>ThemeModel</b>: {model.n_themes_} themes over {len(model.labels_):,} texts"
-        f" ({n_un:,} unassigned) <code>{_e(params)}</code></p>"
-    )
-    return head + theme_table_html(model.theme_info(n_quotes=0).drop(columns="quotes"))
 
 
 class ThemeCard:

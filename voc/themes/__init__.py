@@ -13,9 +13,10 @@ the groups it forms itself (sub-themes, edited themes).
 from __future__ import annotations
 
 from voc.themes._ctfidf import ctfidf, ctfidf_keywords
+from voc.themes._display import CSS, escape, model_html, theme_table_html
 from voc.themes._guide import guide_embeddings
 from voc.themes._model import MIN_DOCUMENTS, ThemeModel
 from voc.themes._sample import DEFAULT_FIT_SAMPLE, content_strata, stratified_sample
 
 __all__ = ["ThemeModel", "MIN_DOCUMENTS", "DEFAULT_FIT_SAMPLE", "stratified_sample", "content_strata", "guide_embeddings",
-           "ctfidf", "ctfidf_keywords"]
+           "ctfidf", "ctfidf_keywords", "model_html", "theme_table_html", "CSS", "escape"]

@@ -426,9 +426,9 @@ class ThemeModel(BaseEstimator):
 
         return document_info(self, texts)
 
-    # -- Jupyter display (voc.edit renders it) ---------------------------------------------------
+    # -- Jupyter display (voc.themes._display renders it) ---------------------------------------------------
     def _repr_html_(self) -> str:
-        from voc.edit import model_html
+        from voc.themes._display import model_html
 
         return model_html(self)
 
