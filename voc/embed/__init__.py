@@ -6,7 +6,8 @@ nothing is downloaded at run time.
 
 from __future__ import annotations
 
-from voc.embed._base import Embedder, available_embedders, make_embedder
+from voc.embed._base import Embedder
 from voc.embed._corpus import embed_corpus
+from voc.embed._factory import available_embedders, make_embedder
 
 __all__ = ["Embedder", "available_embedders", "make_embedder", "embed_corpus"]

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from voc.embed._base import Embedder, make_embedder
+from voc.embed._base import Embedder
+from voc.embed._factory import make_embedder
 
 __all__ = ["embed_corpus"]
 
