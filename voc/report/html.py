@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 __all__ = [
-    "render_html",
     "render_index",
     "render_theme_page",
     "quotes_for_page",
@@ -350,13 +349,3 @@ def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment |
         data=data,
         root="../",
     )
-
-
-def render_html(model: ReportModel) -> dict[str, str | bytes]:
-    """The whole theme browser as ``{relative path: content}`` (see :func:`voc.report.site.site_files`).
-
-    ``index.html`` alone is :func:`render_index`.
-    """
-    from voc.report.site import site_files
-
-    return site_files(model)

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voc.errors import VocError
-from voc.report.html import render_html
 from voc.report.markdown import render_markdown
 from voc.report.model import SUBTHEME_COLUMNS, ReportModel
 from voc.report.record import OutputInfo, RunRecord
+from voc.report.site import site_files
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,7 +117,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
     import pandas as pd
 
-    html = render_html(model)
+    html = site_files(model)
     files: dict[str, str | bytes] = dict(html) if isinstance(html, dict) else {"index.html": html}
     files["summary.md"] = render_markdown(model)
     themes = pd.DataFrame(model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"])
