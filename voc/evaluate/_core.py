@@ -116,76 +116,21 @@ def evaluate(
     import pandas as pd
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
 
-    from voc.clean import normalize_text
-    from voc.config import ModelConfig
-    from voc.embed import available_embedders
     from voc.tokenize import Tokenizer
 
-    if unlabeled not in ("drop", "fit"):
-        raise ConfigError(f"unlabeled must be 'drop' or 'fit', got {unlabeled!r}")
-    texts = [normalize_text(str(t)) for t in texts]
-    gold = [str(y) for y in labels]
-    if len(texts) != len(gold):
-        raise InputError(f"{len(texts)} texts but {len(gold)} labels")
-    sub = None if sublabels is None else [str(y) for y in sublabels]
-    if sub is not None and len(sub) != len(texts):
-        raise InputError(f"{len(texts)} texts but {len(sub)} sub-labels")
-    labeled = [_is_label(y) for y in gold]
-    keep = [i for i, t in enumerate(texts) if t and (labeled[i] or unlabeled == "fit")]
-    texts, gold = [texts[i] for i in keep], [gold[i] for i in keep]
-    scored = np.array([labeled[i] for i in keep], dtype=bool)  # the texts the scores are computed on
-    gold_scored = [y for y, s in zip(gold, scored, strict=True) if s]
-    n_labels = len(set(gold_scored))
-    if n_labels < 2:
-        raise InputError(f"the label column has {n_labels} distinct value(s) among non-empty texts; need ≥ 2")
-    sub_scored = np.zeros(len(texts), dtype=bool)  # the texts the sub-theme scores are computed on
-    sub_gold: list[str] = []
-    n_sublabels = None
-    if sub is not None:
-        sub = [sub[i] for i in keep]
-        sub_scored = np.array([_is_label(y) for y in sub], dtype=bool) & scored
-        sub_gold = [y for y, s in zip(sub, sub_scored, strict=True) if s]
-        n_sublabels = len(set(sub_gold))
-        if n_sublabels < 2:
-            raise InputError(
-                f"the sub-label column has {n_sublabels} distinct value(s) among labeled texts; need ≥ 2"
-            )
+    texts, gold, scored, gold_scored, n_labels, sub_scored, sub_gold, n_sublabels = _gold(
+        texts, labels, sublabels, unlabeled
+    )
     if not seeds:
         raise InputError("give at least one seed")
-    if n_themes is None:
-        ks: list[Any] = [n_labels]
-    elif isinstance(n_themes, (str, int)) and not isinstance(n_themes, bool):
-        ks = [parse_n_themes(v) for v in _as_list(str(n_themes))]
-    else:
-        ks = [parse_n_themes(v) for v in n_themes]
-    if not ks or len(set(ks)) != len(ks):
-        raise ConfigError(f"n_themes must name each number of themes once, got {n_themes!r}")
-    defaults = ModelConfig()
-    embeddings_ = _as_list(embedding) or [defaults.embedding]
-    reductions = _as_list(reduction) or [defaults.reduction]
-    clusterings = _as_list(clustering) or [defaults.clustering]
-    variants = [(e, c, r, k) for e, c, r in itertools.product(embeddings_, clusterings, reductions) for k in ks]
+    ks, embeddings_, reductions, clusterings, variants = _variants(n_themes, n_labels, embedding, reduction, clustering)
     names = {v: _run.variant_name(v, variants) for v in variants}
-    for emb_name, clu, red, _ in variants:
-        if clu not in choices(Clustering):
-            raise ConfigError(f"clustering must be one of {one_of(Clustering)}, got {clu!r}")
-        if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
-            raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
-        if red not in choices(Reduction):
-            raise ConfigError(f"reduction must be one of {one_of(Reduction)}, got {red!r}")
     tokenizer = tokenizer or Tokenizer()
     t0 = time.perf_counter()
     tokens = tokenizer.tokenize_many(texts)
     log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
 
-    if baselines is True:
-        chosen_baselines = list(BASELINES)
-    elif baselines is False:
-        chosen_baselines = []
-    else:
-        chosen_baselines = [b for b in BASELINES if b in set(baselines)]
-        if len(chosen_baselines) != len(set(baselines)):
-            raise ConfigError(f"baselines must be among {BASELINES}, got {list(baselines)!r}")
+    chosen_baselines = _chosen_baselines(baselines)
     rows: list[dict[str, Any]] = []
     assignments: dict[str, list[np.ndarray]] = {}
     ks_ = _run.distinct_ks(variants)
@@ -233,17 +178,7 @@ def evaluate(
         for fit in fits:
             record(seed, fit)
 
-    table = pd.DataFrame(rows).reindex(columns=["method", "seed", *COLUMNS])
-    means = []
-    for method in order:
-        part = table[table["method"] == method]
-        if part.empty:
-            continue
-        mean = {"method": method, "seed": "mean", **{m: float(part[m].mean()) for m in COLUMNS if m != "stability"}}
-        pairs = list(itertools.combinations(assignments[method], 2))
-        mean["stability"] = float(np.mean([adjusted_rand_score(a, b) for a, b in pairs])) if pairs else float("nan")
-        means.append(mean)
-    table = pd.concat([pd.DataFrame(means).reindex(columns=table.columns), table], ignore_index=True)
+    table = _with_means(pd.DataFrame(rows).reindex(columns=["method", "seed", *COLUMNS]), order, assignments)
     settings = {
         "n_themes": "labels" if n_themes is None else ",".join(str(k) for k in ks),
         "seeds": list(seeds),
@@ -257,3 +192,99 @@ def evaluate(
         settings["unlabeled"] = "fit"
         settings["scored"] = int(scored.sum())
     return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
+
+
+def _gold(texts: Sequence[str], labels: Sequence[Any], sublabels: Sequence[Any] | None, unlabeled: str) -> tuple[Any, ...]:
+    """The texts to fit and their gold labels: normalized texts, labels, which texts are scored,
+    the scored labels, their number, and the same for the sub-labels (:func:`evaluate`)."""
+    from voc.clean import normalize_text
+
+    if unlabeled not in ("drop", "fit"):
+        raise ConfigError(f"unlabeled must be 'drop' or 'fit', got {unlabeled!r}")
+    texts = [normalize_text(str(t)) for t in texts]
+    gold = [str(y) for y in labels]
+    if len(texts) != len(gold):
+        raise InputError(f"{len(texts)} texts but {len(gold)} labels")
+    sub = None if sublabels is None else [str(y) for y in sublabels]
+    if sub is not None and len(sub) != len(texts):
+        raise InputError(f"{len(texts)} texts but {len(sub)} sub-labels")
+    labeled = [_is_label(y) for y in gold]
+    keep = [i for i, t in enumerate(texts) if t and (labeled[i] or unlabeled == "fit")]
+    texts, gold = [texts[i] for i in keep], [gold[i] for i in keep]
+    scored = np.array([labeled[i] for i in keep], dtype=bool)  # the texts the scores are computed on
+    gold_scored = [y for y, s in zip(gold, scored, strict=True) if s]
+    n_labels = len(set(gold_scored))
+    if n_labels < 2:
+        raise InputError(f"the label column has {n_labels} distinct value(s) among non-empty texts; need ≥ 2")
+    sub_scored = np.zeros(len(texts), dtype=bool)  # the texts the sub-theme scores are computed on
+    sub_gold: list[str] = []
+    n_sublabels = None
+    if sub is not None:
+        sub = [sub[i] for i in keep]
+        sub_scored = np.array([_is_label(y) for y in sub], dtype=bool) & scored
+        sub_gold = [y for y, s in zip(sub, sub_scored, strict=True) if s]
+        n_sublabels = len(set(sub_gold))
+        if n_sublabels < 2:
+            raise InputError(
+                f"the sub-label column has {n_sublabels} distinct value(s) among labeled texts; need ≥ 2"
+            )
+    return texts, gold, scored, gold_scored, n_labels, sub_scored, sub_gold, n_sublabels
+
+
+def _variants(
+    n_themes: Any, n_labels: int, embedding: Any, reduction: Any, clustering: Any
+) -> tuple[list[Any], list[str], list[str], list[str], list[Any]]:
+    """The numbers of themes and every (embedding, clustering, reduction, k) combination to fit,
+    each checked (:func:`evaluate`)."""
+    from voc.config import ModelConfig
+    from voc.embed import available_embedders
+
+    if n_themes is None:
+        ks: list[Any] = [n_labels]
+    elif isinstance(n_themes, (str, int)) and not isinstance(n_themes, bool):
+        ks = [parse_n_themes(v) for v in _as_list(str(n_themes))]
+    else:
+        ks = [parse_n_themes(v) for v in n_themes]
+    if not ks or len(set(ks)) != len(ks):
+        raise ConfigError(f"n_themes must name each number of themes once, got {n_themes!r}")
+    defaults = ModelConfig()
+    embeddings_ = _as_list(embedding) or [defaults.embedding]
+    reductions = _as_list(reduction) or [defaults.reduction]
+    clusterings = _as_list(clustering) or [defaults.clustering]
+    variants = [(e, c, r, k) for e, c, r in itertools.product(embeddings_, clusterings, reductions) for k in ks]
+    for emb_name, clu, red, _ in variants:
+        if clu not in choices(Clustering):
+            raise ConfigError(f"clustering must be one of {one_of(Clustering)}, got {clu!r}")
+        if emb_name not in available_embedders() and not emb_name.startswith("sentence-transformers:"):
+            raise ConfigError(f"embedding must be one of {available_embedders()}, got {emb_name!r}")
+        if red not in choices(Reduction):
+            raise ConfigError(f"reduction must be one of {one_of(Reduction)}, got {red!r}")
+    return ks, embeddings_, reductions, clusterings, variants
+
+
+def _chosen_baselines(baselines: bool | Sequence[str]) -> list[str]:
+    """The baselines to fit: all, none or those named, in :data:`BASELINES` order."""
+    if baselines is True or baselines is False:
+        return list(BASELINES) if baselines else []
+    chosen = [b for b in BASELINES if b in set(baselines)]
+    if len(chosen) != len(set(baselines)):
+        raise ConfigError(f"baselines must be among {BASELINES}, got {list(baselines)!r}")
+    return chosen
+
+
+def _with_means(table: Any, order: Sequence[str], assignments: dict[str, list[np.ndarray]]) -> Any:
+    """*table* (one row per method and seed) with a ``mean`` row per method first, in *order*;
+    ``stability`` is the mean ARI between the seeds' assignments."""
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score
+
+    means = []
+    for method in order:
+        part = table[table["method"] == method]
+        if part.empty:
+            continue
+        mean = {"method": method, "seed": "mean", **{m: float(part[m].mean()) for m in COLUMNS if m != "stability"}}
+        pairs = list(itertools.combinations(assignments[method], 2))
+        mean["stability"] = float(np.mean([adjusted_rand_score(a, b) for a, b in pairs])) if pairs else float("nan")
+        means.append(mean)
+    return pd.concat([pd.DataFrame(means).reindex(columns=table.columns), table], ignore_index=True)
