@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Quote", "SubthemeRow", "ThemeRow", "ReportModel", "join_themes", "SUBTHEME_COLUMNS"]
+__all__ = ["Quote", "SubthemeRow", "ThemeRow", "LogRow", "ReportModel", "join_themes", "SUBTHEME_COLUMNS"]
 
 #: Columns of ``subthemes.csv`` (:meth:`ReportModel.subtheme_records`), in order.
 SUBTHEME_COLUMNS = (
@@ -39,6 +39,10 @@ class Quote:
     outcome: str = ""
     segments: dict[str, str] = field(default_factory=dict)
     result: str = ""  # the outcome as voc read it: "won", "lost", "open" or "" (no outcome column)
+    # -- the statement in its note (statement units, issue #27; empty for whole-row units) -----------
+    column: str = ""  # the text column the statement is in
+    before: str = ""  # the (masked) text of that cell before the statement
+    after: str = ""  # the (masked) text of that cell after it
 
 
 @dataclass
@@ -78,6 +82,9 @@ class ThemeRow:
     share: float
     keywords: list[str]
     quotes: list[str]
+    # -- statements (issue #27): ``size`` counts deals (distinct rows), ``mentions`` statements -------
+    mentions: int = 0  # statements (units) that carry the theme; 0: not counted (row units: = size)
+    co_themes: list[dict[str, Any]] = field(default_factory=list)  # {theme_id, label, deals}: mentioned with it
     # -- stable ids / taxonomy ----------------------------------------------------------------------
     status: str = ""  # "新規" (new this run), "" (matched a previous theme)
     marketing: dict[str, str] = field(default_factory=dict)  # messaging, product_idea, owner, status, notes
@@ -90,6 +97,22 @@ class ThemeRow:
     quote_records: list[Quote] = field(default_factory=list)  # many quotes with context (theme pages)
     # -- sub-themes ---------------------------------------------------------------------------------
     subthemes: list[SubthemeRow] = field(default_factory=list)  # largest first; empty: not split
+
+
+@dataclass
+class LogRow:
+    """One kind of the rep's log (statements that are not the customer's voice, issue #27), e.g. the
+    next steps: counted and searchable, never named as a customer theme, never in win rates.
+
+    ``cue`` is the rule's name (:mod:`voc.statements`: ``next_step``, ``visit``, ``outcome`` …),
+    ``label`` its Japanese name for marketers (次回アクション), ``statements`` and ``deals`` its counts.
+    """
+
+    cue: str
+    label: str
+    statements: int
+    deals: int
+    quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +140,11 @@ class ReportModel:
     previous_run_id: str = ""
     outcomes: dict[str, Any] = field(default_factory=dict)
     dates: dict[str, Any] = field(default_factory=dict)  # run.json's dates: values of the date column not read
+    # -- statements (issue #27) ---------------------------------------------------------------------
+    unit: str = "row"  # what got a theme: "row" (one text per row) or "statement"
+    log: list[LogRow] = field(default_factory=list)  # the rep's log by cue, largest first
+    # text columns kept out of the win-rate comparison: {column, reason (Japanese), won, lost, open}
+    excluded_columns: list[dict[str, Any]] = field(default_factory=list)
 
     def theme_records(self) -> list[dict[str, Any]]:
         """Rows for ``themes.csv``: lists joined with ``、`` (keywords) and `` | `` (quotes)."""
