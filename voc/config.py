@@ -35,7 +35,7 @@ from voc.types import Clustering, Naming, NThemes, PiiKind, Reduction, parse_n_t
 
 __all__ = [
     "Config", "InputConfig", "ModelConfig", "CleanConfig", "OutputConfig", "HistoryConfig", "TaxonomyConfig",
-    "InsightsConfig", "ScaleConfig", "load_config", "parse_n_themes", "SECTIONS", "reference_markdown",
+    "InsightsConfig", "ScaleConfig", "UnitsConfig", "load_config", "parse_n_themes", "SECTIONS", "reference_markdown",
 ]
 
 
@@ -98,6 +98,21 @@ class ModelConfig:
 
 
 @dataclass
+class UnitsConfig:
+    """``[units]``: what gets a theme: each statement of a note (default) or each row."""
+
+    unit: Literal["statement", "row"] = _opt(
+        "statement", "What gets a theme: each statement of a text (a note holds several: visit, concern, next step), "
+        "or each row (its text columns joined, one theme per row).")
+    kinds: bool = _opt(True, "Tell the customer's voice from the rep's log (visits, next steps, the outcome itself); "
+                       "log statements are counted apart, never named as themes, never in win rates.")
+    log_cues: list[str] = _opt(None, "Extra patterns (regular expressions) that make a statement the rep's log, "
+                               "tried before the built-in cues.", factory=list)
+    voice_cues: list[str] = _opt(None, "Extra patterns that make a statement the customer's voice, tried before the "
+                                 "built-in cues (and before log_cues).", factory=list)
+
+
+@dataclass
 class CleanConfig:
     """``[clean]``: normalisation and personal data."""
 
@@ -151,7 +166,7 @@ class ScaleConfig:
 
 #: The TOML sections, in the order of the docs.
 SECTIONS: dict[str, type] = {
-    "input": InputConfig, "model": ModelConfig, "clean": CleanConfig, "output": OutputConfig,
+    "input": InputConfig, "units": UnitsConfig, "model": ModelConfig, "clean": CleanConfig, "output": OutputConfig,
     "history": HistoryConfig, "taxonomy": TaxonomyConfig, "insights": InsightsConfig, "scale": ScaleConfig,
 }
 
@@ -161,6 +176,7 @@ class Config:
     """Everything one run needs: one attribute per TOML section."""
 
     input: InputConfig = field(default_factory=InputConfig)
+    units: UnitsConfig = field(default_factory=UnitsConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     output: OutputConfig = field(default_factory=OutputConfig)

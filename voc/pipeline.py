@@ -170,53 +170,59 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         dates = _dates(export, cin.date_column)
         in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until,
                                                    path=export.path)
-    with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per note
-        kept, rejected_clean = executor.clean(in_window, cin.text_columns, mask=config.clean.mask_pii,
-                                              max_text_chars=config.clean.max_text_chars, tokenizer=tokenizer,
-                                              progress=progress)
+    with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per text
+        kept, rejected_clean, statements = _clean(config, executor, in_window, tokenizer, progress)
         _require_rows(kept, export, [rejected_window, rejected_clean])
         from voc._free_text import require_free_text
 
         require_free_text(kept, in_window, cin.text_columns, export.path)  # a category column exits 2 here
     from voc.history import record_run
     from voc.insights import insight_tables, theme_changes
-    from voc.units import make_units, unit_records, unit_themes
+    from voc.units import unit_records, unit_themes
 
-    tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
-    if tokens is None:  # Dask: the workers tokenize
-        with timer.stage("tokenize"):
-            tokens = executor.tokenize(tokenizer, kept["text"].tolist(), progress=progress)
-    # the units stage: what gets a theme (today one unit per kept row); every later stage reads them
-    units = make_units(kept, cin.text_columns, tokens)
-    analysis, previous_k = _analyse(config, units, taxonomy, tokenizer, history, executor, timer, progress)
+    # the units stage: what gets a theme (each statement, or each row); only the customer's voice
+    # is analysed, the rep's log is counted apart (kind "log")
+    units = _units(config, kept, statements, executor, tokenizer, timer, progress)
+    voice = units[units["kind"] == "voice"].reset_index(drop=True)
+    analysis, previous_k = _analyse(config, voice, taxonomy, tokenizer, history, executor, timer, progress)
     model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
                    if outcomes is not None else None)  # each row's outcome as read, for the quotes
-        table, quotes, sub_entries = _label(analysis, unit_records(units, kept), config, results)
+        table, quotes, sub_entries = _label(analysis, unit_records(voice, kept), config, results)
     # the long table (unit → theme, sub-theme) that the insights, the report and the history read
     long = unit_themes(units, labels, analysis.subtheme_labels_ if subs is not None else None)
+    said = long[long["kind"] == "voice"]  # the rep's log never enters a comparison
     with timer.stage("insights"):
+        excluded = _one_outcome_columns(config, in_window, outcomes)
         tables = insight_tables(
-            long, kept, in_window, date_column=cin.date_column, outcome_column=cin.outcome_column,
+            said, kept, in_window, date_column=cin.date_column, outcome_column=cin.outcome_column,
             segment_columns=cin.segment_columns, competitor_column=cin.competitor_column,
             outcomes=outcomes.outcome.loc[in_window.index] if outcomes is not None else None,
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
+            excluded_columns=[e["column"] for e in excluded],
         )
-        changes = theme_changes(table, stable.previous, n_current=int(long["row"].nunique()),
-                                previous_n_kept=stable.previous_n_kept)
+        if config.units.unit == "statement":  # a theme's size is its deals, as every figure counts them
+            table = _deal_sizes(table, said, stable, model, n_rows=len(kept))
+        changes = theme_changes(table, stable.previous, n_current=len(kept), previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
-        rows = _theme_rows(table, quotes, sub_entries, tables, stable.taxonomy)
+        if config.units.unit == "statement":
+            quotes, sub_entries = _in_notes(quotes, sub_entries, units, in_window, config)
+        rows = _theme_rows(table, quotes, sub_entries, tables, stable.taxonomy, said)
         names = {r.theme_id: r.label for r in rows}
         sub_names = {s.subtheme_id: s.label for r in rows for s in r.subthemes} if subs is not None else None
-        assignments, rejected = _output_tables(kept, long, names, sub_names, export, [rejected_window, rejected_clean],
-                                               config)
+        assignments, rejected, mentions = _output_tables(kept, units, long, names, sub_names, export,
+                                                         [rejected_window, rejected_clean], config)
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
         if outcomes is not None:
             record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
         record.dates = dates
-        report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes}, stable)
-        folder = _write(config, report_model, assignments, rejected, record)
+        record.units = {"unit": config.units.unit, "units": len(units), "voice": len(voice),
+                        "log": len(units) - len(voice)}
+        report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes,
+                                                            "log": _log_rows(units, in_window, config),
+                                                            "excluded": excluded}, stable)
+        folder = _write(config, report_model, assignments, rejected, record, mentions)
     from voc.report.writer import link_report
 
     with timer.stage("history"):
@@ -238,6 +244,103 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
 
 
 # -- the steps' glue: plain data in, plain data out --------------------------------------------------
+def _clean(config: Config, executor: Any, in_window: pd.DataFrame, tokenizer: Any,
+           progress: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The clean stage: kept rows, rejected rows and, with ``[units] unit = "statement"``, the kept
+    statements (:func:`voc.units.clean_statements`; ``None`` for whole-row units)."""
+    cin, cc, cu = config.input, config.clean, config.units
+    if cu.unit == "row":
+        kept, rejected = executor.clean(in_window, cin.text_columns, mask=cc.mask_pii,
+                                        max_text_chars=cc.max_text_chars, tokenizer=tokenizer, progress=progress)
+        return kept, rejected, None
+    from voc.units import clean_statements, kind_rules
+
+    rules = kind_rules(cu.log_cues, cu.voice_cues) if cu.kinds else None
+    return clean_statements(executor, in_window, cin.text_columns, rules=rules, mask=cc.mask_pii,
+                            max_text_chars=cc.max_text_chars, tokenizer=tokenizer, progress=progress)
+
+
+def _units(config: Config, kept: pd.DataFrame, statements: pd.DataFrame | None, executor: Any, tokenizer: Any,
+           timer: _Timer, progress: bool) -> pd.DataFrame:
+    """The table of units (:mod:`voc.units`): the kept statements, or one unit per kept row."""
+    from voc.units import make_units, statement_units
+
+    if statements is not None:
+        kept.drop(columns=["tokens"], errors="ignore", inplace=True)
+        if statements["tokens"].isna().any():  # Dask: the workers clean, this machine tokenizes
+            with timer.stage("tokenize"):
+                statements["tokens"] = executor.tokenize(tokenizer, statements["text"].tolist(), progress=progress)
+        return statement_units(statements)
+    tokens = kept.pop("tokens").tolist() if "tokens" in kept.columns else None
+    if tokens is None:  # Dask: the workers tokenize
+        with timer.stage("tokenize"):
+            tokens = executor.tokenize(tokenizer, kept["text"].tolist(), progress=progress)
+    return make_units(kept, config.input.text_columns, tokens)
+
+
+def _deal_sizes(table: pd.DataFrame, said: pd.DataFrame, stable: StableIds, model: ThemeModel, *,
+                n_rows: int) -> pd.DataFrame:
+    """Statement units: each theme's ``size`` and ``share`` in deals (distinct rows of the voice
+    units *said*), ``mentions`` its statements, largest first; the history's theme sizes in deals
+    too, so that the next run compares like with like."""
+    import pandas as pd
+
+    from voc.units import theme_counts
+
+    counts = theme_counts(said)
+    table = table.copy()
+    table["mentions"] = table["theme_id"].map(counts["mentions"]).fillna(0).astype(int)
+    table["size"] = table["theme_id"].map(counts["deals"]).fillna(0).astype(int)
+    table["share"] = table["size"] / n_rows if n_rows else 0.0
+    table = table.sort_values("size", ascending=False, kind="stable").reset_index(drop=True)
+    clusters = pd.DataFrame({"row": said["row"].to_numpy(), "cluster": model.labels_})
+    deals = clusters.drop_duplicates().groupby("cluster").size()
+    stable.themes["size"] = stable.themes["cluster"].map(deals).fillna(0).astype(int)
+    return table
+
+
+def _in_notes(quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]], units: pd.DataFrame,
+              frame: pd.DataFrame, config: Config) -> tuple[dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
+    """Each quote (a statement) with its place in its note (:func:`voc.units.quote_context`)."""
+    from voc.units import quote_context
+
+    place = quote_context(units, frame, mask=config.clean.mask_pii)
+    quotes = {t: place(qs) for t, qs in quotes.items()}
+    sub_entries = {t: [{**e, "quote_records": place(e.get("quote_records", []))} for e in entries]
+                   for t, entries in sub_entries.items()}
+    return quotes, sub_entries
+
+
+def _one_outcome_columns(config: Config, in_window: pd.DataFrame, outcomes: Any) -> list[dict[str, Any]]:
+    """The text columns written (almost) only on one outcome (:func:`voc.insights.one_outcome_columns`),
+    kept out of every win-rate comparison: statement units only (a whole-row unit mixes columns)."""
+    cin = config.input
+    if outcomes is None or config.units.unit != "statement":
+        return []
+    from voc.insights import one_outcome_columns
+
+    table = one_outcome_columns(in_window, cin.text_columns, outcomes.outcome.loc[in_window.index])
+    out = []
+    for rec in table[table["excluded"]].to_dict("records"):
+        log.warning("%s: the text column %r is filled on %d closed deals, %.0f%% of one outcome: it is kept out of "
+                    "the win-rate comparisons", cin.path, rec["column"], rec["filled"], 100 * rec["share"])
+        out.append({k: rec[k] for k in ("column", "reason", "won", "lost", "open")})
+    return out
+
+
+def _log_rows(units: pd.DataFrame, frame: pd.DataFrame, config: Config) -> list[Any]:
+    """The rep's log by section (:func:`voc.units.log_rows`), as the report's rows."""
+    from voc.report.model import LogRow, Quote
+    from voc.units import log_rows, quote_context
+
+    place = quote_context(units, frame, mask=config.clean.mask_pii)
+    out = []
+    for r in log_rows(units):
+        quotes = [Quote(text=t, row=int(row)) for row, t in r.pop("examples")]
+        out.append(LogRow(**r, quotes=place(quotes)))
+    return out
+
+
 def _analyse(
     config: Config, units: pd.DataFrame, taxonomy: Any, tokenizer: Any, history: Path | None, executor: Any,
     timer: _Timer, progress: bool,
@@ -252,8 +355,9 @@ def _analyse(
     cin, cm, cs = config.input, config.model, config.scale
     texts, tokens = units["text"].tolist(), units["tokens"].tolist()
     with timer.stage("match"):  # the run history's first open (DuckDB) costs ~1 s: count it where it belongs
-        previous_k = previous_auto_k(history, cin.text_columns) if cm.n_themes == "auto" else None
-        previous = load_previous(history, cin.text_columns)
+        unit = config.units.unit  # a statement run is not compared with a row run
+        previous_k = previous_auto_k(history, cin.text_columns, unit) if cm.n_themes == "auto" else None
+        previous = load_previous(history, cin.text_columns, unit=unit)
     with timer.stage("embed"):
         embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
                                             fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
@@ -354,44 +458,65 @@ def _label(
 
 
 def _theme_rows(table: pd.DataFrame, quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]],
-                insights: InsightTables, taxonomy: Any) -> list[ThemeRow]:
-    """The report's rows, built from the label stage's tables and the insights' (nothing filled in place)."""
+                insights: InsightTables, taxonomy: Any, said: pd.DataFrame) -> list[ThemeRow]:
+    """The report's rows, built from the label stage's tables and the insights' (nothing filled in
+    place); *said* is the long table of the voice units (the themes mentioned together)."""
     from voc.report.model import SubthemeRow, ThemeRow
+    from voc.units import co_themes
 
+    mentions = table["mentions"] if "mentions" in table.columns else table["size"]
+    together = co_themes(said, dict(zip(table["theme_id"], table["label"], strict=True)))
     return [
         ThemeRow(theme_id=t.theme_id, label=t.label, size=t.size, share=t.share, keywords=t.keywords,
                  quotes=t.quotes, status=t.status, marketing=taxonomy.marketing(t.theme_id),
+                 mentions=int(m), co_themes=together.get(int(t.theme_id), []),
                  quote_records=quotes[t.theme_id], **insights.fields(t.theme_id, 0),
                  subthemes=[SubthemeRow(**e, **insights.fields(e["subtheme_id"], 1))
                             for e in sub_entries.get(t.theme_id, [])])
-        for t in table.itertuples(index=False)
+        for t, m in zip(table.itertuples(index=False), mentions, strict=True)
     ]
 
 
 def _output_tables(
-    kept: pd.DataFrame, long: pd.DataFrame, names: dict[int, str], sub_names: dict[int, str] | None, export: Any,
-    rejected_parts: list[pd.DataFrame], config: Config,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``assignments.csv`` (one line per unit of the long table *long*: ``row``, the id column when
-    configured, ``theme_id``, ``theme_label`` and, with *sub_names*, ``subtheme_id`` and
-    ``subtheme_label``) and ``rejected.csv`` (sorted by row, with the id column when configured)."""
+    kept: pd.DataFrame, units: pd.DataFrame, long: pd.DataFrame, names: dict[int, str], sub_names: dict[int, str] | None,
+    export: Any, rejected_parts: list[pd.DataFrame], config: Config,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """``assignments.csv``, ``rejected.csv`` and, for statement units, ``mentions.csv``.
+
+    ``assignments.csv``: whole-row units, one line per unit of the long table *long* (``row``, the
+    id column when configured, ``theme_id``, ``theme_label`` and, with *sub_names*,
+    ``subtheme_id`` and ``subtheme_label``); statement units, one line per kept row with its main
+    theme and ``theme_ids`` (:func:`voc.units.main_themes`). ``mentions.csv``: one line per
+    statement (:func:`voc.units.mention_table`). ``rejected.csv`` is sorted by row, with the id
+    column when configured."""
     import pandas as pd
+
+    from voc.units import main_themes, mention_table
 
     id_column = config.input.id_column
     id_cols = [id_column] if id_column else []
-    assignments = long[["row"]].merge(kept[["row", *id_cols]], on="row", how="left", sort=False,
-                                      validate="many_to_one")
-    assignments["theme_id"] = long["theme_id"].to_numpy()
-    assignments["theme_label"] = [names.get(int(t), "未分類") for t in long["theme_id"]]
-    if sub_names is not None:
-        assignments["subtheme_id"] = long["subtheme_id"].to_numpy()
-        assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in long["subtheme_id"]]
+    mentions = None
+    if config.units.unit == "statement":
+        assignments = main_themes(long, kept["row"].tolist(), names, sub_names)
+        mentions = mention_table(units, long, names, sub_names)
+        if id_column:
+            ids = kept.set_index("row")[id_column]
+            assignments.insert(1, id_column, assignments["row"].map(ids).to_numpy())
+            mentions.insert(1, id_column, mentions["row"].map(ids).to_numpy())
+    else:
+        assignments = long[["row"]].merge(kept[["row", *id_cols]], on="row", how="left", sort=False,
+                                          validate="many_to_one")
+        assignments["theme_id"] = long["theme_id"].to_numpy()
+        assignments["theme_label"] = [names.get(int(t), "未分類") for t in long["theme_id"]]
+        if sub_names is not None:
+            assignments["subtheme_id"] = long["subtheme_id"].to_numpy()
+            assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in long["subtheme_id"]]
     rejected = pd.concat([export.rejected, *rejected_parts], ignore_index=True)
     if id_column and len(rejected):
         ids = export.frame.set_index("row")[id_column]
         rejected.insert(1, id_column, rejected["row"].map(ids).fillna(""))
     rejected = rejected.sort_values("row", kind="stable").reset_index(drop=True)
-    return assignments, rejected
+    return assignments, rejected, mentions
 
 
 def _record(
@@ -433,15 +558,16 @@ def _report_model(config: Config, rows: list[ThemeRow], record: RunRecord, extra
         rejected_by_reason=record.rows.rejected_by_reason, n_unassigned=record.themes.unassigned,
         options=record.options, version=record.voc_version, months=extra["months"], changes=extra["changes"],
         run_id=stable.run_id, previous_run_id=stable.previous_run_id, outcomes=dict(record.outcomes or {}),
-        dates=dict(record.dates or {}),
+        dates=dict(record.dates or {}), unit=config.units.unit, log=extra.get("log", []),
+        excluded_columns=extra.get("excluded", []),
     )
 
 
 def _write(config: Config, report_model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame,
-           record: RunRecord) -> Path:
+           record: RunRecord, mentions: pd.DataFrame | None) -> Path:
     from voc.report.writer import write_run_folder
 
-    return write_run_folder(config.output.dir, report_model, assignments, rejected, record)
+    return write_run_folder(config.output.dir, report_model, assignments, rejected, record, mentions=mentions)
 
 
 def _themes_frame(rows: list[ThemeRow]) -> pd.DataFrame:

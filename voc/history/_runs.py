@@ -62,15 +62,28 @@ class StableIds:
         return self.taxonomy.name_of(theme_id, default)
 
 
-def previous_run(store: Any, text_columns: Sequence[str]) -> dict[str, Any] | None:
-    """The latest run of the history that analysed the same *text_columns* (runs of other configs
-    sharing the history file are not comparable)."""
+def previous_run(store: Any, text_columns: Sequence[str], unit: str | None = None) -> dict[str, Any] | None:
+    """The latest run of the history that analysed the same *text_columns* in the same *unit*
+    (``statement`` or ``row``; ``None``: any; runs recorded before ``[units]`` existed are ``row``
+    runs): runs of other configs sharing the history file are not comparable."""
     runs = store.runs()
     for rec in reversed(runs.to_dict("records")):
         columns = _run_options(rec).get("text_columns")
+        if unit is not None and _run_unit(rec) != unit:
+            continue
         if columns is None or list(columns) == list(text_columns):
             return rec
     return None
+
+
+def _run_unit(rec: dict[str, Any]) -> str:
+    """What a recorded run gave themes to: its ``[units] unit``, ``row`` before that section existed."""
+    try:
+        options = json.loads(rec.get("config") or "{}")
+    except ValueError:
+        return "row"
+    units = options.get("units") if isinstance(options, dict) else None
+    return str(units.get("unit", "row")) if isinstance(units, dict) else "row"
 
 
 def _run_options(rec: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +97,7 @@ def _run_options(rec: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def previous_auto_k(path: Path | None, text_columns: Sequence[str]) -> int | None:
+def previous_auto_k(path: Path | None, text_columns: Sequence[str], unit: str | None = None) -> int | None:
     """The number of themes auto mode chose in the last comparable run of the history at *path*
     (same *text_columns*, ``n_themes = "auto"``), or ``None``: no history, or a last run that did not
     choose one. The next auto-mode fit keeps it unless another k is clearly more stable
@@ -96,7 +109,7 @@ def previous_auto_k(path: Path | None, text_columns: Sequence[str]) -> int | Non
     from voc.history.store import RunStore
 
     with RunStore(path) as store:
-        previous = previous_run(store, text_columns)
+        previous = previous_run(store, text_columns, unit)
     if previous is None:
         return None
     k = previous.get("auto_k")
@@ -126,7 +139,8 @@ class PreviousRun:
     max_id: int = 0
 
 
-def load_previous(history: Path | None, text_columns: Sequence[str], *, read_only: bool = False) -> PreviousRun | None:
+def load_previous(history: Path | None, text_columns: Sequence[str], *, read_only: bool = False,
+                  unit: str | None = None) -> PreviousRun | None:
     """The latest run of the *history* file with the same *text_columns* (:func:`previous_run`) as
     plain data; ``None`` without a history (*history* ``None``). *read_only* opens the history
     without creating or migrating it (the notebook editor)."""
@@ -136,7 +150,7 @@ def load_previous(history: Path | None, text_columns: Sequence[str], *, read_onl
 
     out = PreviousRun()
     with RunStore(history, read_only=read_only) as store:
-        last = previous_run(store, text_columns)
+        last = previous_run(store, text_columns, unit)
         out.max_id = store.max_theme_id()
         if last is not None:
             out.run_id, out.n_kept = str(last["run_id"]), int(last["n_kept"] or 0)

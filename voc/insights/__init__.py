@@ -16,11 +16,12 @@ from voc.insights._tables import (
     segment_lift,
     theme_sizes,
     wilson_interval,
-    win_loss,
 )
+from voc.insights._winrate import difference_interval, one_outcome_columns, win_loss
 
 __all__ = [
     "theme_sizes", "wilson_interval", "benjamini_hochberg", "monthly_trend", "win_loss", "segment_lift",
-    "competitor_mentions", "emerging_themes", "compare_runs", "TOO_FEW",
+    "competitor_mentions", "emerging_themes", "compare_runs", "TOO_FEW", "difference_interval",
+    "one_outcome_columns",
     "InsightTables", "insight_tables", "theme_changes", "LEVEL_KEYS",
 ]

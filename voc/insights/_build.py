@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from voc.insights import _tables as insights
+from voc.insights._winrate import win_loss
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,9 +104,10 @@ def _with_level(table: pd.DataFrame, level: int) -> pd.DataFrame:
 def _level_tables(
     docs: pd.DataFrame, frame: pd.DataFrame, *, date_column: str | None, outcome_column: str | None,
     segment_columns: Sequence[str], competitor_column: str | None, outcomes: pd.Series | None, recent_months: int,
-    min_count: int,
+    min_count: int, compared: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The tables of one level; *docs* one row per deal and theme of that level (``theme_id``)."""
+    """The tables of one level; *docs* one row per deal and theme of that level (``theme_id``);
+    *compared* the same from the units a win-rate comparison may use (default: *docs*)."""
     out: dict[str, pd.DataFrame] = {}
     if date_column:
         out["trend"] = insights.monthly_trend(docs, date_column)
@@ -114,12 +116,12 @@ def _level_tables(
         # every deal in the window once per theme it mentions (-1: none, or no text)
         deals = frame.assign(**({_OUTCOME: outcomes.to_numpy()} if outcomes is not None else {}))
         deals = deals.drop(columns=["theme_id"], errors="ignore").merge(
-            docs[["row", "theme_id"]], on="row", how="left", sort=False)
+            (docs if compared is None else compared)[["row", "theme_id"]], on="row", how="left", sort=False)
         deals["theme_id"] = deals["theme_id"].fillna(-1).astype(int)
         if outcomes is not None:
-            out["winloss"] = insights.win_loss(deals, _OUTCOME, min_count=min_count)  # won / lost / open read as themselves
+            out["winloss"] = win_loss(deals, _OUTCOME, min_count=min_count)  # won / lost / open read as themselves
         else:
-            out["winloss"] = insights.win_loss(deals, outcome_column, min_count=min_count)
+            out["winloss"] = win_loss(deals, outcome_column, min_count=min_count)
     if segment_columns:
         out["segments"] = insights.segment_lift(docs, list(segment_columns))
     if competitor_column:
@@ -139,6 +141,7 @@ def insight_tables(
     outcomes: pd.Series | None = None,
     recent_months: int = 3,
     min_count: int = 20,
+    excluded_columns: Sequence[str] = (),
 ) -> InsightTables:
     """The insights of every theme and sub-theme.
 
@@ -152,6 +155,12 @@ def insight_tables(
     row of *frame*, :func:`voc.outcomes.map_outcomes`) says how to read *outcome_column*; without
     it the column is read with the default vocabulary of :mod:`voc.outcomes`. Each level is tested as its own family
     (Benjamini–Hochberg over the themes, over the sub-themes); sub-themes only when some theme is split.
+
+    When *long* has ``kind`` and ``column`` (statement units), only the customer's voice counts
+    (``kind == "voice"``: the rep's log never enters a figure), and a deal mentions a theme *for
+    the win rate* only through units of text columns not in *excluded_columns*
+    (:func:`voc.insights.one_outcome_columns`: a column written only on lost deals would make
+    every theme in it look like a cause of losing).
     """
     import pandas as pd
 
@@ -160,11 +169,16 @@ def insight_tables(
     levels = [0] + ([1] if "subtheme_id" in long.columns and (long["subtheme_id"] >= 0).any() else [])
     parts: dict[str, list[pd.DataFrame]] = {k: [] for k in ("trend", "emerging", "winloss", "segments", "competitors")}
     months: list[str] = []
+    if "kind" in long.columns:
+        long = long[long["kind"] == "voice"]
+    usable = long[~long["column"].isin(list(excluded_columns))] if excluded_columns and "column" in long else None
     for level in levels:
         docs = deal_themes(long, kept, LEVEL_KEYS[level])
+        compared = deal_themes(usable, kept, LEVEL_KEYS[level]) if usable is not None else None
         tables = _level_tables(docs, frame, date_column=date_column, outcome_column=outcome_column,
                                segment_columns=segment_columns, competitor_column=competitor_column,
-                               outcomes=outcomes, recent_months=recent_months, min_count=min_count)
+                               outcomes=outcomes, recent_months=recent_months, min_count=min_count,
+                               compared=compared)
         if level == 0 and "trend" in tables:
             months = sorted(set(tables["trend"]["month"]))
         for name, table in tables.items():

@@ -32,7 +32,6 @@ __all__ = [
     "wilson_interval",
     "benjamini_hochberg",
     "monthly_trend",
-    "win_loss",
     "segment_lift",
     "competitor_mentions",
     "emerging_themes",
@@ -190,92 +189,6 @@ def monthly_trend(docs: pd.DataFrame, date_column: str) -> pd.DataFrame:
 
 
 # -- win / loss --------------------------------------------------------------------------------------
-@_labelled
-def win_loss(
-    deals: pd.DataFrame,
-    outcome_column: str,
-    *,
-    won_values: Sequence[str] | None = None,
-    lost_values: Sequence[str] | None = None,
-    open_values: Sequence[str] | None = None,
-    min_count: int = 20,
-    confidence: float = 0.95,
-) -> pd.DataFrame:
-    """How each theme relates to winning and losing (Gong's win rate = won / (won + lost)).
-
-    Needs ``theme_id`` and *outcome_column*, read as the report reads it
-    (:func:`voc.outcomes.map_outcomes`): the CRMs' words for won and lost (受注, 成約, Closed Won,
-    Closed Lost, …) plus *won_values* / *lost_values* / *open_values*, an org's own words (pass
-    ``config.input.won_values`` etc. to match the report), which win over the defaults. A column
-    already read (``outcome_as_read`` of :meth:`voc.pipeline.ReportResult.rows_with_themes`:
-    won / lost / open) reads as itself. Open deals (進行中, unknown words, blanks) are left out.
-    One row per theme; each row's dict (``row.to_dict()`` without
-    ``theme_id``, NaN turned into ``None``, numpy scalars into Python ones) is what
-    ``ThemeRow.winloss`` holds. Columns / keys:
-
-    ``n_won``, ``n_lost``
-        closed deals of the theme that were won / lost.
-    ``share_won``, ``share_won_low``, ``share_won_high``
-        share of the theme among all won deals, with its Wilson interval.
-    ``share_lost``, ``share_lost_low``, ``share_lost_high``
-        the same among all lost deals.
-    ``n_with``, ``win_rate_with``, ``win_rate_with_low``, ``win_rate_with_high``
-        closed deals mentioning the theme and their win rate with its Wilson interval.
-    ``n_without``, ``win_rate_without``, ``win_rate_without_low``, ``win_rate_without_high``
-        the same for closed deals not mentioning it (including deals without usable text).
-    ``effect``
-        ``win_rate_with - win_rate_without`` (a fraction: -0.12 = 12 points lower).
-    ``p_value``
-        two-sided Fisher exact test of the 2×2 table (mentions × won/lost).
-    ``q_value``
-        Benjamini–Hochberg over all themes.
-    ``enough``
-        ``False`` when ``n_with`` or ``n_without`` is below *min_count*: then the rates, intervals,
-        effect, p and q are NaN and ``note`` says :data:`TOO_FEW`.
-    ``note``
-        ``""`` or e.g. ``"件数が少なすぎます (n=12 < 20)"``.
-    """
-    import numpy as np
-    import pandas as pd
-
-    from voc.outcomes import map_outcomes
-
-    outcome = map_outcomes(deals[outcome_column], won_values, lost_values, open_values).outcome
-    is_closed = outcome.isin(["won", "lost"]).to_numpy()
-    closed = deals[is_closed]
-    is_won = (outcome[is_closed] == "won").to_numpy()
-    first = _first_of_row(closed)  # a deal mentioning several themes counts once in the totals
-    total_won, total_lost = int((is_won & first).sum()), int((~is_won & first).sum())
-    theme = closed["theme_id"].to_numpy()
-    records = []
-    for t in _theme_ids(deals):
-        mask = theme == t
-        n_won = int((mask & is_won).sum())
-        n_lost = int((mask & ~is_won).sum())
-        o_won = total_won - n_won
-        o_lost = total_lost - n_lost
-        n_with, n_without = n_won + n_lost, o_won + o_lost
-        rec: dict[str, Any] = {"theme_id": t, "n_won": n_won, "n_lost": n_lost}
-        for key, k, n in (("share_won", n_won, total_won), ("share_lost", n_lost, total_lost)):
-            lo, hi = wilson_interval(k, n, confidence)
-            rec.update({key: k / n if n else math.nan, f"{key}_low": lo, f"{key}_high": hi})
-        enough = min(n_with, n_without) >= min_count
-        rec["n_with"], rec["n_without"] = n_with, n_without
-        for key, k, n in (("win_rate_with", n_won, n_with), ("win_rate_without", o_won, n_without)):
-            lo, hi = wilson_interval(k, n, confidence) if enough else (math.nan, math.nan)
-            rec.update({key: k / n if enough else math.nan, f"{key}_low": lo, f"{key}_high": hi})
-        rec["effect"] = rec["win_rate_with"] - rec["win_rate_without"] if enough else math.nan
-        rec["p_value"] = _fisher_two_sided(n_won, n_lost, o_won, o_lost) if enough else math.nan
-        rec["enough"] = enough
-        rec["note"] = "" if enough else f"{TOO_FEW} (n={min(n_with, n_without)} < {min_count})"
-        records.append(rec)
-    out = pd.DataFrame(records)
-    if out.empty:
-        return out
-    out.insert(out.columns.get_loc("enough"), "q_value", benjamini_hochberg(out["p_value"].to_numpy()))
-    return out.replace({np.nan: math.nan})
-
-
 # -- segments ----------------------------------------------------------------------------------------
 @_labelled
 def segment_lift(

@@ -147,12 +147,15 @@ class ReportModel:
     excluded_columns: list[dict[str, Any]] = field(default_factory=list)
 
     def theme_records(self) -> list[dict[str, Any]]:
-        """Rows for ``themes.csv``: lists joined with ``、`` (keywords) and `` | `` (quotes)."""
+        """Rows for ``themes.csv``: lists joined with ``、`` (keywords) and `` | `` (quotes);
+        ``mentions`` (statements) and ``deals`` (= ``size``) are written for statement units."""
         return [
             {
                 "theme_id": t.theme_id,
                 "label": t.label,
                 "size": t.size,
+                "mentions": t.mentions,
+                "deals": t.size,
                 "share": round(t.share, 6),
                 "keywords": "、".join(t.keywords),
                 "quotes": " | ".join(q.replace("\n", " ") for q in t.quotes),

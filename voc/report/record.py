@@ -84,6 +84,8 @@ class RunRecord:
     # the date column: dates read, empty, not read (with examples), first and last day
     # (voc.read.DateSummary.to_dict); None without a date column
     dates: dict[str, Any] | None = None
+    # what got a theme: {unit: "statement" | "row", units, voice, log} (voice units are themed)
+    units: dict[str, Any] | None = None
     schema_version: int = RUN_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:

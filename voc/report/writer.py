@@ -114,16 +114,21 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return csv_bytes(frame)
 
 
-def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord) -> dict:
+def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame, run: RunRecord,
+           mentions: pd.DataFrame | None = None) -> dict:
     import pandas as pd
 
     html = site_files(model)
     files: dict[str, str | bytes] = dict(html) if isinstance(html, dict) else {"index.html": html}
     files["summary.md"] = render_markdown(model)
-    themes = pd.DataFrame(model.theme_records(), columns=["theme_id", "label", "size", "share", "keywords", "quotes"])
-    files["themes.csv"] = _csv(themes)
+    columns = ["theme_id", "label", "size", "share", "keywords", "quotes"]
+    if model.unit == "statement":
+        columns[3:3] = ["mentions", "deals"]
+    files["themes.csv"] = _csv(pd.DataFrame(model.theme_records(), columns=columns))
     files["subthemes.csv"] = _csv(pd.DataFrame(model.subtheme_records(), columns=list(SUBTHEME_COLUMNS)))
     files["assignments.csv"] = _csv(assignments)
+    if mentions is not None:
+        files["mentions.csv"] = _csv(mentions)
     files["rejected.csv"] = _csv(rejected)
     files["run.json"] = run.to_json()
     from voc.report.excel import render_excel
@@ -182,6 +187,7 @@ def write_report(
     run: RunRecord,
     *,
     stamp: str | None = None,
+    mentions: pd.DataFrame | None = None,
 ) -> Path:
     """Write every report file into a new run folder and point *out_dir* at it; returns *out_dir*.
 
@@ -200,6 +206,7 @@ def write_run_folder(
     run: RunRecord,
     *,
     stamp: str | None = None,
+    mentions: pd.DataFrame | None = None,
 ) -> Path:
     """Write every report file into a new run folder beside *out_dir*; returns the folder. The
     link *out_dir* is not touched: :func:`link_report` switches it.
@@ -215,6 +222,8 @@ def write_run_folder(
         in ``assignments.csv`` and in the workbook's 割り当て sheet.
     run
         Written as ``run.json``; its ``output`` is set to the run folder's name.
+    mentions
+        ``mentions.csv``, one line per statement (statement units only; ``None``: not written).
     stamp
         Run-date name of the folder (default: the current UTC time, ``2026-11-28T060000Z``).
 
@@ -245,7 +254,7 @@ def write_run_folder(
         k += 1
         name = run_folder_name(out, f"{stamp}-{k}")
     run.output = OutputInfo(folder=name, link=out.name)
-    files = _files(model, assignments, rejected, run)
+    files = _files(model, assignments, rejected, run, mentions)
     try:
         root.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(root, out.name)

@@ -12,6 +12,12 @@ joined as :func:`voc.clean.clean` joins them. The statements issue splits rows i
 
 from __future__ import annotations
 
-from voc.units._table import UNIT_COLUMNS, deal_themes, make_units, unit_records, unit_themes
+from voc.units._rows import co_themes, log_rows, main_themes, mention_table, quote_context, theme_counts
+from voc.units._statements import clean_statements, kind_rules, statement_frame
+from voc.units._table import UNIT_COLUMNS, deal_themes, make_units, statement_units, unit_records, unit_themes
 
-__all__ = ["UNIT_COLUMNS", "make_units", "unit_records", "unit_themes", "deal_themes"]
+__all__ = [
+    "UNIT_COLUMNS", "make_units", "statement_units", "unit_records", "unit_themes", "deal_themes",
+    "clean_statements", "kind_rules", "statement_frame",
+    "main_themes", "mention_table", "theme_counts", "co_themes", "log_rows", "quote_context",
+]

@@ -9,10 +9,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["UNIT_COLUMNS", "make_units", "unit_records", "unit_themes", "deal_themes"]
+__all__ = ["UNIT_COLUMNS", "make_units", "statement_units", "unit_records", "unit_themes", "deal_themes"]
 
 #: Columns of the table of units, in order.
-UNIT_COLUMNS = ["unit", "row", "column", "start", "end", "text", "tokens"]
+UNIT_COLUMNS = ["unit", "row", "column", "start", "end", "text", "tokens", "kind", "cue"]
 
 #: Joins the names of the text columns a unit spans (``call_note+lost_reason``).
 COLUMN_JOIN = "+"
@@ -36,7 +36,8 @@ def make_units(kept: pd.DataFrame, text_columns: Sequence[str], tokens: Sequence
     DataFrame
         One row per unit, in the order of *kept*: ``unit`` (0, 1, …: position, the index every
         later stage's arrays follow), ``row`` (the export's row number), ``column``, ``start`` and
-        ``end`` (character offsets into ``text``: the whole of it), ``text`` and ``tokens``.
+        ``end`` (character offsets into ``text``: the whole of it), ``text``, ``tokens``, ``kind``
+        (``voice``: every whole row gets a theme) and ``cue`` (empty).
     """
     import numpy as np
     import pandas as pd
@@ -53,7 +54,20 @@ def make_units(kept: pd.DataFrame, text_columns: Sequence[str], tokens: Sequence
         "end": np.asarray([len(t) for t in texts], dtype=np.int64),
         "text": texts,
         "tokens": list(tokens),
+        "kind": "voice",
+        "cue": "",
     }, columns=UNIT_COLUMNS)
+
+
+def statement_units(statements: pd.DataFrame) -> pd.DataFrame:
+    """The table of units when statements are the unit: one unit per kept statement
+    (:func:`voc.units.clean_statements`: ``row``, ``column``, ``start``, ``end`` (offsets into the
+    cell as the export holds it), ``text``, ``tokens``, ``kind``, ``cue``), numbered in their order."""
+    import numpy as np
+
+    out = statements.reset_index(drop=True)
+    out.insert(0, "unit", np.arange(len(out), dtype=np.int64))
+    return out[UNIT_COLUMNS]
 
 
 def unit_records(units: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
@@ -64,13 +78,20 @@ def unit_records(units: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
 
 
 def unit_themes(units: pd.DataFrame, themes: np.ndarray, subthemes: np.ndarray | None = None) -> pd.DataFrame:
-    """The long table: ``unit``, ``row``, ``theme_id`` (``-1``: none) and ``subtheme_id`` (``-1``:
-    its theme is not split; ``-1`` everywhere without *subthemes*), one row per unit."""
+    """The long table: ``unit``, ``row``, ``column``, ``kind``, ``theme_id`` (``-1``: none) and
+    ``subtheme_id`` (``-1``: its theme is not split; ``-1`` everywhere without *subthemes*), one
+    row per unit. *themes* and *subthemes* follow the **voice** units of *units*, in order (what
+    the analysis fitted); log units get ``-1``."""
     import numpy as np
 
-    out = units[["unit", "row"]].copy()
-    out["theme_id"] = np.asarray(themes, dtype=int)
-    out["subtheme_id"] = np.asarray(subthemes, dtype=int) if subthemes is not None else -1
+    out = units[["unit", "row", "column", "kind"]].copy()
+    voice = (out["kind"] == "voice").to_numpy()
+    theme = np.full(len(out), -1, dtype=int)
+    theme[voice] = np.asarray(themes, dtype=int)
+    sub = np.full(len(out), -1, dtype=int)
+    if subthemes is not None:
+        sub[voice] = np.asarray(subthemes, dtype=int)
+    out["theme_id"], out["subtheme_id"] = theme, sub
     return out
 
 

@@ -1,0 +1,136 @@
+"""Statement units: each text cell cut into statements, cleaned, and told voice or log (issue #27).
+
+:func:`clean_statements` is the clean stage when ``[units] unit = "statement"``: the statements of
+every text cell (:func:`voc.statements.split_statements`, offsets into the cell as the export holds
+it) go through the same cleaning as whole rows (:func:`voc.clean.clean`: normalising, non-answers,
+PII masking, tokens, in worker processes), then each kept statement is classified
+(:func:`voc.statements.statement_kind`). A row is kept when one of its statements is; the other rows
+are rejected with the reasons whole-row cleaning gives them (``empty_text``, ``non_answer``) or
+``no_statement`` (text, but no statement with a letter or digit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from voc.statements import KindRules
+
+__all__ = ["statement_frame", "clean_statements", "kind_rules", "STATEMENT_COLUMNS"]
+
+#: Columns of :func:`statement_frame`, in order.
+STATEMENT_COLUMNS = ["row", "deal_row", "column", "start", "end", "statement"]
+_TEXT = "statement"
+
+
+def kind_rules(log_cues: Sequence[str] = (), voice_cues: Sequence[str] = ()) -> KindRules:
+    """The voice/log rules: the default cues of :mod:`voc.statements`, after the user's own
+    patterns (``[units] voice_cues`` first, then ``log_cues``). A pattern that is not a regular
+    expression is a :class:`~voc.errors.ConfigError` naming it."""
+    import re
+
+    from voc.errors import ConfigError
+    from voc.statements import Cue, KindRules
+
+    cues = []
+    for kind, patterns in (("voice", voice_cues), ("log", log_cues)):
+        for i, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"[units] {kind}_cues: {pattern!r} is not a regular expression ({exc})") from None
+            cues.append(Cue(f"custom_{kind}_{i + 1}", kind, pattern))  # type: ignore[arg-type]
+    return KindRules().with_cues(cues) if cues else KindRules()
+
+
+def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_chars: int | None = None) -> pd.DataFrame:
+    """One line per statement of the *text_columns* of *frame* (needs ``row`` and those columns).
+
+    Columns :data:`STATEMENT_COLUMNS`: ``row`` (0, 1, …: the statement's number, what
+    :func:`voc.clean.clean` keeps or rejects), ``deal_row`` (the export's row), ``column``,
+    ``start`` and ``end`` (offsets into the cell as the export holds it) and ``statement``
+    (``cell[start:end]``). In row order, then column order, then text order. *max_chars*: only the
+    first that many characters of a cell are split (the clean stage's bound on 1 MB cells).
+    """
+    import pandas as pd
+
+    from voc.statements import split_statements
+
+    out: list[tuple[int, int, str, int, int, str]] = []
+    columns = [frame[c].tolist() for c in text_columns]
+    for row, *cells in zip(frame["row"].tolist(), *columns, strict=True):
+        for column, cell in zip(text_columns, cells, strict=True):
+            if not isinstance(cell, str) or not cell:
+                continue
+            for s in split_statements(cell if max_chars is None else cell[:max_chars]):
+                out.append((len(out), int(row), column, s.start, s.end, s.text))
+    return pd.DataFrame(out, columns=STATEMENT_COLUMNS)
+
+
+def clean_statements(
+    executor: Any, frame: pd.DataFrame, text_columns: Sequence[str], *, rules: KindRules | None, mask: Any,
+    max_text_chars: int | None, tokenizer: Any, progress: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The clean stage on statements: ``(kept, rejected, statements)``.
+
+    *kept* are the rows of *frame* with a kept statement, with ``text`` (their statements' texts,
+    one per line) and ``truncated``, as :func:`voc.clean.clean` gives them; *rejected* the other
+    rows (``row``, ``reason``, ``detail``); *statements* the kept statements: ``row`` (the export's
+    row), ``column``, ``start``, ``end``, ``text`` (normalised, masked), ``tokens``, ``truncated``,
+    ``kind`` (``voice`` or ``log``; every one ``voice`` when *rules* is ``None``) and ``cue``.
+    *executor* runs the cleaning (:class:`voc.parallel.LocalExecutor`).
+    """
+    import pandas as pd
+
+    from voc.clean import DEFAULT_MAX_TEXT_CHARS
+    from voc.statements import statement_kind
+
+    cap = None if max_text_chars is None else max(max_text_chars, DEFAULT_MAX_TEXT_CHARS) * 4
+    parts = statement_frame(frame, text_columns, max_chars=cap)
+    if len(parts):
+        st, _ = executor.clean(parts, [_TEXT], mask=mask, max_text_chars=max_text_chars, tokenizer=tokenizer,
+                               progress=progress)
+    else:
+        st = parts.assign(text=[], truncated=[], tokens=[])
+    if "tokens" not in st.columns:  # Dask: tokenized by the caller
+        st["tokens"] = None
+    kinds = [statement_kind(t, rules) for t in st[_TEXT]] if rules is not None else []
+    st = pd.DataFrame({
+        "row": st["deal_row"].astype("int64").to_numpy(), "column": st["column"].to_numpy(),
+        "start": st["start"].astype("int64").to_numpy(), "end": st["end"].astype("int64").to_numpy(),
+        "text": st["text"].to_numpy(), "tokens": st["tokens"].to_numpy(), "truncated": st["truncated"].to_numpy(),
+        "kind": [k.kind for k in kinds] if rules is not None else "voice",
+        "cue": [k.cue for k in kinds] if rules is not None else "",
+    })
+    has = frame["row"].isin(set(st["row"].tolist()))
+    kept = frame.loc[has].copy()
+    grouped = st.groupby("row", sort=False)
+    texts = grouped["text"].agg("\n".join)
+    kept["text"] = kept["row"].map(texts).to_numpy()
+    kept["truncated"] = kept["row"].map(grouped["truncated"].any()).astype(bool).to_numpy()
+    rejected = _rejected_rows(frame.loc[~has], text_columns, mask=mask)
+    return kept.reset_index(drop=True), rejected, st
+
+
+def _rejected_rows(frame: pd.DataFrame, text_columns: Sequence[str], *, mask: Any) -> pd.DataFrame:
+    """Why each row of *frame* (rows without a kept statement) is rejected: whole-row cleaning's
+    reason (``empty_text``, ``non_answer``), else ``no_statement`` (text with no statement)."""
+    import pandas as pd
+
+    from voc.clean import clean
+
+    columns = ["row", "reason", "detail"]
+    if not len(frame):
+        return pd.DataFrame(columns=columns)
+    whole_kept, whole_rejected = clean(frame, text_columns, mask=mask, max_text_chars=200)
+    where = "+".join(text_columns)
+    no_statement = pd.DataFrame({
+        "row": whole_kept["row"].to_numpy(), "reason": "no_statement",
+        "detail": [f"{where}: no statement left (each was empty or a non-answer): {t[:40]}"
+                   for t in whole_kept["text"]],
+    }, columns=columns)
+    parts = [p for p in (whole_rejected, no_statement) if len(p)]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
