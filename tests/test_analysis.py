@@ -15,7 +15,9 @@ def test_theme_info_names_what_the_report_names(sample_report):
     themes = themes.sort_values("theme_id").reset_index(drop=True)
     assert info["theme_id"].tolist() == themes["theme_id"].tolist()
     assert info["label"].tolist() == themes["label"].tolist()
-    assert info["size"].tolist() == themes["size"].tolist()
+    # the analysis counts its units (statements: themes.csv's mentions; the report's size counts deals)
+    assert info["size"].tolist() == themes["mentions"].tolist()
+    assert (themes["deals"] <= themes["mentions"]).all() and (themes["size"] == themes["deals"]).all()
     assert (info["parent_id"] == -1).all() and (info["level"] == 0).all()
     subs = pd.read_csv(sample_report.out_dir / "subthemes.csv")
     nodes = analysis.theme_info(level=1)
@@ -29,10 +31,11 @@ def test_theme_info_names_what_the_report_names(sample_report):
 
 def test_document_info_and_predict_follow_the_reported_ids(sample_report):
     analysis = sample_report.analysis
-    docs = analysis.document_info()
-    asg = sample_report.assignments
-    assert docs["theme_id"].tolist() == asg["theme_id"].tolist()
-    assert docs["subtheme_id"].tolist() == asg["subtheme_id"].tolist()
+    docs = analysis.document_info()  # one line per analysed unit: the customer's statements
+    said = pd.read_csv(sample_report.out_dir / "mentions.csv", dtype={"deal_id": str}).query("kind == 'voice'")
+    assert docs["theme_id"].tolist() == said["theme_id"].tolist()
+    assert docs["subtheme_id"].tolist() == said["subtheme_id"].tolist()
+    assert docs["text"].tolist() == said["text"].tolist()
     texts = docs["text"].tolist()[:40]
     predicted = analysis.predict(texts)
     # the assigned themes of fitted texts, in the reported ids (no taxonomy merges in the sample)

@@ -42,13 +42,14 @@ def test_version():
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    """The same planted-k report twice, in two processes."""
+    """The same planted-k report twice, in two processes: one theme per lost reason (``--unit row``:
+    the planted themes are one per row; statement units are measured by bench.sample_themes)."""
     outs = []
     for name in ("a", "b"):
         out = tmp_path_factory.mktemp("cli") / name
         proc = run_voc(
             "-q", "report", str(SAMPLE_CSV), "--text-column", "lost_reason", "--id-column", "deal_id",
-            "--n-themes", str(PLANTED_K), "--seed", "42", "--out", str(out),
+            "--n-themes", str(PLANTED_K), "--seed", "42", "--out", str(out), "--unit", "row",
         )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip() == str(out / "index.html")

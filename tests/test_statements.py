@@ -70,7 +70,7 @@ KINDS = [
     ("発注書受領済み", "log", "plan"),
     ("失注。", "log", "outcome"),
     ("価格が合わず失注", "voice", "objection"),
-    ("11/5 オンライン商談（Zoom）", "log", "date_line"),
+    ("11/5 オンライン商談（Zoom）", "log", "visit"),  # a dated line is read by its words
     ("部長同席", "log", "attendees"),
     ("次回デモ", "log", "next_step"),
     ("2週間後にﾌｫﾛｰ電話", "log", "next_step"),

@@ -97,8 +97,9 @@ class RunRecord:
             del data["output"]
         if data["outcomes"] is None:
             del data["outcomes"]
-        if data["dates"] is None:
-            del data["dates"]
+        for key in ("dates", "units"):
+            if data[key] is None:
+                del data[key]
         return data
 
     def to_json(self) -> str:

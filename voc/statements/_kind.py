@@ -12,7 +12,8 @@ is returned so that a report can say why (``log: next_step 「予定」``). The 
    ``comparison`` (比較, 他社, 競合, 相見積, の方が), ``interest`` (関心, 興味, 重視, 課題), ``evaluation``
    (評価, 好評, 決め手, 刺さった), ``requirement`` (必須, 要件, 求め, 依頼).
 3. Rep cues (log): ``outcome`` (受注！, 失注。, 契約締結, 発注書, 契約書, キックオフ, 稼働開始),
-   合意。 at the end, ``date_line`` (a statement that starts with a date or a dated header), ``visit`` (訪問, 商談, MTG,
+   合意。 at the end, ``date_line`` (a statement that is only a date or a dated header: 11/08, （12/2連絡）;
+   a dated statement with more words is read by its words), ``visit`` (訪問, 商談, MTG,
    打ち合わせ, 面談, 来社, ヒアリング。, デモでは, 説明、, 経由のリード, 紹介案件), ``attendees`` (同席, 同行, 参加, 先方：,
    先方は…2名, 窓口), ``next_step`` (次回, 予定, 送付, 送る, 発行, フォロー電話/予定, 宿題, すり合わせ, 再提案),
    ``documents`` (事例資料, 稟議資料, 料金表), ``done`` (…済み, except 導入済み), ``contact`` (e-mail,
@@ -49,7 +50,7 @@ class Cue:
 
 #: The default cues, in the order they are tried (see the module docstring).
 DEFAULT_CUES: tuple[Cue, ...] = (
-    Cue("reading", "log", r"温度感|感触|反応は|手応え|脈あり|な印象[。．.]?$|前向きだが|^残念"),
+    Cue("reading", "log", r"温度感|感触|反応は|手応え|脈あり|な印象[。．.]?$|前向きだが"),
     Cue("plan", "log", r"(?:予定|送付|送る|発行済み?|受領済み?)[。．.!！]?$"),
     Cue(
         "hearsay",
@@ -76,7 +77,12 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         r"^(?:受注|失注|成約|契約締結|クローズ)[！!。.．]*$|発注書|契約書|締結|で契約|キックオフ"
         r"|稼働開始|引き継ぎ済|合意[。．.]?$",
     ),
-    Cue("date_line", "log", r"^[■●◆・【\[(（]*[0-9０-９]{1,4}(?:[/／][0-9０-９]|月)"),
+    Cue(
+        "date_line",
+        "log",
+        r"^[■●◆・【\[(（]*[0-9０-９]{1,4}(?:[/／][0-9０-９]{1,2}|月[0-9０-９]{1,2}日?)(?:[/／][0-9０-９]{1,2})?"
+        r"[^。、]{0,8}[)）】\]]?[。．.]?$",
+    ),
     Cue(
         "visit",
         "log",
@@ -97,7 +103,7 @@ DEFAULT_CUES: tuple[Cue, ...] = (
         "contact",
         "log",
         r"@|https?://|〒|[0-9０-９]{2,4}[-－][0-9０-９]{2,4}[-－][0-9０-９]{3,4}|携帯|代表番号"
-        r"|連絡先|連絡あり|TEL|ＴＥＬ",
+        r"|連絡先|連絡あり|TEL|ＴＥＬ|経由で連絡|(?:商談メモ|備考|詳細は.{0,8})参照|^以上[。．.]?$",
     ),
 )
 

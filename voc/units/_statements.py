@@ -97,6 +97,7 @@ def clean_statements(
         st = parts.assign(text=[], truncated=[], tokens=[])
     if "tokens" not in st.columns:  # Dask: tokenized by the caller
         st["tokens"] = None
+    st = _join_empty(st)
     kinds = [statement_kind(t, rules) for t in st[_TEXT]] if rules is not None else []
     st = pd.DataFrame({
         "row": st["deal_row"].astype("int64").to_numpy(), "column": st["column"].to_numpy(),
@@ -113,6 +114,28 @@ def clean_statements(
     kept["truncated"] = kept["row"].map(grouped["truncated"].any()).astype(bool).to_numpy()
     rejected = _rejected_rows(frame.loc[~has], text_columns, mask=mask)
     return kept.reset_index(drop=True), rejected, st
+
+
+def _join_empty(st: pd.DataFrame) -> pd.DataFrame:
+    """Statements with no content word (とのこと。, 以上。, です。: tokens empty) join the statement
+    before them in the same cell: alone they cannot carry a theme, and they belong to it."""
+    if "tokens" not in st.columns or st["tokens"].isna().any() or not len(st):
+        return st
+    empty = st["tokens"].map(len).to_numpy() == 0
+    if not empty.any():
+        return st
+    keep = [True] * len(st)
+    rows, columns, texts, ends = (st[c].tolist() for c in ("deal_row", "column", "text", "end"))
+    last = -1
+    for i in range(len(st)):
+        if empty[i] and last >= 0 and (rows[last], columns[last]) == (rows[i], columns[i]):
+            texts[last] += texts[i]
+            ends[last] = ends[i]
+            keep[i] = False
+        else:
+            last = i
+    out = st.assign(text=texts, end=ends)
+    return out[keep].reset_index(drop=True)
 
 
 def _rejected_rows(frame: pd.DataFrame, text_columns: Sequence[str], *, mask: Any) -> pd.DataFrame:

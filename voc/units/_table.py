@@ -84,7 +84,8 @@ def unit_themes(units: pd.DataFrame, themes: np.ndarray, subthemes: np.ndarray |
     the analysis fitted); log units get ``-1``."""
     import numpy as np
 
-    out = units[["unit", "row", "column", "kind"]].copy()
+    out = units[["unit", "row", "column"]].copy()
+    out["kind"] = units["kind"].to_numpy() if "kind" in units.columns else "voice"  # no kind: every unit is voice
     voice = (out["kind"] == "voice").to_numpy()
     theme = np.full(len(out), -1, dtype=int)
     theme[voice] = np.asarray(themes, dtype=int)
