@@ -44,6 +44,9 @@ outcome_column = "outcome"
 segment_columns = ["industry", "company_size", "region", "owner"]
 competitor_column = "competitor"
 
+[units]
+unit = "row"  # one theme per lost reason: the ids' mechanics (statement ids: test_statement_ids.py)
+
 [model]
 n_themes = {N_THEMES}
 seed = 42

@@ -11,6 +11,7 @@ are rejected with the reasons whole-row cleaning gives them (``empty_text``, ``n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ __all__ = ["statement_frame", "clean_statements", "kind_rules", "STATEMENT_COLUM
 #: Columns of :func:`statement_frame`, in order.
 STATEMENT_COLUMNS = ["row", "deal_row", "column", "start", "end", "statement"]
 _TEXT = "statement"
+_KANA_ONLY = re.compile(r"[ぁ-ゖー\s、。,.!?！？…・]+")
 
 
 def kind_rules(log_cues: Sequence[str] = (), voice_cues: Sequence[str] = ()) -> KindRules:
@@ -117,11 +119,12 @@ def clean_statements(
 
 
 def _join_empty(st: pd.DataFrame) -> pd.DataFrame:
-    """Statements with no content word (とのこと。, 以上。, です。: tokens empty) join the statement
-    before them in the same cell: alone they cannot carry a theme, and they belong to it."""
-    if "tokens" not in st.columns or st["tokens"].isna().any() or not len(st):
+    """Statements written in kana and punctuation only (とのこと。, です。, でした) join the statement
+    before them in the same cell: alone they cannot carry a theme, and they belong to it. (Not
+    statements without content tokens: 受注！ has none, being a stop word, and must stay the log.)"""
+    if not len(st):
         return st
-    empty = st["tokens"].map(len).to_numpy() == 0
+    empty = st["text"].map(lambda t: _KANA_ONLY.fullmatch(t) is not None).to_numpy()
     if not empty.any():
         return st
     keep = [True] * len(st)
