@@ -95,6 +95,8 @@ def _winloss_view(t: ThemeRow | SubthemeRow) -> dict[str, Any]:
         "note": w.get("note", "") or ("件数不足" if not enough else ""),
         "effect": w.get("effect") if enough else None,
         "effect_text": _pt(w.get("effect")) if enough else "件数不足",
+        "impact": (w.get("impact"), w.get("impact_low"), w.get("impact_high")) if enough and _finite(w.get("impact"))
+        else None,
         "significant": enough and _finite(q) and q < 0.05,
         "q": q if _finite(q) else None,
         "n_won": int(w.get("n_won", 0)),
@@ -185,9 +187,24 @@ def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> list[dict[st
             "w": q.result,
             "s": " / ".join(str(v) for v in q.segments.values() if v),
             "r": q.row,
+            **_context(q),
         }
         for q in records[:cap]
     ]
+
+
+#: Characters of a note shown on each side of a quoted statement (the rest is elided with …).
+CONTEXT_CHARS = 80
+
+
+def _context(q: Quote) -> dict[str, str]:
+    """The note around a quoted statement (``b`` before, ``a`` after, ``c`` its column), cut to
+    :data:`CONTEXT_CHARS` each side; empty for whole-row quotes."""
+    if not (q.before or q.after):
+        return {}
+    before = q.before if len(q.before) <= CONTEXT_CHARS else "…" + q.before[-CONTEXT_CHARS:]
+    after = q.after if len(q.after) <= CONTEXT_CHARS else q.after[:CONTEXT_CHARS] + "…"
+    return {"b": before, "a": after, "c": q.column}
 
 
 def theme_view(t: ThemeRow) -> dict[str, Any]:

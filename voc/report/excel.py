@@ -24,11 +24,13 @@ from voc.report.model import ReportModel
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["render_excel", "SHEETS", "SUBTHEME_SHEET", "SUBTHEME_HEADER", "WINLOSS_HEADER", "SEGMENT_HEADER"]
+__all__ = ["render_excel", "SHEETS", "SUBTHEME_SHEET", "LOG_SHEET", "SUBTHEME_HEADER", "WINLOSS_HEADER", "SEGMENT_HEADER"]
 
 SHEETS = ("テーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化")
 #: Inserted after テーマ when at least one theme has sub-themes (a report without them is unchanged).
 SUBTHEME_SHEET = "サブテーマ"
+#: Added last with statement units: the rep's log by kind (never a customer theme).
+LOG_SHEET = "担当者の記録"
 SUBTHEME_HEADER = (
     "テーマID",
     "テーマ",
@@ -65,6 +67,11 @@ _WINLOSS = [
     ("win_rate_without_low", "言及なしの受注率（下限）"),
     ("win_rate_without_high", "言及なしの受注率（上限）"),
     ("effect", "受注率の差"),
+    ("effect_low", "受注率の差（下限）"),
+    ("effect_high", "受注率の差（上限）"),
+    ("impact", "全体の受注率への影響"),
+    ("impact_low", "全体の受注率への影響（下限）"),
+    ("impact_high", "全体の受注率への影響（上限）"),
     ("p_value", "p値"),
     ("q_value", "q値"),
     ("enough", "判定に十分な件数"),
@@ -136,43 +143,7 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
         buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     )
     themes = model.themes
-    _sheet(
-        wb,
-        "テーマ",
-        [
-            "ID",
-            "テーマ",
-            "状態",
-            "件数",
-            "割合",
-            "キーワード",
-            "急増",
-            "言及ありの受注率",
-            "言及なしの受注率",
-            "受注率の差",
-            "q値",
-            "競合",
-            *[jp for _, jp in _MARKETING],
-        ],
-        (
-            [
-                t.theme_id,
-                t.label,
-                t.status,
-                t.size,
-                t.share,
-                "、".join(t.keywords),
-                "急増" if t.emerging else "",
-                t.winloss.get("win_rate_with"),
-                t.winloss.get("win_rate_without"),
-                t.winloss.get("effect"),
-                t.winloss.get("q_value"),
-                "、".join(f"{n} ({c})" for n, c in t.competitors),
-                *[t.marketing.get(k, "") for k, _ in _MARKETING],
-            ]
-            for t in themes
-        ),
-    )
+    _theme_sheet(wb, model)
     if any(t.subthemes for t in themes):
         winloss = {(t.theme_id, s.subtheme_id): s.winloss for t in themes for s in t.subthemes}
         _sheet(
@@ -226,8 +197,28 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
             else:
                 change_rows.append([jp, item, labels.get(item, "")])
     _sheet(wb, "変化", ["変化", "ID", "テーマ"], change_rows)
+    if model.log:  # statement units: the rep's log, counted apart from the customers' themes
+        _sheet(wb, LOG_SHEET, ["種類", "記録数", "商談数", "例"],
+               ([r.label, r.statements, r.deals, " / ".join(q.text for q in r.quotes[:3])] for r in model.log))
     wb.close()
     return buf.getvalue()
+
+
+def _theme_sheet(wb: Any, model: ReportModel) -> None:
+    """The テーマ sheet: one row per theme; with statement units 件数 counts deals and 言及数 the
+    customers' statements."""
+    statements = model.unit == "statement"
+    header = ["ID", "テーマ", "状態", "商談数" if statements else "件数", *(["言及数"] if statements else []), "割合",
+              "キーワード", "急増", "言及ありの受注率", "言及なしの受注率", "受注率の差", "全体の受注率への影響", "q値", "競合",
+              *[jp for _, jp in _MARKETING]]
+    rows = (
+        [t.theme_id, t.label, t.status, t.size, *([t.mentions] if statements else []), t.share, "、".join(t.keywords),
+         "急増" if t.emerging else "", t.winloss.get("win_rate_with"), t.winloss.get("win_rate_without"),
+         t.winloss.get("effect"), t.winloss.get("impact"), t.winloss.get("q_value"),
+         "、".join(f"{n} ({c})" for n, c in t.competitors), *[t.marketing.get(k, "") for k, _ in _MARKETING]]
+        for t in model.themes
+    )
+    _sheet(wb, "テーマ", header, rows)
 
 
 def _missing(value: Any) -> bool:

@@ -123,15 +123,30 @@ def _winloss(model: ReportModel) -> list[str]:
     lines = ["## 受注・失注との関係", ""]
     if mode == "lost_only":
         return [*lines, LOST_ONLY_NOTE, ""]
+    lines += [f"> {_md(e['reason'])}" for e in model.excluded_columns] + ([""] if model.excluded_columns else [])
     sig = sorted((t for t in model.themes if _significant(t)), key=lambda t: t.winloss["effect"])
     if not sig:
         return [*lines, "受注率に統計的に有意な差のあるテーマはありません。", ""]
     for t in sig:
         w = t.winloss
+        impact = (f"、全体の受注率への影響 {_pt(w['impact'])}（{_pt(w.get('impact_low'))} 〜 {_pt(w.get('impact_high'))}）"
+                  if _finite(w.get("impact")) else "")
         lines.append(
             f"- **{_name(t)}**: 言及あり {_pct(w['win_rate_with'])}（n={w['n_with']:,}）vs なし "
-            f"{_pct(w['win_rate_without'])}（n={w['n_without']:,}）、{_pt(w['effect'])}（{_q(w['q_value'])}）"
+            f"{_pct(w['win_rate_without'])}（n={w['n_without']:,}）、{_pt(w['effect'])}（{_q(w['q_value'])}）{impact}"
         )
+    return [*lines, ""]
+
+
+def _log(model: ReportModel) -> list[str]:
+    """The rep's log by kind (statement units): counted, never a customer theme."""
+    if not model.log:
+        return []
+    lines = ["## 担当者の記録", "", "お客様の声ではないため、テーマにも受注率の比較にも含めていません。", "",
+             "| 種類 | 記録数 | 商談数 | 例 |", "|---|---:|---:|---|"]
+    for r in model.log:
+        example = " / ".join(_md(q.text) for q in r.quotes[:2])
+        lines.append(f"| {_md(r.label)} | {r.statements:,} | {r.deals:,} | {example} |")
     return [*lines, ""]
 
 
@@ -223,6 +238,7 @@ def render_markdown(model: ReportModel) -> str:
         meta.append(f"voc {_md(model.version)}")
     lines = [f"# {_md(model.title)}", "", head, ""] + (["／".join(meta), ""] if meta else [])
     lines += _changes(model) + _table(model) + _winloss(model) + _outcomes(model) + _segments(model) + _sections(model)
+    lines += _log(model)
     if model.rejected_by_reason:
         lines += ["## 除外した行", ""]
         lines += [

@@ -201,7 +201,17 @@
       slice.forEach(function (q) {
         var tr = document.createElement("tr");
         cell(tr, q.d || "—", "date");
-        cell(tr, q.t, "text");
+        var td = cell(tr, q.b || "", "text");
+        if (q.b || q.a) {
+          // the statement highlighted in its note (text nodes only: nothing in a quote is markup)
+          var mark = document.createElement("mark");
+          mark.textContent = q.t;
+          td.appendChild(mark);
+          td.appendChild(document.createTextNode(q.a || ""));
+          td.classList.add("in-note");
+        } else {
+          td.textContent = q.t;
+        }
         cell(tr, q.s || "—", "seg");
         var o = cell(tr, q.o || "—", "outcome");
         // q.w: the outcome as voc read it (Closed Won, 成約 … → won); older pages only have q.o
