@@ -49,6 +49,13 @@ def test_words_never_cut_compounds(tagger: FastTagger, text: str, whole: list[st
         ("ご飯の量を少なくしてください", ["ご飯の量", "量を少なく"], ["量を少なくし"]),
         ("静かな部屋で食べたい", ["静かな部屋", "部屋で食べたい"], ["静か"]),
         ("子供用の食器を用意して", ["子供用の食器", "食器を用意"], ["用意し"]),
+        # a name keeps the negation that reverses it, and never cuts a word (issue #27)
+        ("反応は悪くない", ["反応は悪くない"], ["反応は悪く"]),
+        ("引き継ぎがうまくいかず困っている", ["引き継ぎがうまくいかず"], ["引き継ぎがうまく"]),
+        ("価格が高くないので安心", ["価格が高くない"], ["価格が高く"]),
+        ("機能が足りず見送り", ["機能が足りず"], ["機能が足り"]),
+        ("予実を集計したい", ["集計"], ["実を集計したい", "実を集計", "実"]),
+        ("管理方法がバラバラで困る", ["管理方法"], ["管理方法がバラバラで"]),
     ],
 )
 def test_candidates(tagger: FastTagger, text: str, expected: list[str], absent: list[str]) -> None:

@@ -328,9 +328,12 @@ class Tokenizer:
             # the text's spelling of the same word (タダ for 只, セキュリティ for セキュリティー), not
             # another form of it (満たせる, the potential of 満たす, reads differently); renamed
             # tokens (synonym list) and proper nouns as they are
-            same_word = orth and lemma_kana.replace("ー", "") == orth_kana.replace("ー", "")
+            same_word = orth and (lemma_kana.replace("ー", "") == orth_kana.replace("ー", "")
+                                  or _variant(pos1, orth, lemma_kana, orth_kana))
             renamed = form != self._form(surface, pos1, pos2, lemma)
             written = orth if same_word and lemma and not renamed and pos2 != "固有名詞" else form
+            if written.endswith("ずる") and not renamed and surface[: len(written) - 1] == written[:-2] + "じ":
+                written = written[:-2] + "じる"  # 感じ(た) is written 感じる, though UniDic's base is 感ずる
             if kind == _NOUN or kind == _PREFIX or (kind == _SUFFIX and run is not None):
                 if kind == _NOUN and flag and not join:
                     out.append((form, written))
@@ -401,3 +404,15 @@ class Tokenizer:
             if bar is not None:
                 bar.close()
         return out
+
+
+_KATAKANA = re.compile(r"[ァ-ヴー・]+")
+
+
+def _variant(pos1: str, orth: str, lemma_kana: str, orth_kana: str) -> bool:
+    """The text's spelling is the same word as UniDic's lemma, read another way: a loanword noun
+    UniDic files under another reading (モバイル for モビール), or a ずる/じる verb (感じる for
+    感ずる). Not a potential form (満たせる for 満たす), which reads differently at the stem."""
+    if pos1 == "名詞" and _KATAKANA.fullmatch(orth):
+        return True
+    return lemma_kana.endswith("ズル") and orth_kana.endswith("ジル") and lemma_kana[:-2] == orth_kana[:-2]

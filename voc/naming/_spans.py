@@ -169,12 +169,46 @@ def _predicate_end(ws: list[Word], i: int, particle: str) -> int | None:
         return None
     while j < len(ws) and ws[j].kind == _X:
         j += 1
+    j = _through_negation(ws, j)
     last = ws[j - 1]
-    if last.kind in (_V, _X) and last.form.startswith("連用形") and last.surface not in ("に", "で"):
-        return i + 1 if w.kind == _N and particle == "を" else None  # 食器を用意(して): the noun alone
+    more = j < len(ws) and ws[j].kind != _O  # words follow: a continuative here leaves the clause open
+    if last.kind in (_V, _X) and last.form.startswith("連用形") and last.surface != "ず" and (
+        last.surface not in ("に", "で") or (last.surface == "で" and more)
+    ):
+        # 食器を用意(して): the noun alone; 管理方法がバラバラで(困る): no name
+        return i + 1 if w.kind == _N and particle == "を" else None
     if last.kind == _S and j < len(ws) and ws[j].surface == "な":
         return None
     return j
+
+
+#: Lemmas of the negations a predicate keeps (悪く＋ない, 通ら＋ない, 足り＋ず, でき＋ません).
+_NEGATIONS = frozenset({"無い", "ない", "ず", "ぬ", "ん", "ます"})
+#: Light verbs between a continuative and its negation (うまく＋いか＋ず, 高く＋なら＋ない).
+_LIGHT = frozenset({"行く", "成る", "為る", "出来る", "居る", "有る", "来る"})
+
+
+def _through_negation(ws: list[Word], j: int) -> int:
+    """Index one past a negation that follows the predicate ending before word *j*: a name must
+    not end before the ない, ず or ません that reverses it (反応は悪く|ない, 引き継ぎがうまく|いかず)."""
+    if j >= len(ws) or not ws[j - 1].form.startswith(("連用形", "未然形")):
+        return j
+    k = j + 1 if ws[j].kind == _V and ws[j].lemma in _LIGHT and j + 1 < len(ws) else j
+    if ws[k].kind in (_A, _X) and (ws[k].lemma in _NEGATIONS or ws[k].surface in ("ない", "なく", "ず", "ぬ")):
+        k += 1
+        while k < len(ws) and ws[k].kind == _X:  # ません, なかった
+            k += 1
+        return k
+    return j
+
+
+def _glued(ws: list[Word], i: int) -> bool:
+    """Word *i* runs on from a word-like morpheme a reader would not cut off (予|実: a span
+    starting at 実 would cut the word 予実)."""
+    if i <= 0 or ws[i - 1].end != ws[i].start or ws[i - 1].kind != _O:
+        return False
+    ch = ws[i - 1].surface[-1:]
+    return ch.isalnum()
 
 
 def personal(text: str, records: Sequence[str]) -> list[tuple[int, int]]:
@@ -210,6 +244,8 @@ def candidates(text: str, records: Sequence[str], max_chars: int = 16) -> dict[s
     refused = personal(text, records)
 
     def add(a: int, b: int) -> None:
+        if b < n and _glued(ws, b):
+            return  # the span would end inside a word
         start, end = ws[a].start, ws[b - 1].end
         span = text[start:end]
         if 2 <= len(span) <= max_chars and not span.isdigit():
@@ -218,6 +254,8 @@ def candidates(text: str, records: Sequence[str], max_chars: int = 16) -> dict[s
             out[span] = "".join(w.key for w in ws[a:b] if w.kind in (_N, _V, _A, _S))
 
     for i, w in enumerate(ws):
+        if _glued(ws, i):
+            continue
         if w.kind == _N and not w.formal:
             add(i, i + 1)
             if i + 2 < n and ws[i + 1].kind == _P:
