@@ -13,8 +13,10 @@ Figures, against that truth:
 - **statements found**: share of true statements that ``mentions.csv`` holds with the same offsets;
 - **log precision / recall**: of the statements found, how the pipeline's ``kind`` agrees;
 - **purity**: per theme, the share of its found call-note statements that carry its most common
-  planted key; the number of themes with purity ≥ 0.6 and the median. For ``--unit row`` a row's
-  theme is scored against every voice key of its call note (the best case for one theme per row).
+  planted key; the number of themes with purity ≥ 0.6 and the median. For ``--unit row`` a theme
+  holds every customer statement of its rows' call notes (what a reader of its quotes sees).
+  **Concern themes** are those whose key is a concern (price,
+  integration, support …), not the customer's situation, interest or context.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = ROOT / "corpus" / "sample_crm_export.statements.csv"
+#: Planted voice keys that are not a concern (what the customer has, is interested in, their
+#: context): a theme of these is not a concern marketing acts on.
+GENERIC = frozenset({"situation", "interest", "context"})
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -64,16 +69,19 @@ def measure(report: Path) -> dict[str, float]:
         for t, m in matched:
             if m["kind"] == "voice" and int(m["theme_id"]) >= 0 and t["kind"] == "voice":
                 members[m["theme_id"]].append(t["key"])
-    else:  # one theme per row: score it against every voice key of the row's call note
+        purity = _purity(members)
+    else:  # one theme per row: the theme holds every customer statement of its rows
         keys: dict[str, list[str]] = defaultdict(list)
         for t in truth:
             if t["kind"] == "voice":
                 keys[t["row"]].append(t["key"])
         for a in _read(report / "assignments.csv"):
-            if int(a["theme_id"]) >= 0 and keys.get(a["row"]):
-                best = Counter(keys[a["row"]]).most_common(1)[0][0]
-                members[a["theme_id"]].append(best)
-    purity = _purity(members)
+            if int(a["theme_id"]) >= 0:
+                members[a["theme_id"]].extend(keys.get(a["row"], []))
+        purity = _purity(members)
+    concern = {t: p for t, p in purity.items() if Counter(members[t]).most_common(1)[0][0] not in GENERIC}
+    out["concern_themes"] = len(concern)
+    out["concern_themes_purity_ge_0.6"] = sum(p >= 0.6 for p in concern.values())
     out["themes"] = len(purity)
     out["themes_purity_ge_0.6"] = sum(p >= 0.6 for p in purity.values())
     out["median_purity"] = statistics.median(purity.values()) if purity else 0.0
