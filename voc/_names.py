@@ -99,6 +99,21 @@ def _lattice() -> Any:
     return fugashi.GenericTagger(f'-d "{d}" -r "{d}/mecabrc" -a -O "" {fmt}')
 
 
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    """Surnames unidic-lite does not list as 姓 (雲母 is mica to it, 廿楽 unknown):
+    ``voc/data/surnames_ja.txt``, derived from SudachiDict by ``scripts/make_surnames.py``."""
+    from importlib.resources import files
+
+    text = files("voc.data").joinpath("surnames_ja.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+def _is_surname(surface: str) -> bool:
+    """Whether *surface* is a surname in UniDic (whatever MeCab chose in context) or in the list."""
+    return surface in _surnames() or "姓" in _name_entries(surface)
+
+
 @lru_cache(maxsize=1 << 14)
 def _name_entries(surface: str) -> frozenset[str]:
     """Kinds of 人名 entry UniDic has for exactly *surface* (姓, 名, 一般), whatever MeCab chose in
@@ -125,6 +140,8 @@ def _could_be_name(surface: str, pos2: str, pos3: str, lemma: str, *, title: str
         return True
     entries = _name_entries(surface)
     if "姓" in entries or "名" in entries or (entries and _KATAKANA.match(surface)):
+        return True
+    if surface in _surnames():
         return True
     honorific = title not in ("様", "さま", "さん")
     if pos2 == "固有名詞":  # 地名 and 一般 (釈迦, 鰐淵); organisations (トヨタ様) are companies
@@ -191,7 +208,7 @@ def _title_spans(
         p = m.start()
         title = m.group()
         k = bisect_left(ends, p)  # the morpheme that ends at the title or runs into it
-        k = k if k < len(spans) and spans[k][0] < p else -1
+        k = k0 = k if k < len(spans) and spans[k][0] < p else -1
         left, named = p, False
         while k >= 0 and spans[k][1] >= left and spans[k][0] < left:
             a = spans[k][0]
@@ -205,9 +222,25 @@ def _title_spans(
                 break
             named = named or could
             left, k = a, k - 1
+        joined = _joined_surname(line, spans, k0, p) if k0 >= 0 else p
+        if joined < left or (not named and joined < p):  # 九十|九様, 八|月|一日係長: one surname
+            left, named = joined, True
         if named and left < p:
             out.append((left, p))
     return out
+
+
+def _joined_surname(line: str, spans: list[tuple[int, int]], k: int, p: int) -> int:
+    """Start of the longest run of two to four morphemes ending at *p* (the morpheme *k* runs
+    into it) that is one surname (:func:`_is_surname`), or *p*: MeCab splits rare surnames
+    into ordinary words (八月一日 → 八|月|一日, 九十九 → 九十|九)."""
+    best = p
+    for j in range(k - 1, max(-1, k - 4), -1):
+        if spans[j + 1][0] != spans[j][1]:
+            break
+        if _is_surname(line[spans[j][0] : p]):
+            best = spans[j][0]
+    return best
 
 
 def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
@@ -246,9 +279,12 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
         elif person:
             weak.append(i)
     titled = _HONORIFIC_RE.search(tagged) is not None and _TITLE_AFTER_WORD.search(tagged) is not None
-    if not flagged and not titled:
+    cued = any(w[0] in _CUE_PARTICLES for w in words)
+    if not flagged and not titled and not cued:
         return []  # most lines: no offsets needed
     spans = _offsets(tagged, words)
+    if cued:
+        flagged |= _particle_names(words, spans)
     titles = _title_matches(tagged, words, spans) if titled else []
     found = _title_spans(tagged, words, spans, titles)
     # a weak 人名 token next to a name is part of it (佐々木 健, カトウ 花子); left to right, so a
@@ -262,7 +298,7 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
         for a in {a for a, _ in found} | {spans[i][0] for i in flagged}:
             i = bisect_left(firsts, a) - 1  # the morpheme before the name
             if i >= 0 and i not in flagged and tagged[spans[i][1] : a] == " ":
-                if "姓" in _name_entries(words[i][0]) and words[i][0] not in _TITLE_STOP:
+                if _is_surname(words[i][0]) and words[i][0] not in _TITLE_STOP:
                     flagged.add(i)
     if not flagged and not found:
         return []
@@ -278,6 +314,49 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
 
 
 _LIST_WORDS = frozenset(("・", "、", ",", "と", "から"))
+#: Particles after a surname written with no title (松本に引き継ぎ, 平野が担当, 中野と相談).
+_CUE_PARTICLES = frozenset("に へ から と が も の".split())
+#: What people do in a call note, a few words after such a particle: 松本に引き継ぎ, 宮崎から先方へ
+#: 連絡, 上野と山口に価格を説明; a place (福岡の拠点, 渋谷に本社移転, 名古屋から全国展開) takes none.
+_PERSON_CUES = frozenset(
+    "引き継ぐ 引継ぎ 引継 連絡 相談 確認 担当 同行 同席 説明 報告 依頼 共有 交代 対応 電話 面談 紹介 "
+    "提案 回答 返信 指示 了承 承認 決裁 判断 説得 打診 同意 両名 二人 フォロー 折り返す".split()
+)
+_NOUNS = frozenset(("固有名詞", "普通名詞", "数詞"))
+
+
+def _particle_names(words: list[tuple[str, ...]], spans: list[tuple[int, int]]) -> set[int]:
+    """Surnames written with no title before a particle and what a person does (松本に引き継ぎ,
+    平野が担当, 石田から先方へ連絡): a word of two characters or more that is a proper noun, an
+    unknown word or a UniDic surname, that is a surname (:func:`_is_surname`), touches no other
+    noun (松本城, 中村屋), and is followed by one of :data:`_CUE_PARTICLES` and, at most four
+    words on in the same clause, one of :data:`_PERSON_CUES`."""
+    out = set()
+    n = len(words)
+    for i in range(n - 2):
+        s, pos2, _, lemma = words[i][:4]
+        if (
+            len(s) < 2
+            or words[i + 1][0] not in _CUE_PARTICLES
+            or not (pos2 == "固有名詞" or not lemma or pos2 == "普通名詞")
+        ):
+            continue
+        if (
+            i > 0
+            and spans[i - 1][1] == spans[i][0]
+            and (words[i - 1][1] in _NOUNS or words[i - 1][0] in ("御", "お", "ご"))
+        ):
+            continue
+        cue = False
+        for w in words[i + 2 : i + 6]:
+            if w[1] in ("句点", "読点") or w[0] in ("。", "、", ",", "."):
+                break
+            if w[3] in _PERSON_CUES or w[0] in _PERSON_CUES:
+                cue = True
+                break
+        if cue and (pos2 == "固有名詞" or not lemma or "姓" in _name_entries(s)) and _is_surname(s):
+            out.add(i)
+    return out
 
 
 def _listed(
@@ -311,6 +390,6 @@ def _listed(
             )
             surface = words[i][0]
             if named and not touching and words[i][1] in ("固有名詞", "普通名詞") and surface not in _TITLE_STOP:
-                if "姓" in _name_entries(surface):
+                if _is_surname(surface):
                     out.add(i)
     return out
