@@ -41,10 +41,10 @@ _TITLE_AFTER_WORD = re.compile(
     "[^\\s\\W_](?=[" + "".join(sorted({t[0] for t in _HONORIFICS})) + "])"  # the lookahead: 10x faster
     f"(?:{_HONORIFIC_RE.pattern})(?<!様(?=[子々式相態]))"
 )
-#: A surname right before one of these is a company (小林製薬, 鈴木自動車, 山田電機).
+#: A surname right before one of these is a company or a shop (小林製薬, 鈴木自動車, 山田電機, 中村屋).
 _COMPANY_WORDS = frozenset(
     "製薬 通商 自動車 電機 電器 電気 工業 商事 商店 物産 産業 建設 工務店 製作所 化学 銀行 証券 生命 保険 "
-    "不動産 運輸 急便 食品 製菓 薬品 興業 鉄工 精機 重工 技研 ホールディングス グループ 株式会社 社".split()
+    "不動産 運輸 急便 食品 製菓 薬品 興業 鉄工 精機 重工 技研 ホールディングス グループ 株式会社 社 屋".split()
 )
 #: 人名-tagged UniDic entries that are mostly ordinary words in sales notes.
 _NAME_STOP = frozenset("リード ガント コール 金 忍 槙 森 林 東 南 北 西 光 進 誠 実 望 希 明 勝 正".split())
@@ -323,6 +323,8 @@ _PERSON_CUES = frozenset(
     "提案 回答 返信 指示 了承 承認 決裁 判断 説得 打診 同意 両名 二人 フォロー 折り返す".split()
 )
 _NOUNS = frozenset(("固有名詞", "普通名詞", "数詞"))
+#: People named by their role that UniDic or SudachiDict also list as a surname (上司が同行).
+_ROLE_NOUNS = frozenset("上司 部下 主人 家内 先輩 後輩 同僚 上長 本人 家族 両親 息子 夫婦 友人 先方 担当 社員".split())
 
 
 def _particle_names(words: list[tuple[str, ...]], spans: list[tuple[int, int]]) -> set[int]:
@@ -337,6 +339,7 @@ def _particle_names(words: list[tuple[str, ...]], spans: list[tuple[int, int]]) 
         s, pos2, _, lemma = words[i][:4]
         if (
             len(s) < 2
+            or s in _ROLE_NOUNS
             or words[i + 1][0] not in _CUE_PARTICLES
             or not (pos2 == "固有名詞" or not lemma or pos2 == "普通名詞")
         ):
