@@ -292,13 +292,16 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
     for i in weak:
         if i - 1 in flagged or i + 1 in flagged:
             flagged.add(i)
-    # a surname written before a name with a space (菊 健太様, 上野 ［氏名］主任 after masking)
+    # a surname written before a name with a space (菊 健太様, 上野 ［氏名］主任 after masking); one
+    # kanji written apart before a name is a surname even when no dictionary lists it (溝 健太常務)
     if " " in tagged:
         firsts = [a for a, _ in spans]
         for a in {a for a, _ in found} | {spans[i][0] for i in flagged}:
             i = bisect_left(firsts, a) - 1  # the morpheme before the name
             if i >= 0 and i not in flagged and tagged[spans[i][1] : a] == " ":
-                if _is_surname(words[i][0]) and words[i][0] not in _TITLE_STOP:
+                w = words[i][0]
+                one_kanji = len(w) == 1 and "\u4e00" <= w <= "\u9fff" and words[i][1] in _NOUNS
+                if (one_kanji or _is_surname(w)) and w not in _TITLE_STOP:
                     flagged.add(i)
     if not flagged and not found:
         return []
@@ -329,37 +332,44 @@ _ROLE_NOUNS = frozenset("上司 部下 主人 家内 先輩 後輩 同僚 上長
 
 def _particle_names(words: list[tuple[str, ...]], spans: list[tuple[int, int]]) -> set[int]:
     """Surnames written with no title before a particle and what a person does (松本に引き継ぎ,
-    平野が担当, 石田から先方へ連絡): a word of two characters or more that is a proper noun, an
-    unknown word or a UniDic surname, that is a surname (:func:`_is_surname`), touches no other
-    noun (松本城, 中村屋), and is followed by one of :data:`_CUE_PARTICLES` and, at most four
-    words on in the same clause, one of :data:`_PERSON_CUES`."""
-    out = set()
-    n = len(words)
-    for i in range(n - 2):
-        s, pos2, _, lemma = words[i][:4]
-        if (
-            len(s) < 2
-            or s in _ROLE_NOUNS
-            or words[i + 1][0] not in _CUE_PARTICLES
-            or not (pos2 == "固有名詞" or not lemma or pos2 == "普通名詞")
-        ):
+    平野が担当, 石田から先方へ連絡): one of :data:`_CUE_PARTICLES` followed, at most four words on
+    in the same clause, by one of :data:`_PERSON_CUES`, after a surname (:func:`_is_surname`) of
+    two characters or more that touches no other noun before it (松本城, 中村屋 have a noun after).
+    The surname is one word that is a proper noun, unknown, or a UniDic surname, or two or three
+    words MeCab split (竹|内, 西|村) that join into a UniDic surname."""
+    out: set[int] = set()
+    for j in range(1, len(words) - 1):
+        if words[j][0] not in _CUE_PARTICLES or not _person_cue_after(words, j):
             continue
-        if (
-            i > 0
-            and spans[i - 1][1] == spans[i][0]
-            and (words[i - 1][1] in _NOUNS or words[i - 1][0] in ("御", "お", "ご"))
-        ):
-            continue
-        cue = False
-        for w in words[i + 2 : i + 6]:
-            if w[1] in ("句点", "読点") or w[0] in ("。", "、", ",", "."):
+        for start in range(j - 1, max(-1, j - 4), -1):
+            if start < j - 1 and spans[start][1] != spans[start + 1][0]:
                 break
-            if w[3] in _PERSON_CUES or w[0] in _PERSON_CUES:
-                cue = True
+            if words[start][1] not in _NOUNS and words[start][1] != "名詞的" and words[start][3]:
                 break
-        if cue and (pos2 == "固有名詞" or not lemma or "姓" in _name_entries(s)) and _is_surname(s):
-            out.add(i)
+            name = "".join(w[0] for w in words[start:j])
+            if len(name) < 2 or name in _ROLE_NOUNS:
+                continue
+            if start > 0 and spans[start - 1][1] == spans[start][0]:
+                before = words[start - 1]
+                if before[1] in _NOUNS or before[0] in ("御", "お", "ご"):
+                    continue
+            one = start == j - 1
+            pos2, lemma = words[start][1], words[start][3]
+            if one and (pos2 == "固有名詞" or not lemma or "姓" in _name_entries(name)) and _is_surname(name):
+                out.update(range(start, j))
+            elif not one and "姓" in _name_entries(name):
+                out.update(range(start, j))
     return out
+
+
+def _person_cue_after(words: list[tuple[str, ...]], j: int) -> bool:
+    """Whether one of :data:`_PERSON_CUES` follows the particle *j* within four words and the clause."""
+    for w in words[j + 1 : j + 5]:
+        if w[1] in ("句点", "読点") or w[0] in ("。", "、", ",", "."):
+            return False
+        if w[3] in _PERSON_CUES or w[0] in _PERSON_CUES:
+            return True
+    return False
 
 
 def _listed(
