@@ -21,6 +21,7 @@ HEADER = """\
 # them as possible surnames. Derived by scripts/make_surnames.py from SudachiDict core 20261015
 # (Copyright Works Applications Co., Ltd., Apache License 2.0, https://github.com/WorksApplications/SudachiDict):
 # its entries tagged 名詞,固有名詞,人名,姓, kanji only, 1-4 characters. No entry added by hand.
+# The license: surnames_ja_LICENSE.txt beside this file.
 """
 
 
