@@ -2,15 +2,18 @@
 contexts (様, さん, 部長 …). :func:`voc.clean.mask_pii` replaces what :func:`_name_spans` finds;
 :mod:`voc.naming` refuses a phrase that holds one. ``SECURITY.md`` says what is and is not found.
 
-Three rules, on one MeCab parse of the line:
+Four rules, on one MeCab parse of the line:
 
 - a morpheme UniDic tags 人名 (two characters or more, not katakana alone), or a proper noun or an
   unknown word right before a title (and, before 様/さん, a person or place);
 - the run right before 様, さん or a title, found in the text rather than among the morphemes
   (MeCab splits 課長 after a word it does not know), when a piece of it can be a name: tagged so,
-  unknown, or listed as a name in UniDic whatever MeCab chose in context (林 is a forest in
-  林様に連絡; :func:`_name_entries`);
-- a word UniDic knows as a surname listed with a name (松本・佐藤, 平野と田中様).
+  unknown, listed as a name in UniDic whatever MeCab chose in context (林 is a forest in
+  林様に連絡; :func:`_name_entries`), or a surname of ``voc/data/surnames_ja.txt`` (廿楽様), the
+  whole run too (八|月|一日課長; :func:`_is_surname`);
+- a surname with no title before a particle and what a person does (松本に引き継ぎ, 平野が担当;
+  :func:`_particle_names`);
+- a surname listed with a name (松本・佐藤, 平野と田中様), or written apart before one (菊 健太様).
 """
 
 from __future__ import annotations
