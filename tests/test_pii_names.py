@@ -1,7 +1,8 @@
 """Name masking on generated call notes (``tests/_name_notes.py``): recall ≥ 97% on both halves
-of the pools, few false masks of the words that sit where names sit. Print the figures::
+of the pools for each of the seeds :data:`SEEDS`, few false masks of the words that sit where
+names sit. Print the figures per seed (default: seeds 0-4; ``--misses`` lists what was missed)::
 
-    PYTHONPATH=. .venv/bin/python tests/test_pii_names.py
+    PYTHONPATH=. .venv/bin/python tests/test_pii_names.py 0 1 2 3 4 5 6 7 8 9
 
 A planted name counts as masked only when none of its characters is left where it was: each
 character of it occurs in the output at most as often as in the note minus the planted names, so
@@ -10,7 +11,7 @@ character of it occurs in the output at most as often as in the note minus the p
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import pytest
 
@@ -18,6 +19,8 @@ from tests._name_notes import generate
 from voc.clean import mask_pii, normalize_text
 
 N_NOTES = 300
+#: The seeds the test measures: each one's held-out half must reach 97% on its own.
+SEEDS = (0, 1, 2, 3, 4)
 
 
 def measure(records: list[dict]) -> dict:
@@ -54,11 +57,13 @@ def measure(records: list[dict]) -> dict:
 
 
 @pytest.fixture(scope="module")
-def figures() -> dict[str, dict]:
-    return {pool: measure(generate(N_NOTES, seed=0, pool=pool)) for pool in ("tune", "heldout")}
+def figures() -> dict[tuple[int, str], dict]:
+    return {
+        (seed, pool): measure(generate(N_NOTES, seed=seed, pool=pool)) for seed in SEEDS for pool in ("tune", "heldout")
+    }
 
 
-def test_the_set_has_every_leak_shape(figures: dict[str, dict]) -> None:
+def test_the_set_has_every_leak_shape(figures: dict[tuple[int, str], dict]) -> None:
     for f in figures.values():
         assert f["names"] >= 300
         shapes = f["by_shape"]
@@ -67,14 +72,17 @@ def test_the_set_has_every_leak_shape(figures: dict[str, dict]) -> None:
         assert f["protected"] >= 50
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("pool", ["tune", "heldout"])
-def test_name_recall_at_least_97_percent(figures: dict[str, dict], pool: str) -> None:
-    assert figures[pool]["recall"] >= 0.97, figures[pool]["misses"]
+def test_name_recall_at_least_97_percent(figures: dict[tuple[int, str], dict], pool: str, seed: int) -> None:
+    f = figures[(seed, pool)]
+    assert f["recall"] >= 0.97, (f"{f['recall']:.1%}", f["misses"])
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("pool", ["tune", "heldout"])
-def test_words_before_titles_are_rarely_masked(figures: dict[str, dict], pool: str) -> None:
-    assert figures[pool]["false_mask_rate"] <= 0.05, figures[pool]["false_masks"]
+def test_words_before_titles_are_rarely_masked(figures: dict[tuple[int, str], dict], pool: str, seed: int) -> None:
+    assert figures[(seed, pool)]["false_mask_rate"] <= 0.05, figures[(seed, pool)]["false_masks"]
 
 
 @pytest.mark.parametrize(
@@ -94,19 +102,25 @@ def test_leak_shapes_of_issue_28(text: str, expected: str) -> None:
     assert mask_pii(normalize_text(text)) == expected
 
 
-def _print(title: str, f: dict) -> None:
-    print(f"== {title}: recall {f['recall']:.1%} of {f['names']} names")
-    for shape, (h, n) in f["by_shape"].items():
-        print(f"   {shape:10s} {h}/{n}")
-    print(f"   false masks {len(f['false_masks'])}/{f['protected']} = {f['false_mask_rate']:.1%}")
-    by_miss: defaultdict[str, int] = defaultdict(int)
-    for piece, out in f["misses"]:
-        by_miss[piece] += 1
-        print(f"   missed {piece!r} in {out!r}")
-    for word, out in f["false_masks"]:
-        print(f"   false mask {word!r} in {out!r}")
+def _table(seeds: list[int], *, misses: bool = False) -> None:
+    """Print recall and false masks per seed and half (the table of ``SECURITY.md``)."""
+    print(f"seed | tune recall (names) | held-out recall (names) | false masks tune / held-out   [{N_NOTES} notes]")
+    for seed in seeds:
+        f = {pool: measure(generate(N_NOTES, seed=seed, pool=pool)) for pool in ("tune", "heldout")}
+        t, h = f["tune"], f["heldout"]
+        print(
+            f"{seed:4d} | {t['recall']:.1%} ({t['names']}) | {h['recall']:.1%} ({h['names']}) | "
+            f"{len(t['false_masks'])}/{t['protected']} / {len(h['false_masks'])}/{h['protected']}"
+        )
+        for pool in ("tune", "heldout") if misses else ():
+            for piece, out in f[pool]["misses"]:
+                print(f"     {pool} missed {piece!r} in {out!r}")
+            for word, out in f[pool]["false_masks"]:
+                print(f"     {pool} false mask {word!r} in {out!r}")
 
 
 if __name__ == "__main__":
-    for pool in ("tune", "heldout"):
-        _print(f"{pool} (seed 0, {N_NOTES} notes)", measure(generate(N_NOTES, seed=0, pool=pool)))
+    import sys
+
+    args = sys.argv[1:]
+    _table([int(a) for a in args if a.isdigit()] or list(SEEDS), misses="--misses" in args)

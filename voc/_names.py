@@ -2,15 +2,18 @@
 contexts (様, さん, 部長 …). :func:`voc.clean.mask_pii` replaces what :func:`_name_spans` finds;
 :mod:`voc.naming` refuses a phrase that holds one. ``SECURITY.md`` says what is and is not found.
 
-Three rules, on one MeCab parse of the line:
+Four rules, on one MeCab parse of the line:
 
 - a morpheme UniDic tags 人名 (two characters or more, not katakana alone), or a proper noun or an
   unknown word right before a title (and, before 様/さん, a person or place);
 - the run right before 様, さん or a title, found in the text rather than among the morphemes
   (MeCab splits 課長 after a word it does not know), when a piece of it can be a name: tagged so,
-  unknown, or listed as a name in UniDic whatever MeCab chose in context (林 is a forest in
-  林様に連絡; :func:`_name_entries`);
-- a word UniDic knows as a surname listed with a name (松本・佐藤, 平野と田中様).
+  unknown, listed as a name in UniDic whatever MeCab chose in context (林 is a forest in
+  林様に連絡; :func:`_name_entries`), or a surname of ``voc/data/surnames_ja.txt`` (廿楽様), the
+  whole run too (八|月|一日課長; :func:`_is_surname`);
+- a surname with no title before a particle and what a person does (松本に引き継ぎ, 平野が担当;
+  :func:`_particle_names`);
+- a surname listed with a name (松本・佐藤, 平野と田中様), or written apart before one (菊 健太様).
 """
 
 from __future__ import annotations
@@ -41,10 +44,10 @@ _TITLE_AFTER_WORD = re.compile(
     "[^\\s\\W_](?=[" + "".join(sorted({t[0] for t in _HONORIFICS})) + "])"  # the lookahead: 10x faster
     f"(?:{_HONORIFIC_RE.pattern})(?<!様(?=[子々式相態]))"
 )
-#: A surname right before one of these is a company (小林製薬, 鈴木自動車, 山田電機).
+#: A surname right before one of these is a company or a shop (小林製薬, 鈴木自動車, 山田電機, 中村屋).
 _COMPANY_WORDS = frozenset(
     "製薬 通商 自動車 電機 電器 電気 工業 商事 商店 物産 産業 建設 工務店 製作所 化学 銀行 証券 生命 保険 "
-    "不動産 運輸 急便 食品 製菓 薬品 興業 鉄工 精機 重工 技研 ホールディングス グループ 株式会社 社".split()
+    "不動産 運輸 急便 食品 製菓 薬品 興業 鉄工 精機 重工 技研 ホールディングス グループ 株式会社 社 屋".split()
 )
 #: 人名-tagged UniDic entries that are mostly ordinary words in sales notes.
 _NAME_STOP = frozenset("リード ガント コール 金 忍 槙 森 林 東 南 北 西 光 進 誠 実 望 希 明 勝 正".split())
@@ -99,6 +102,21 @@ def _lattice() -> Any:
     return fugashi.GenericTagger(f'-d "{d}" -r "{d}/mecabrc" -a -O "" {fmt}')
 
 
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    """Surnames unidic-lite does not list as 姓 (雲母 is mica to it, 廿楽 unknown):
+    ``voc/data/surnames_ja.txt``, derived from SudachiDict by ``scripts/make_surnames.py``."""
+    from importlib.resources import files
+
+    text = files("voc.data").joinpath("surnames_ja.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+def _is_surname(surface: str) -> bool:
+    """Whether *surface* is a surname in UniDic (whatever MeCab chose in context) or in the list."""
+    return surface in _surnames() or "姓" in _name_entries(surface)
+
+
 @lru_cache(maxsize=1 << 14)
 def _name_entries(surface: str) -> frozenset[str]:
     """Kinds of 人名 entry UniDic has for exactly *surface* (姓, 名, 一般), whatever MeCab chose in
@@ -125,6 +143,8 @@ def _could_be_name(surface: str, pos2: str, pos3: str, lemma: str, *, title: str
         return True
     entries = _name_entries(surface)
     if "姓" in entries or "名" in entries or (entries and _KATAKANA.match(surface)):
+        return True
+    if surface in _surnames():
         return True
     honorific = title not in ("様", "さま", "さん")
     if pos2 == "固有名詞":  # 地名 and 一般 (釈迦, 鰐淵); organisations (トヨタ様) are companies
@@ -191,7 +211,7 @@ def _title_spans(
         p = m.start()
         title = m.group()
         k = bisect_left(ends, p)  # the morpheme that ends at the title or runs into it
-        k = k if k < len(spans) and spans[k][0] < p else -1
+        k = k0 = k if k < len(spans) and spans[k][0] < p else -1
         left, named = p, False
         while k >= 0 and spans[k][1] >= left and spans[k][0] < left:
             a = spans[k][0]
@@ -205,9 +225,25 @@ def _title_spans(
                 break
             named = named or could
             left, k = a, k - 1
+        joined = _joined_surname(line, spans, k0, p) if k0 >= 0 else p
+        if joined < left or (not named and joined < p):  # 九十|九様, 八|月|一日係長: one surname
+            left, named = joined, True
         if named and left < p:
             out.append((left, p))
     return out
+
+
+def _joined_surname(line: str, spans: list[tuple[int, int]], k: int, p: int) -> int:
+    """Start of the longest run of two to four morphemes ending at *p* (the morpheme *k* runs
+    into it) that is one surname (:func:`_is_surname`), or *p*: MeCab splits rare surnames
+    into ordinary words (八月一日 → 八|月|一日, 九十九 → 九十|九)."""
+    best = p
+    for j in range(k - 1, max(-1, k - 4), -1):
+        if spans[j + 1][0] != spans[j][1]:
+            break
+        if _is_surname(line[spans[j][0] : p]):
+            best = spans[j][0]
+    return best
 
 
 def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[tuple[int, int]]:
@@ -246,9 +282,12 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
         elif person:
             weak.append(i)
     titled = _HONORIFIC_RE.search(tagged) is not None and _TITLE_AFTER_WORD.search(tagged) is not None
-    if not flagged and not titled:
+    cued = _cue_particles(words)
+    if not flagged and not titled and not cued:
         return []  # most lines: no offsets needed
     spans = _offsets(tagged, words)
+    if cued:
+        flagged |= _particle_names(words, spans, cued)
     titles = _title_matches(tagged, words, spans) if titled else []
     found = _title_spans(tagged, words, spans, titles)
     # a weak 人名 token next to a name is part of it (佐々木 健, カトウ 花子); left to right, so a
@@ -256,13 +295,16 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
     for i in weak:
         if i - 1 in flagged or i + 1 in flagged:
             flagged.add(i)
-    # a surname written before a name with a space (菊 健太様, 上野 ［氏名］主任 after masking)
+    # a surname written before a name with a space (菊 健太様, 上野 ［氏名］主任 after masking); one
+    # kanji written apart before a name is a surname even when no dictionary lists it (溝 健太常務)
     if " " in tagged:
         firsts = [a for a, _ in spans]
         for a in {a for a, _ in found} | {spans[i][0] for i in flagged}:
             i = bisect_left(firsts, a) - 1  # the morpheme before the name
             if i >= 0 and i not in flagged and tagged[spans[i][1] : a] == " ":
-                if "姓" in _name_entries(words[i][0]) and words[i][0] not in _TITLE_STOP:
+                w = words[i][0]
+                one_kanji = len(w) == 1 and "\u4e00" <= w <= "\u9fff" and words[i][1] in _NOUNS
+                if (one_kanji or _is_surname(w)) and w not in _TITLE_STOP:
                     flagged.add(i)
     if not flagged and not found:
         return []
@@ -278,6 +320,69 @@ def _name_spans(line: str, words: list[tuple[str, ...]] | None = None) -> list[t
 
 
 _LIST_WORDS = frozenset(("・", "、", ",", "と", "から"))
+#: Particles after a surname written with no title (松本に引き継ぎ, 平野が担当, 中野と相談).
+_CUE_PARTICLES = frozenset("に へ から と が も の".split())
+#: What people do in a call note, a few words after such a particle: 松本に引き継ぎ, 宮崎から先方へ
+#: 連絡, 上野と山口に価格を説明; a place (福岡の拠点, 渋谷に本社移転, 名古屋から全国展開) takes none.
+_PERSON_CUES = frozenset(
+    "引き継ぐ 引継ぎ 引継 連絡 相談 確認 担当 同行 同席 説明 報告 依頼 共有 交代 対応 電話 面談 紹介 "
+    "提案 回答 返信 指示 了承 承認 決裁 判断 説得 打診 同意 両名 二人 フォロー 折り返す".split()
+)
+_NOUNS = frozenset(("固有名詞", "普通名詞", "数詞"))
+#: People named by their role that UniDic or SudachiDict also list as a surname (上司が同行).
+_ROLE_NOUNS = frozenset("上司 部下 主人 家内 先輩 後輩 同僚 上長 本人 家族 両親 息子 夫婦 友人 先方 担当 社員".split())
+
+
+def _cue_particles(words: list[tuple[str, ...]]) -> list[int]:
+    """Positions of :data:`_CUE_PARTICLES` after a noun or an unknown word and before one of
+    :data:`_PERSON_CUES` (see :func:`_particle_names`); cheap, so most lines skip the rest."""
+    out = []
+    for j in range(1, len(words) - 1):
+        if words[j][0] in _CUE_PARTICLES:
+            before = words[j - 1]
+            if (before[1] in _NOUNS or before[1] == "名詞的" or not before[3]) and _person_cue_after(words, j):
+                out.append(j)
+    return out
+
+
+def _particle_names(words: list[tuple[str, ...]], spans: list[tuple[int, int]], cued: list[int]) -> set[int]:
+    """Surnames written with no title before a particle and what a person does (松本に引き継ぎ,
+    平野が担当, 石田から先方へ連絡): one of :data:`_CUE_PARTICLES` followed, at most four words on
+    in the same clause, by one of :data:`_PERSON_CUES`, after a surname (:func:`_is_surname`) of
+    two characters or more that touches no other noun before it (松本城, 中村屋 have a noun after).
+    The surname is one word that is a proper noun, unknown, or a UniDic surname, or two or three
+    words MeCab split (竹|内, 西|村) that join into a UniDic surname."""
+    out: set[int] = set()
+    for j in cued:  # a particle with a person cue after it (:func:`_cue_particles`)
+        for start in range(j - 1, max(-1, j - 4), -1):
+            if start < j - 1 and spans[start][1] != spans[start + 1][0]:
+                break
+            if words[start][1] not in _NOUNS and words[start][1] != "名詞的" and words[start][3]:
+                break
+            name = "".join(w[0] for w in words[start:j])
+            if len(name) < 2 or name in _ROLE_NOUNS:
+                continue
+            if start > 0 and spans[start - 1][1] == spans[start][0]:
+                before = words[start - 1]
+                if before[1] in _NOUNS or before[0] in ("御", "お", "ご"):
+                    continue
+            one = start == j - 1
+            pos2, lemma = words[start][1], words[start][3]
+            if one and (pos2 == "固有名詞" or not lemma or "姓" in _name_entries(name)) and _is_surname(name):
+                out.update(range(start, j))
+            elif not one and "姓" in _name_entries(name):
+                out.update(range(start, j))
+    return out
+
+
+def _person_cue_after(words: list[tuple[str, ...]], j: int) -> bool:
+    """Whether one of :data:`_PERSON_CUES` follows the particle *j* within four words and the clause."""
+    for w in words[j + 1 : j + 5]:
+        if w[1] in ("句点", "読点") or w[0] in ("。", "、", ",", "."):
+            return False
+        if w[3] in _PERSON_CUES or w[0] in _PERSON_CUES:
+            return True
+    return False
 
 
 def _listed(
@@ -311,6 +416,6 @@ def _listed(
             )
             surface = words[i][0]
             if named and not touching and words[i][1] in ("固有名詞", "普通名詞") and surface not in _TITLE_STOP:
-                if "姓" in _name_entries(surface):
+                if _is_surname(surface):
                     out.add(i)
     return out
