@@ -186,7 +186,9 @@ def _trend_figure(model: ReportModel) -> dict[str, Any] | None:
     }
 
 
-def _rate_trace(wl: list[tuple[ThemeRow, dict[str, Any]]], ys: list[str], key: str, name: str, color: str, symbol: str) -> dict[str, Any]:
+def _rate_trace(
+    wl: list[tuple[ThemeRow, dict[str, Any]]], ys: list[str], key: str, name: str, color: str, symbol: str
+) -> dict[str, Any]:
     """Markers with 95% intervals of one win rate (``with`` or ``without``) per theme."""
     mid = [100 * v[key][0] for _, v in wl]
     return {
