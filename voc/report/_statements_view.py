@@ -149,10 +149,10 @@ def impact_text(w: dict[str, Any]) -> str:
 def _reason_sentence(column: str, reason: str) -> str:
     reason = reason.strip().rstrip("。")
     if reason.endswith(("ます", "ません", "です")):
-        return f"{column}: {reason}。このため受注率の比較から外しています。"
+        return f"{column}: {reason}。このため受注率の比較から外しています"
     if reason.endswith("ため"):
         reason = reason[: -len("ため")]
-    return f"{column} は{reason}ため、受注率の比較から外しています。"
+    return f"{column} は{reason}ため、受注率の比較から外しています"
 
 
 def excluded_notes(model: ReportModel) -> list[str]:
@@ -171,7 +171,7 @@ def excluded_notes(model: ReportModel) -> list[str]:
             reason = f"{'・'.join(filled) or '一部'}の商談にしか書かれていない"
         notes.append(
             _reason_sentence(column, reason)
-            + f"（記入あり: 受注 {counts['won']:,} 件・失注 {counts['lost']:,} 件・未完了 {counts['open']:,} 件）"
+            + f"（記入あり: 受注 {counts['won']:,} 件・失注 {counts['lost']:,} 件・未完了 {counts['open']:,} 件）。"
         )
     return notes
 
