@@ -7,6 +7,11 @@ autoescape on; data for scripts goes in ``<script type="application/json">`` isl
 ``tojson`` (which escapes ``<``, ``>``, ``&`` and ``'``), and no data is ever marked safe. Charts
 are plotly figure dicts drawn by ``assets/voc.js`` with the bundled ``assets/plotly.min.js``; their
 texts are escaped for Plotly's own markup first (:func:`voc._plotly_text.plotly_safe`).
+
+With statement units (issue #27, :mod:`voc.report._statements_view`) the pages also show deals
+(商談数) and mentions (言及数), each quote as the statement in a ``<mark>`` inside its note, the
+themes mentioned with a theme, the rep's log (担当者の記録) and the text columns kept out of the
+win-rate comparison; whole-row reports render exactly as before.
 """
 
 from __future__ import annotations

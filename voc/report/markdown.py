@@ -5,7 +5,9 @@ run, one table of themes, the themes that relate to winning or losing, notable s
 quotes per leading theme, with a table of its sub-themes when it was split. Every value put into the
 text (names, quotes, column values, the outcome note, reasons, the input's name in a code span) is
 escaped so that it cannot turn into Markdown or HTML markup (``<script>``, links, tables) where it
-is pasted.
+is pasted. With statement units (issue #27) it also gives deals and mentions, the win-rate impact,
+the themes mentioned with each theme, quotes as the statement in bold inside its note, the rep's
+log (担当者の記録) and the text columns kept out of the win-rate comparison.
 """
 
 from __future__ import annotations
