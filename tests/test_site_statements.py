@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._models import hand_model, statement_model
+from tests._models import hand_model, statement_model, subtheme_model
 from voc.report._statements_view import context_parts, excluded_notes
 from voc.report.html import render_index, render_theme_page
 from voc.report.model import Quote
@@ -82,6 +82,15 @@ def test_statement_pages_show_deals_mentions_impact_log_and_excluded_columns():
         "d": "2026-08-20", "o": "失注", "w": "lost", "s": "製造業", "r": 3,
     }  # fmt: skip
     assert quotes[1]["b"].startswith("…") and quotes[1]["a"].endswith("…")
+
+
+def test_subtheme_section_shows_its_impact_when_computed():
+    model = subtheme_model()
+    model.themes[0].subthemes[0].winloss.update(impact=0.012, impact_low=0.002, impact_high=0.02)
+    page = render_theme_page(model, model.themes[0])
+    section = page[page.index('id="sub-101"') : page.index('id="sub-102"')]
+    assert '全体受注率への寄与 <b class="pos">+1.2pt（+0.2pt〜+2.0pt）</b>' in section
+    assert "全体受注率への寄与" not in page[page.index('id="sub-102"') :]  # not computed: nothing said
 
 
 def test_row_unit_pages_show_none_of_it():
