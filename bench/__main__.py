@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                    "unseeded); the comparison uses the means, since one run's NMI at 40 themes moves with the seed")
     p.add_argument("--voc-option", action="append", default=[], metavar="KEY=VALUE",
                    help="a [model] setting of voc's config for every voc run, e.g. n_themes=60 or "
-                   "clustering=kmeans (repeatable; default: voc's defaults with themes = auto)")
+                   "clustering=kmeans, or another section's as SECTION.KEY=VALUE (units.unit=row) "
+                   "(repeatable; default: voc's defaults with themes = auto)")
     p.add_argument("--baseline-src", type=Path, metavar="DIR",
                    help="also run the voc of this source tree (e.g. a `git worktree` of an earlier commit) "
                    "right after each voc run, same export and seed: a before/after table, same run")

@@ -29,7 +29,13 @@ TRUTH_COLUMN = "call_note_theme"
 
 def write_config(path: Path, export: Path, out_dir: Path, extra: dict[str, Any] | None = None) -> Path:
     """A voc TOML config like ``corpus/voc.toml``, for the call notes of *export*."""
-    model = {"n_themes": "auto", "seed": 42, **(extra or {})}
+    extra = extra or {}
+    model = {"n_themes": "auto", "seed": 42, **{k: v for k, v in extra.items() if "." not in k}}
+    sections: dict[str, dict[str, Any]] = {}  # "units.unit=row": another section's key
+    for key, v in extra.items():
+        if "." in key:
+            section, name = key.split(".", 1)
+            sections.setdefault(section, {})[name] = v
 
     def fmt(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False) if not isinstance(v, bool) else str(v).lower()
@@ -44,6 +50,8 @@ def write_config(path: Path, export: Path, out_dir: Path, extra: dict[str, Any] 
         'segment_columns = ["industry", "company_size", "region", "owner"]',
         "[model]",
         *(f"{k} = {fmt(v)}" for k, v in model.items()),
+        *(line for section, keys in sections.items()
+          for line in (f"[{section}]", *(f"{k} = {fmt(v)}" for k, v in keys.items()))),
         "[output]",
         f"dir = {fmt(str(out_dir))}",
         "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from voc.report.model import Quote, ReportModel, SubthemeRow, ThemeRow
+from voc.report.model import LogRow, Quote, ReportModel, SubthemeRow, ThemeRow
 
 MONTHS = ["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08"]
 
@@ -225,5 +225,85 @@ def subtheme_model() -> ReportModel:
             keywords=["単価", "ユーザー", "月額"],
             quotes=["ユーザー単価が\n他社の倍。", "月額|ユーザー数で高くなる。"],
         ),
+    ]
+    return model
+
+
+def statement_model() -> ReportModel:
+    """:func:`hand_model` as statement units fill it (issue #27), built by hand.
+
+    Themes carry mentions and co-themes (theme 1 is mentioned with 7, and with theme 99 that is
+    not in the report); theme 1's quotes are statements with their notes (one with a long note on
+    both sides, one with ``<script>`` in the statement and a ``<b>`` in its note); win/loss figures
+    carry the impact with its interval; two kinds of the rep's log; ``lost_reason`` is kept out of
+    the win-rate comparison.
+    """
+    model = hand_model()
+    model.unit = "statement"
+    price, nova, tiny = model.themes
+    price.mentions, nova.mentions, tiny.mentions = 612, 171, 12
+    price.co_themes = [
+        {"theme_id": 99, "label": "消えたテーマ", "deals": 5},
+        {"theme_id": 7, "label": "競合 NovaCRM | 乗り換え", "deals": 48},
+    ]
+    nova.co_themes = [{"theme_id": 1, "label": "価格・費用", "deals": 48}]
+    long_before = "【訪問】" + "定例の打ち合わせで現状の運用を確認した。" * 6
+    long_after = "次回は見積もりを再提出する予定。" * 8
+    price.quote_records = [
+        Quote(
+            "価格が高いとのこと。",
+            3,
+            "2026-08-20",
+            "失注",
+            {"industry": "製造業"},
+            "lost",
+            column="call_note",
+            before="先方部長と面談。",
+            after="次回は9/3に再訪。",
+        ),
+        Quote(
+            "他社より月額が2割高い。",
+            9,
+            "2026-07-02",
+            "失注",
+            {"industry": "小売・流通"},
+            "lost",
+            column="call_note",
+            before=long_before,
+            after=long_after,
+        ),
+        Quote(
+            "<script>alert(1)</script>値引きがないと難しい。",
+            14,
+            "2026-05-11",
+            "受注",
+            {"industry": "製造業"},
+            "won",
+            column="call_note",
+            before="<b>太字</b>の前置き。",
+            after="",
+        ),
+    ]
+    price.quotes = [q.text for q in price.quote_records]
+    for t, (impact, low, high) in zip(
+        model.themes, [(-0.043, -0.061, -0.025), (-0.021, -0.035, -0.008), (None, None, None)], strict=True
+    ):
+        if impact is not None:
+            t.winloss.update(impact=impact, impact_low=low, impact_high=high)
+    model.log = [
+        LogRow(
+            "next_step",
+            "次回アクション",
+            820,
+            640,
+            [
+                Quote("次回は9/3に再訪。", 3, column="call_note", before="価格が高いとのこと。", after=""),
+                Quote("見積もりを再提出する。<img src=x id=logimg>", 8, column="call_note", before="", after=""),
+            ],
+        ),
+        LogRow("outcome", "受注・失注の記載", 210, 205, [Quote("受注！", 40, column="call_note")]),
+    ]
+    model.excluded_columns = [
+        {"column": "lost_reason", "reason": "失注の商談にしか書かれていない", "won": 0, "lost": 412, "open": 3},
     ]
     return model

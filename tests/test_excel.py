@@ -191,3 +191,43 @@ def test_every_sheet_has_japanese_headers():
     assert row["注記"] == "件数が少なすぎます"
     seg = dict(zip(SEGMENT_HEADER, [c.value for c in wb["セグメント"][2]][2:], strict=True))
     assert seg["値"] == "@製造業" and seg["リフト"] == 2.5 and seg["有意"] is True
+
+
+# -- statements (issue #27) --------------------------------------------------------------------------
+def _rows(ws) -> list[dict]:
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
+
+
+def test_statement_workbook_has_deals_mentions_impact_and_the_reps_log():
+    from tests._models import statement_model
+    from voc.report.excel import LOG_HEADER, LOG_SHEET
+
+    model = statement_model()
+    model.log[1].quotes[0].text = "=受注！"  # a log example is text, never a formula
+    wb = load_workbook(io.BytesIO(render_excel(model, _subtheme_assignments())))
+    assert wb.sheetnames == [*SHEETS, LOG_SHEET]
+    themes = _rows(wb["テーマ"])
+    assert [(r["ID"], r["商談数"], r["言及数"]) for r in themes] == [(1, 420, 612), (7, 150, 171), (12, 12, 12)]
+    assert "件数" not in themes[0]
+    winloss = {r["ID"]: r for r in _rows(wb["勝敗"])}
+    assert (winloss[1]["全体受注率への寄与"], winloss[1]["全体受注率への寄与（下限）"], winloss[1]["全体受注率への寄与（上限）"]) == (
+        -0.043, -0.061, -0.025,
+    )  # fmt: skip
+    assert winloss[12]["全体受注率への寄与"] is None  # not computed: blank, not 0
+    log = wb[LOG_SHEET]
+    assert [c.value for c in log[1]] == list(LOG_HEADER)
+    rows = [[c.value for c in r] for r in log.iter_rows(min_row=2)]
+    assert rows == [
+        ["次回アクション", "next_step", 820, 640, 3, "call_note", "次回は9/3に再訪。"],
+        ["次回アクション", "next_step", 820, 640, 8, "call_note", "見積もりを再提出する。<img src=x id=logimg>"],
+        ["受注・失注の記載", "outcome", 210, 205, 40, "call_note", "=受注！"],
+    ]
+    assert log["G4"].data_type == "s"
+
+
+def test_row_unit_workbook_keeps_its_sheets_and_theme_columns():
+    wb = load_workbook(io.BytesIO(render_excel(hand_model(), _subtheme_assignments())))
+    assert tuple(wb.sheetnames) == SHEETS
+    header = [c.value for c in wb["テーマ"][1]]
+    assert "件数" in header and "商談数" not in header and "言及数" not in header

@@ -4,6 +4,7 @@ models without insights."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,51 @@ def test_every_interpolated_value_is_escaped(text, must_not_contain):
     assert must_not_contain not in rest
     note = next(line for line in out.splitlines() if "未完了として数えました" in line)
     assert "won\\_values" in note  # the settings' names are escaped too: no italics between the underscores
+
+
+# -- statements (issue #27) --------------------------------------------------------------------------
+def test_summary_with_statements_matches_golden_file():
+    from tests._models import statement_model
+
+    _check_golden("summary_statements.md", render_markdown(statement_model()))
+
+
+def test_statement_summary_says_deals_mentions_impact_log_and_excluded_columns():
+    from tests._models import statement_model
+
+    text = render_markdown(statement_model())
+    assert "| ID | テーマ | 商談数 | 言及数 | 割合 |" in text and "| 1 | 価格・費用 | 420 | 612 | 42.0% |" in text
+    assert "| −24.5pt＊ | −4.3pt（−6.1pt〜−2.5pt） |" in text and "全体受注率への寄与 = 全体の受注率" in text
+    assert "### 1. 価格・費用（商談 420 件・言及 612 件、42.0%）" in text
+    # co-themes: most deals first, the report's own name, a theme that is not in the report kept by its id
+    assert "一緒に言及されたテーマ: 7. 競合 NovaCRM \\| 乗り換え（48 件）、99. 消えたテーマ（5 件）" in text
+    # the statement in bold inside its note; long notes elided at a sentence end
+    assert "> 先方部長と面談。 **価格が高いとのこと。** 次回は9/3に再訪。" in text
+    assert "> …定例の打ち合わせ" in text and "予定。…" in text
+    # the rep's log with counts and examples; the excluded column with its reason and counts
+    log = text.split("## 担当者の記録")[1]
+    assert "テーマには含めず、受注率の比較にも使っていません" in log
+    assert "| 受注・失注の記載 | 210 | 205 | **受注！** |" in log
+    assert (
+        "- lost\\_reason は失注の商談にしか書かれていないため、受注率の比較から外しています"
+        "（記入あり: 受注 0 件・失注 412 件・未完了 3 件）。"
+    ) in text
+
+
+def test_statement_text_and_notes_cannot_become_markup():
+    from tests._models import statement_model
+
+    model = statement_model()
+    model.themes[0].co_themes[0]["label"] = "[罠](javascript:alert(1))"
+    model.excluded_columns[0]["column"] = "<img src=x>"
+    text = render_markdown(model)
+    assert not re.search(r"(?<!\\)<(script|b|img)", text) and "[罠](" not in text  # every < escaped
+    assert "- \\<img src=x\\> は失注の商談にしか" in text and "99. \\[罠\\](javascript" in text
+    assert "\\<b\\>太字\\</b\\>の前置き。 **\\<script\\>alert(1)\\</script\\>値引きがないと難しい。**" in text
+    assert "見積もりを再提出する。\\<img src=x id=logimg\\>" in text
+
+
+def test_row_units_without_statement_fields_say_what_they_said():
+    text = render_markdown(hand_model())
+    for absent in ("商談数", "言及数", "一緒に言及", "担当者の記録", "全体受注率への寄与", "比較から外して"):
+        assert absent not in text

@@ -66,7 +66,9 @@ def test_the_log_is_apart_and_themes_count_deals(files, sample_report):
 def test_the_lost_only_column_is_kept_out_of_win_rates(sample_report):
     model = sample_report.report
     assert [e["column"] for e in model.excluded_columns] == ["lost_reason"]
-    assert model.excluded_columns[0]["won"] == 0 and "勝率の比較から外しました" in model.excluded_columns[0]["reason"]
+    assert model.excluded_columns[0]["won"] == 0 and "が失注です" in model.excluded_columns[0]["reason"]
+    index = (Path(sample_report.out_dir) / "index.html").read_text(encoding="utf-8")
+    assert "lost_reason: 記入のある終了済みの商談" in index and "受注率の比較から外しています" in index
     rates = {t.theme_id: t.winloss for t in model.themes if t.winloss.get("enough")}
     assert rates, "no theme has a win rate: the call notes should give some"
     mentions = pd.read_csv(Path(sample_report.out_dir) / "mentions.csv", dtype={"deal_id": str})

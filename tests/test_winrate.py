@@ -65,7 +65,7 @@ def test_a_column_filled_only_on_lost_deals_is_found_and_named():
     assert not table.loc["call_note", "excluded"] and table.loc["call_note", "reason"] == ""
     assert table.loc["lost_reason", "excluded"]
     assert table.loc["lost_reason", "lost"] == 40 and table.loc["lost_reason", "won"] == 0
-    assert "lost_reason" in table.loc["lost_reason", "reason"] and "失注" in table.loc["lost_reason", "reason"]
+    assert "100% が失注" in table.loc["lost_reason", "reason"] and "受注 0 件" in table.loc["lost_reason", "reason"]
 
 
 def test_the_one_outcome_rule_has_two_sides():

@@ -162,8 +162,9 @@ def one_outcome_columns(
 
     Returns one row per text column: ``column``, ``filled`` (closed deals with the column filled),
     ``won``, ``lost``, ``open`` (filled cells per outcome), ``share`` (the larger outcome's share of
-    the filled closed deals), ``excluded`` (bool) and ``reason`` (a Japanese sentence for the
-    report; empty when kept).
+    the filled closed deals), ``excluded`` (bool) and ``reason`` (Japanese, without the column's
+    name, for the report to put after it: 記入のある終了済みの商談 412 件の 100% が失注です（受注 0 件）。
+    結果が出てから書かれる列とみなします; empty when kept).
     """
     import pandas as pd
 
@@ -180,8 +181,8 @@ def one_outcome_columns(
         reason = ""
         if excluded:
             side, other, n_other = ("失注", "受注", won) if lost >= won else ("受注", "失注", lost)
-            reason = (f"{column} は記入のある終了済みの商談 {closed:,} 件のうち {share:.0%} が{side}です"
-                      f"（{other} {n_other:,} 件）。結果が出てから書かれる列とみなし、勝率の比較から外しました。")
+            reason = (f"記入のある終了済みの商談 {closed:,} 件の {share:.0%} が{side}です（{other} {n_other:,} 件）。"
+                      "結果が出てから書かれる列とみなします")
         records.append({"column": column, "filled": closed, "won": won, "lost": lost, "open": open_,
                         "share": share, "excluded": excluded, "reason": reason})
     return pd.DataFrame(records, columns=["column", "filled", "won", "lost", "open", "share", "excluded", "reason"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from voc.report._statements_view import context_parts, has_context, impact_text
 from voc.report.model import Quote, ReportModel, SubthemeRow, ThemeRow
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_QUOTES_PER_PAGE",
     "MAX_SUBTHEME_QUOTES",
     "quotes_for_page",
+    "representative_quotes",
     "subtheme_quotes",
     "subtheme_view",
     "theme_view",
@@ -95,8 +97,6 @@ def _winloss_view(t: ThemeRow | SubthemeRow) -> dict[str, Any]:
         "note": w.get("note", "") or ("件数不足" if not enough else ""),
         "effect": w.get("effect") if enough else None,
         "effect_text": _pt(w.get("effect")) if enough else "件数不足",
-        "impact": (w.get("impact"), w.get("impact_low"), w.get("impact_high")) if enough and _finite(w.get("impact"))
-        else None,
         "significant": enough and _finite(q) and q < 0.05,
         "q": q if _finite(q) else None,
         "n_won": int(w.get("n_won", 0)),
@@ -107,6 +107,8 @@ def _winloss_view(t: ThemeRow | SubthemeRow) -> dict[str, Any]:
         "without": (w.get("win_rate_without"), w.get("win_rate_without_low"), w.get("win_rate_without_high")),
         "share_won": (w.get("share_won"), w.get("share_won_low"), w.get("share_won_high")),
         "share_lost": (w.get("share_lost"), w.get("share_lost_low"), w.get("share_lost_high")),
+        "impact": w.get("impact") if _finite(w.get("impact")) else None,
+        "impact_text": impact_text(w),
     }
 
 
@@ -176,35 +178,33 @@ def quotes_for_page(t: ThemeRow, cap: int = MAX_QUOTES_PER_PAGE) -> list[dict[st
     """The quotes embedded in a theme page: the first *cap* in the model's order (most representative
     first, as :mod:`voc.label` orders them); the page can re-sort them by date.
 
-    Uses ``quote_records`` (text with date, outcome and segments); falls back to ``quotes``.
+    Uses ``quote_records`` (text with date, outcome and segments); falls back to ``quotes``. A
+    statement with its note (statement units) also carries ``b`` and ``a`` (the note before and
+    after it, elided: :func:`~voc.report._statements_view.context_parts`) and ``c`` (its column).
     """
     records = t.quote_records or [Quote(text=q, row=-1) for q in t.quotes]
-    return [
-        {
+    out = []
+    for q in records[:cap]:
+        item: dict[str, Any] = {
             "t": q.text,
             "d": q.date,
             "o": q.outcome,
             "w": q.result,
             "s": " / ".join(str(v) for v in q.segments.values() if v),
             "r": q.row,
-            **_context(q),
         }
-        for q in records[:cap]
-    ]
+        if has_context(q):
+            parts = context_parts(q)
+            item.update(b=parts["before"], a=parts["after"], c=parts["column"])
+        out.append(item)
+    return out
 
 
-#: Characters of a note shown on each side of a quoted statement (the rest is elided with …).
-CONTEXT_CHARS = 80
-
-
-def _context(q: Quote) -> dict[str, str]:
-    """The note around a quoted statement (``b`` before, ``a`` after, ``c`` its column), cut to
-    :data:`CONTEXT_CHARS` each side; empty for whole-row quotes."""
-    if not (q.before or q.after):
-        return {}
-    before = q.before if len(q.before) <= CONTEXT_CHARS else "…" + q.before[-CONTEXT_CHARS:]
-    after = q.after if len(q.after) <= CONTEXT_CHARS else q.after[:CONTEXT_CHARS] + "…"
-    return {"b": before, "a": after, "c": q.column}
+def representative_quotes(t: ThemeRow | SubthemeRow, quotes: list[str] | None = None) -> list[dict[str, str]]:
+    """*quotes* (default ``t.quotes``) as :func:`~voc.report._statements_view.context_parts`: each
+    with its note when a quote record of the same text has one, else the text alone."""
+    notes = {q.text: q for q in reversed(t.quote_records) if has_context(q)}
+    return [context_parts(notes[q]) if q in notes else context_parts(Quote(q, -1)) for q in (quotes or t.quotes)]
 
 
 def theme_view(t: ThemeRow) -> dict[str, Any]:

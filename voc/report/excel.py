@@ -6,7 +6,10 @@ figures and marketing fields), サブテーマ (only when some theme has sub-the
 table as in ``assignments.csv``, ``subtheme_id`` and ``subtheme_label`` included when present), 月次推移
 (count and share per theme and month), 勝敗 (every ``ThemeRow.winloss`` key, as
 :data:`WINLOSS_HEADER`), セグメント (every ``ThemeRow.segments`` entry, as :data:`SEGMENT_HEADER`),
-競合 (competitors named per theme), 変化 (changes since the previous run). Text is always stored
+競合 (competitors named per theme), 変化 (changes since the previous run), 担当者の記録 (statement
+units only: the rep's log by kind, :data:`LOG_HEADER`, one row per example). With statement units
+テーマ says 商談数 (deals) and 言及数 (statements) where it says 件数 for whole rows; 勝敗 carries
+the impact (全体受注率への寄与) with its interval. Text is always stored
 as text, never as a formula, even when it starts with ``=`` (header cells included).
 A sheet holds at most Excel's 1,048,575 data rows; longer tables go on to sheets named
 ``割り当て (2)``, ``割り当て (3)`` … so that no row is dropped (xlsxwriter would skip them silently).
@@ -19,18 +22,26 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from voc.report._statements_view import is_statements
 from voc.report.model import ReportModel
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["render_excel", "SHEETS", "SUBTHEME_SHEET", "LOG_SHEET", "SUBTHEME_HEADER", "WINLOSS_HEADER", "SEGMENT_HEADER"]
+__all__ = [
+    "render_excel",
+    "SHEETS",
+    "SUBTHEME_SHEET",
+    "SUBTHEME_HEADER",
+    "LOG_SHEET",
+    "LOG_HEADER",
+    "WINLOSS_HEADER",
+    "SEGMENT_HEADER",
+]
 
 SHEETS = ("テーマ", "割り当て", "月次推移", "勝敗", "セグメント", "競合", "変化")
 #: Inserted after テーマ when at least one theme has sub-themes (a report without them is unchanged).
 SUBTHEME_SHEET = "サブテーマ"
-#: Added last with statement units: the rep's log by kind (never a customer theme).
-LOG_SHEET = "担当者の記録"
 SUBTHEME_HEADER = (
     "テーマID",
     "テーマ",
@@ -46,6 +57,9 @@ SUBTHEME_HEADER = (
     "受注率の差",
     "q値",
 )
+#: Appended last for statement units (or a model with a rep's log): one row per example statement.
+LOG_SHEET = "担当者の記録"
+LOG_HEADER = ("種類", "規則", "文の数", "商談数", "例の行番号", "例の列", "例")
 MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 rows minus the header
 
 #: ``ThemeRow.winloss`` keys (see :func:`voc.insights.win_loss`) and their headers on the 勝敗 sheet.
@@ -67,11 +81,9 @@ _WINLOSS = [
     ("win_rate_without_low", "言及なしの受注率（下限）"),
     ("win_rate_without_high", "言及なしの受注率（上限）"),
     ("effect", "受注率の差"),
-    ("effect_low", "受注率の差（下限）"),
-    ("effect_high", "受注率の差（上限）"),
-    ("impact", "全体の受注率への影響"),
-    ("impact_low", "全体の受注率への影響（下限）"),
-    ("impact_high", "全体の受注率への影響（上限）"),
+    ("impact", "全体受注率への寄与"),
+    ("impact_low", "全体受注率への寄与（下限）"),
+    ("impact_high", "全体受注率への寄与（上限）"),
     ("p_value", "p値"),
     ("q_value", "q値"),
     ("enough", "判定に十分な件数"),
@@ -133,37 +145,52 @@ def _sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[A
         ws.write_row(i, 0, row if plain else [_plain(v) for v in row])
 
 
-def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
-    """The workbook as bytes (``.xlsx``); *assignments* is the frame written to ``assignments.csv``."""
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    # Text stays text: no formula, URL or number conversion of what customers or marketers wrote.
-    wb = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+def _theme_sheet(wb: Any, model: ReportModel) -> None:
+    """テーマ: one row per theme; statement units say 商談数 and 言及数 where row units say 件数."""
+    statements = is_statements(model)
+    counts = ["商談数", "言及数"] if statements else ["件数"]
+    header = [
+        "ID", "テーマ", "状態", *counts, "割合", "キーワード", "急増",
+        "言及ありの受注率", "言及なしの受注率", "受注率の差", "q値", "競合", *[jp for _, jp in _MARKETING],
+    ]  # fmt: skip
+    rows = (
+        [
+            t.theme_id,
+            t.label,
+            t.status,
+            *([t.size, t.mentions] if statements else [t.size]),
+            t.share,
+            "、".join(t.keywords),
+            "急増" if t.emerging else "",
+            t.winloss.get("win_rate_with"),
+            t.winloss.get("win_rate_without"),
+            t.winloss.get("effect"),
+            t.winloss.get("q_value"),
+            "、".join(f"{n} ({c})" for n, c in t.competitors),
+            *[t.marketing.get(k, "") for k, _ in _MARKETING],
+        ]
+        for t in model.themes
     )
+    _sheet(wb, "テーマ", header, rows)
+
+
+def _subtheme_sheet(wb: Any, model: ReportModel) -> None:
+    """サブテーマ: the rows of ``subthemes.csv`` with the win-rate figures (only when some theme was split)."""
     themes = model.themes
-    _theme_sheet(wb, model)
-    if any(t.subthemes for t in themes):
-        winloss = {(t.theme_id, s.subtheme_id): s.winloss for t in themes for s in t.subthemes}
-        _sheet(
-            wb,
-            SUBTHEME_SHEET,
-            SUBTHEME_HEADER,
-            (
-                [
-                    *r.values(),
-                    *[
-                        winloss[r["theme_id"], r["subtheme_id"]].get(k)
-                        for k in ("win_rate_with", "win_rate_without", "effect", "q_value")
-                    ],
-                ]
-                for r in model.subtheme_records()
-            ),
-        )
-    cols = [str(c) for c in assignments.columns]
-    columns = [["" if _missing(v) else v for v in assignments[c].tolist()] for c in assignments.columns]
-    _sheet(wb, "割り当て", cols, zip(*columns, strict=True), plain=True)
+    if not any(t.subthemes for t in themes):
+        return
+    winloss = {(t.theme_id, s.subtheme_id): s.winloss for t in themes for s in t.subthemes}
+    keys = ("win_rate_with", "win_rate_without", "effect", "q_value")
+    rows = (
+        [*r.values(), *[winloss[r["theme_id"], r["subtheme_id"]].get(k) for k in keys]]
+        for r in model.subtheme_records()
+    )
+    _sheet(wb, SUBTHEME_SHEET, SUBTHEME_HEADER, rows)
+
+
+def _insight_sheets(wb: Any, model: ReportModel) -> None:
+    """月次推移, 勝敗, セグメント and 競合: one row per theme and month, theme, segment, competitor."""
+    themes = model.themes
     _sheet(
         wb,
         "月次推移",
@@ -188,37 +215,54 @@ def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
         ["ID", "テーマ", "競合", "件数"],
         ([t.theme_id, t.label, n, c] for t in themes for n, c in t.competitors),
     )
-    labels = {t.theme_id: t.label for t in themes}
-    change_rows = []
+
+
+def _changes_sheet(wb: Any, model: ReportModel) -> None:
+    """変化: themes new, growing, shrinking or vanished since the previous run."""
+    labels = {t.theme_id: t.label for t in model.themes}
+    rows = []
     for kind, jp in (("new", "新規"), ("growing", "増加"), ("shrinking", "減少"), ("vanished", "消滅")):
         for item in model.changes.get(kind, []):
             if isinstance(item, dict):
-                change_rows.append([jp, item.get("id"), item.get("label", "")])
+                rows.append([jp, item.get("id"), item.get("label", "")])
             else:
-                change_rows.append([jp, item, labels.get(item, "")])
-    _sheet(wb, "変化", ["変化", "ID", "テーマ"], change_rows)
-    if model.log:  # statement units: the rep's log, counted apart from the customers' themes
-        _sheet(wb, LOG_SHEET, ["種類", "記録数", "商談数", "例"],
-               ([r.label, r.statements, r.deals, " / ".join(q.text for q in r.quotes[:3])] for r in model.log))
+                rows.append([jp, item, labels.get(item, "")])
+    _sheet(wb, "変化", ["変化", "ID", "テーマ"], rows)
+
+
+def _log_sheet(wb: Any, model: ReportModel) -> None:
+    """担当者の記録 (statement units or a model with a log): one row per example statement of each
+    kind of the rep's log, with the kind's counts; a kind without examples has one row."""
+    if not (is_statements(model) or model.log):
+        return
+    rows = []
+    for r in model.log:
+        examples = r.quotes or [None]
+        for q in examples:
+            rows.append([r.label or r.cue, r.cue, r.statements, r.deals, "" if q is None else q.row,
+                         "" if q is None else q.column, "" if q is None else q.text])  # fmt: skip
+    _sheet(wb, LOG_SHEET, LOG_HEADER, rows)
+
+
+def render_excel(model: ReportModel, assignments: pd.DataFrame) -> bytes:
+    """The workbook as bytes (``.xlsx``); *assignments* is the frame written to ``assignments.csv``."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    # Text stays text: no formula, URL or number conversion of what customers or marketers wrote.
+    wb = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    _theme_sheet(wb, model)
+    _subtheme_sheet(wb, model)
+    cols = [str(c) for c in assignments.columns]
+    columns = [["" if _missing(v) else v for v in assignments[c].tolist()] for c in assignments.columns]
+    _sheet(wb, "割り当て", cols, zip(*columns, strict=True), plain=True)
+    _insight_sheets(wb, model)
+    _changes_sheet(wb, model)
+    _log_sheet(wb, model)
     wb.close()
     return buf.getvalue()
-
-
-def _theme_sheet(wb: Any, model: ReportModel) -> None:
-    """The テーマ sheet: one row per theme; with statement units 件数 counts deals and 言及数 the
-    customers' statements."""
-    statements = model.unit == "statement"
-    header = ["ID", "テーマ", "状態", "商談数" if statements else "件数", *(["言及数"] if statements else []), "割合",
-              "キーワード", "急増", "言及ありの受注率", "言及なしの受注率", "受注率の差", "全体の受注率への影響", "q値", "競合",
-              *[jp for _, jp in _MARKETING]]
-    rows = (
-        [t.theme_id, t.label, t.status, t.size, *([t.mentions] if statements else []), t.share, "、".join(t.keywords),
-         "急増" if t.emerging else "", t.winloss.get("win_rate_with"), t.winloss.get("win_rate_without"),
-         t.winloss.get("effect"), t.winloss.get("impact"), t.winloss.get("q_value"),
-         "、".join(f"{n} ({c})" for n, c in t.competitors), *[t.marketing.get(k, "") for k, _ in _MARKETING]]
-        for t in model.themes
-    )
-    _sheet(wb, "テーマ", header, rows)
 
 
 def _missing(value: Any) -> bool:

@@ -7,6 +7,11 @@ autoescape on; data for scripts goes in ``<script type="application/json">`` isl
 ``tojson`` (which escapes ``<``, ``>``, ``&`` and ``'``), and no data is ever marked safe. Charts
 are plotly figure dicts drawn by ``assets/voc.js`` with the bundled ``assets/plotly.min.js``; their
 texts are escaped for Plotly's own markup first (:func:`voc._plotly_text.plotly_safe`).
+
+With statement units (issue #27, :mod:`voc.report._statements_view`) the pages also show deals
+(商談数) and mentions (言及数), each quote as the statement in a ``<mark>`` inside its note, the
+themes mentioned with a theme, the rep's log (担当者の記録) and the text columns kept out of the
+win-rate comparison; whole-row reports render exactly as before.
 """
 
 from __future__ import annotations
@@ -23,9 +28,21 @@ from voc.report._html_theme import (
     _segments_view,
     _winloss_view,
     quotes_for_page,
+    representative_quotes,
     theme_view,
     trend_ends,
     winloss_mode,
+)
+from voc.report._statements_view import (
+    IMPACT_NOTE,
+    LOG_NOTE,
+    UNIT_NOTE,
+    co_theme_rows,
+    context_parts,
+    excluded_notes,
+    has_impact,
+    is_statements,
+    log_view,
 )
 from voc.report.model import ReportModel, ThemeRow
 
@@ -82,6 +99,7 @@ def _env() -> Environment:
     env.filters["num"] = lambda v: f"{int(v):,}"
     env.filters["pct"] = _pct
     env.filters["pt"] = _pt
+    env.filters["ctx"] = context_parts
     env.filters["q"] = lambda q: "<0.001" if _finite(q) and q < 0.001 else (f"{q:.3f}" if _finite(q) else "—")
     return env
 
@@ -114,13 +132,9 @@ def _short(label: str, n: int = 18) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
-def _index_figures(model: ReportModel) -> dict[str, Any]:
-    themes = model.themes
-    figs: dict[str, Any] = {}
-    if not themes:
-        return figs
+def _share_figure(themes: list[ThemeRow]) -> dict[str, Any]:
     names = [f"{t.theme_id}. {_short(t.label)}" for t in themes]
-    figs["chart-share"] = {
+    return {
         "data": [
             {
                 "type": "bar",
@@ -138,77 +152,99 @@ def _index_figures(model: ReportModel) -> dict[str, Any]:
             yaxis={"automargin": True},
         ),
     }
+
+
+def _trend_figure(model: ReportModel) -> dict[str, Any] | None:
+    themes = model.themes
     months = model.months or sorted({m for t in themes for m, _, _ in t.trend})
-    if len(months) >= 2 and any(t.trend for t in themes):
-        data = []
-        for i, t in enumerate(t for t in themes if t.trend):
-            by_month = {m: s for m, _, s in t.trend}
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": f"{t.theme_id}. {_short(t.label, 14)}",
-                    "x": months,
-                    "y": [round(100 * by_month[m], 2) if _finite(by_month.get(m)) else None for m in months],
-                    "line": {"width": 3 if t.emerging else 1.5, "color": _COLORS[i % len(_COLORS)]},
-                    "visible": True if (i < 4 or t.emerging) else "legendonly",
-                    "hovertemplate": "%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>",
-                }
-            )
-        figs["chart-trend"] = {
-            "data": data,
-            "layout": _layout(
-                height=360,
-                xaxis={"type": "category", "gridcolor": "#e5e7eb"},
-                yaxis={
-                    "title": {"text": "月ごとの割合（%）"},
-                    "ticksuffix": "%",
-                    "gridcolor": "#e5e7eb",
-                    "rangemode": "tozero",
-                },
-                legend={"orientation": "h", "y": -0.2},
-                margin={"l": 10, "r": 10, "t": 10, "b": 10},
-            ),
-        }
-    wl = [(t, _winloss_view(t)) for t in themes] if winloss_mode(model) == "full" else []
-    wl = [(t, v) for t, v in wl if v.get("enough")]
-    if wl:
-        wl.sort(key=lambda tv: tv[1]["effect"])
-        ys = [f"{t.theme_id}. {_short(t.label)}{' ＊' if v['significant'] else ''}" for t, v in wl]
-
-        def trace(key: str, name: str, color: str, symbol: str) -> dict[str, Any]:
-            mid = [100 * v[key][0] for _, v in wl]
-            return {
+    if len(months) < 2 or not any(t.trend for t in themes):
+        return None
+    data = []
+    for i, t in enumerate(t for t in themes if t.trend):
+        by_month = {m: s for m, _, s in t.trend}
+        data.append(
+            {
                 "type": "scatter",
-                "mode": "markers",
-                "name": name,
-                "y": ys,
-                "x": [round(x, 2) for x in mid],
-                "marker": {"color": color, "size": 9, "symbol": symbol},
-                "error_x": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [round(100 * v[key][2] - m, 2) for (_, v), m in zip(wl, mid, strict=True)],
-                    "arrayminus": [round(m - 100 * v[key][1], 2) for (_, v), m in zip(wl, mid, strict=True)],
-                    "color": color,
-                    "thickness": 1.2,
-                },
-                "hovertemplate": "%{y}<br>" + name + ": %{x:.1f}%<extra></extra>",
+                "mode": "lines",
+                "name": f"{t.theme_id}. {_short(t.label, 14)}",
+                "x": months,
+                "y": [round(100 * by_month[m], 2) if _finite(by_month.get(m)) else None for m in months],
+                "line": {"width": 3 if t.emerging else 1.5, "color": _COLORS[i % len(_COLORS)]},
+                "visible": True if (i < 4 or t.emerging) else "legendonly",
+                "hovertemplate": "%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>",
             }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=360,
+            xaxis={"type": "category", "gridcolor": "#e5e7eb"},
+            yaxis={
+                "title": {"text": "月ごとの割合（%）"},
+                "ticksuffix": "%",
+                "gridcolor": "#e5e7eb",
+                "rangemode": "tozero",
+            },
+            legend={"orientation": "h", "y": -0.2},
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        ),
+    }
 
-        figs["chart-winloss"] = {
-            "data": [
-                trace("with", "このテーマに言及した商談", "#dc2626", "circle"),
-                trace("without", "言及しなかった商談", "#9ca3af", "diamond"),
-            ],
-            "layout": _layout(
-                height=max(240, 28 * len(wl) + 90),
-                xaxis={"title": {"text": "受注率（%、95%信頼区間）"}, "ticksuffix": "%", "gridcolor": "#e5e7eb"},
-                yaxis={"automargin": True},
-                legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
-                margin={"l": 10, "r": 10, "t": 30, "b": 40},
-            ),
-        }
+
+def _rate_trace(
+    wl: list[tuple[ThemeRow, dict[str, Any]]], ys: list[str], key: str, name: str, color: str, symbol: str
+) -> dict[str, Any]:
+    """Markers with 95% intervals of one win rate (``with`` or ``without``) per theme."""
+    mid = [100 * v[key][0] for _, v in wl]
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "y": ys,
+        "x": [round(x, 2) for x in mid],
+        "marker": {"color": color, "size": 9, "symbol": symbol},
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": [round(100 * v[key][2] - m, 2) for (_, v), m in zip(wl, mid, strict=True)],
+            "arrayminus": [round(m - 100 * v[key][1], 2) for (_, v), m in zip(wl, mid, strict=True)],
+            "color": color,
+            "thickness": 1.2,
+        },
+        "hovertemplate": "%{y}<br>" + name + ": %{x:.1f}%<extra></extra>",
+    }
+
+
+def _winloss_figure(model: ReportModel) -> dict[str, Any] | None:
+    wl = [(t, _winloss_view(t)) for t in model.themes] if winloss_mode(model) == "full" else []
+    wl = [(t, v) for t, v in wl if v.get("enough")]
+    if not wl:
+        return None
+    wl.sort(key=lambda tv: tv[1]["effect"])
+    ys = [f"{t.theme_id}. {_short(t.label)}{' ＊' if v['significant'] else ''}" for t, v in wl]
+    return {
+        "data": [
+            _rate_trace(wl, ys, "with", "このテーマに言及した商談", "#dc2626", "circle"),
+            _rate_trace(wl, ys, "without", "言及しなかった商談", "#9ca3af", "diamond"),
+        ],
+        "layout": _layout(
+            height=max(240, 28 * len(wl) + 90),
+            xaxis={"title": {"text": "受注率（%、95%信頼区間）"}, "ticksuffix": "%", "gridcolor": "#e5e7eb"},
+            yaxis={"automargin": True},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+            margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        ),
+    }
+
+
+def _index_figures(model: ReportModel) -> dict[str, Any]:
+    """The index's charts by element id: theme shares, monthly trend, win rates (when computed)."""
+    if not model.themes:
+        return {}
+    figs: dict[str, Any] = {"chart-share": _share_figure(model.themes)}
+    for key, fig in (("chart-trend", _trend_figure(model)), ("chart-winloss", _winloss_figure(model))):
+        if fig is not None:
+            figs[key] = fig
     return figs
 
 
@@ -298,6 +334,21 @@ def outcome_view(model: ReportModel, top: int = 12) -> dict[str, Any]:
     }
 
 
+def _statement_context(model: ReportModel) -> dict[str, Any]:
+    """Template values about statements (issue #27), shared by the index and the theme pages; all
+    empty or false for whole-row units, so those pages render as before."""
+    statements = is_statements(model)
+    return {
+        "statements": statements,
+        "unit_note": UNIT_NOTE if statements else "",
+        "has_impact": has_impact(model) and winloss_mode(model) == "full",
+        "impact_note": IMPACT_NOTE,
+        "excluded": excluded_notes(model),
+        "log": log_view(model),
+        "log_note": LOG_NOTE,
+    }
+
+
 def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
     """``index.html``: the sortable, filterable theme table, charts and changes since the last run."""
     env = env or _env()
@@ -318,6 +369,7 @@ def render_index(model: ReportModel, *, env: Environment | None = None) -> str:
         has_trend=any(len(t.trend) >= 2 for t in model.themes),
         has_winloss=winloss_mode(model) == "full",
         lost_only_note=LOST_ONLY_NOTE if winloss_mode(model) == "lost_only" else "",
+        **_statement_context(model),
         outcome=outcome_view(model),
         changes=changes,
         change_kinds=CHANGE_KINDS,
@@ -339,13 +391,16 @@ def render_theme_page(model: ReportModel, theme: ThemeRow, *, env: Environment |
         marketing=[(label, str(theme.marketing.get(key) or "")) for key, label in MARKETING_FIELDS],
         marketing_filled=any(theme.marketing.get(key) for key, _ in MARKETING_FIELDS),
         segments=_segments_view(theme),
-        n_quotes=max(theme.size, len(theme.quote_records or theme.quotes)),
+        n_quotes=max(theme.mentions or theme.size, len(theme.quote_records or theme.quotes)),
         n_embedded=len(quotes),
         has_dates=any(q["d"] for q in quotes),
         outcomes=outcomes,
         outcome_class=OUTCOME_CLASS,
         wl_mode=winloss_mode(model),
         lost_only_note=LOST_ONLY_NOTE,
+        **_statement_context(model),
+        representative=representative_quotes(theme),
+        co_themes=co_theme_rows(model, theme),
         data=data,
         root="../",
     )

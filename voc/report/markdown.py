@@ -5,7 +5,9 @@ run, one table of themes, the themes that relate to winning or losing, notable s
 quotes per leading theme, with a table of its sub-themes when it was split. Every value put into the
 text (names, quotes, column values, the outcome note, reasons, the input's name in a code span) is
 escaped so that it cannot turn into Markdown or HTML markup (``<script>``, links, tables) where it
-is pasted.
+is pasted. With statement units (issue #27) it also gives deals and mentions, the win-rate impact,
+the themes mentioned with each theme, quotes as the statement in bold inside its note, the rep's
+log (担当者の記録) and the text columns kept out of the win-rate comparison.
 """
 
 from __future__ import annotations
@@ -14,7 +16,18 @@ import math
 import re
 from typing import Any
 
-from voc.report._html_theme import LOST_ONLY_NOTE, trend_ends, winloss_mode
+from voc.report._html_theme import LOST_ONLY_NOTE, representative_quotes, trend_ends, winloss_mode
+from voc.report._statements_view import (
+    IMPACT_NOTE,
+    LOG_NOTE,
+    UNIT_NOTE,
+    co_theme_rows,
+    excluded_notes,
+    has_impact,
+    impact_text,
+    is_statements,
+    log_view,
+)
 from voc.report.html import REASONS_JA, outcome_view
 from voc.report.model import ReportModel, SubthemeRow, ThemeRow
 
@@ -94,15 +107,21 @@ def _changes(model: ReportModel) -> list[str]:
 def _table(model: ReportModel) -> list[str]:
     has_trend = any(trend_ends(t.trend) for t in model.themes)
     has_wl = winloss_mode(model) == "full"
-    head = ["ID", "テーマ", "件数", "割合"] + (["推移（最初の3か月→直近3か月）"] if has_trend else [])
-    head += (["受注率への影響"] if has_wl else []) + ["キーワード"]
-    align = ["---:", "---", "---:", "---:"] + (["---"] if has_trend else []) + (["---:"] if has_wl else []) + ["---"]
+    impact = has_wl and has_impact(model)
+    statements = is_statements(model)
+    head = ["ID", "テーマ", *(["商談数", "言及数"] if statements else ["件数"]), "割合"]
+    head += (["推移（最初の3か月→直近3か月）"] if has_trend else []) + (["受注率への影響"] if has_wl else [])
+    head += (["全体受注率への寄与"] if impact else []) + ["キーワード"]
+    align = ["---:", "---", *(["---:"] * (2 if statements else 1)), "---:"] + (["---"] if has_trend else [])
+    align += (["---:"] if has_wl else []) + (["---:"] if impact else []) + ["---"]
     lines = ["## テーマ一覧", "", "| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     for t in model.themes:
         badges = ("【急増】" if t.emerging else "") + ("【新規】" if t.status == "新規" else "")
-        cells = [str(t.theme_id), _md(t.label) + badges, f"{t.size:,}", _pct(t.share)]
-        cells += [_trend_cell(t)] if has_trend else []
+        cells = [str(t.theme_id), _md(t.label) + badges, f"{t.size:,}"]
+        cells += [f"{t.mentions:,}"] if statements else []
+        cells += [_pct(t.share)] + ([_trend_cell(t)] if has_trend else [])
         cells += [_effect_cell(t)] if has_wl else []
+        cells += [impact_text(t.winloss)] if impact else []
         cells.append("、".join(_md(k) for k in t.keywords[:6]))
         lines.append("| " + " | ".join(cells) + " |")
     if not model.themes:
@@ -113,41 +132,59 @@ def _table(model: ReportModel) -> list[str]:
             "受注率への影響 = そのテーマに言及した商談の受注率 − 言及しなかった商談の受注率。＊ = 多重比較補正後 q<0.05。",
             "",
         ]
+    if impact:
+        lines += [IMPACT_NOTE, ""]
     return lines
 
 
 def _winloss(model: ReportModel) -> list[str]:
     mode = winloss_mode(model)
+    excluded = [f"- {_md(note)}" for note in excluded_notes(model)]
+    excluded = [*excluded, ""] if excluded else []
     if mode == "none":
-        return []
+        return ["## 受注・失注との関係", "", *excluded] if excluded else []
     lines = ["## 受注・失注との関係", ""]
     if mode == "lost_only":
-        return [*lines, LOST_ONLY_NOTE, ""]
-    lines += [f"> {_md(e['reason'])}" for e in model.excluded_columns] + ([""] if model.excluded_columns else [])
+        return [*lines, LOST_ONLY_NOTE, "", *excluded]
     sig = sorted((t for t in model.themes if _significant(t)), key=lambda t: t.winloss["effect"])
     if not sig:
-        return [*lines, "受注率に統計的に有意な差のあるテーマはありません。", ""]
+        return [*lines, "受注率に統計的に有意な差のあるテーマはありません。", "", *excluded]
     for t in sig:
         w = t.winloss
-        impact = (f"、全体の受注率への影響 {_pt(w['impact'])}（{_pt(w.get('impact_low'))} 〜 {_pt(w.get('impact_high'))}）"
-                  if _finite(w.get("impact")) else "")
+        impact = f"、全体受注率への寄与 {impact_text(w)}" if _finite(w.get("impact")) else ""
         lines.append(
             f"- **{_name(t)}**: 言及あり {_pct(w['win_rate_with'])}（n={w['n_with']:,}）vs なし "
             f"{_pct(w['win_rate_without'])}（n={w['n_without']:,}）、{_pt(w['effect'])}（{_q(w['q_value'])}）{impact}"
         )
-    return [*lines, ""]
+    return [*lines, "", *excluded]
 
 
-def _log(model: ReportModel) -> list[str]:
-    """The rep's log by kind (statement units): counted, never a customer theme."""
-    if not model.log:
+def _log(model: ReportModel, examples: int = 2) -> list[str]:
+    """## 担当者の記録: each kind of the rep's log with its counts and a few examples."""
+    view = log_view(model, examples)
+    if not view:
         return []
-    lines = ["## 担当者の記録", "", "お客様の声ではないため、テーマにも受注率の比較にも含めていません。", "",
-             "| 種類 | 記録数 | 商談数 | 例 |", "|---|---:|---:|---|"]
-    for r in model.log:
-        example = " / ".join(_md(q.text) for q in r.quotes[:2])
-        lines.append(f"| {_md(r.label)} | {r.statements:,} | {r.deals:,} | {example} |")
+    lines = ["## 担当者の記録", "", LOG_NOTE, "", "| 種類 | 文の数 | 商談数 | 例 |", "|---|---:|---:|---|"]
+    for g in view:
+        said = " ／ ".join(_said(p) for p in g["examples"]) or "—"
+        lines.append(f"| {_md(g['label'])} | {g['statements']:,} | {g['deals']:,} | {said} |")
     return [*lines, ""]
+
+
+def _said(p: dict[str, str]) -> str:
+    """A statement in its note: the note as escaped text, the statement in bold (text alone
+    without a note). Spaces set the bold apart: CommonMark does not close ``**`` between a
+    Japanese full stop and the next word (``。**次``)."""
+    if not (p["before"] or p["after"] or p["column"]):
+        return _md(p["text"])
+    return " ".join(x for x in (_md(p["before"]), f"**{_md(p['text'])}**", _md(p["after"])) if x)
+
+
+def _co_themes(model: ReportModel, t: ThemeRow, top: int = 5) -> list[str]:
+    rows = co_theme_rows(model, t)[:top]
+    if not rows:
+        return []
+    return ["一緒に言及されたテーマ: " + "、".join(f"{r['theme_id']}. {_md(r['label'])}（{r['deals']:,} 件）" for r in rows), ""]
 
 
 def _outcomes(model: ReportModel) -> list[str]:
@@ -208,12 +245,15 @@ def _sections(model: ReportModel) -> list[str]:
     if not chosen:
         return []
     lines = ["## テーマ別の声", ""]
+    statements = is_statements(model)
     for t in chosen:
-        lines += [f"### {_name(t)}（{t.size:,} 件、{_pct(t.share)}）", ""]
+        counts = f"商談 {t.size:,} 件・言及 {t.mentions:,} 件" if statements else f"{t.size:,} 件"
+        lines += [f"### {_name(t)}（{counts}、{_pct(t.share)}）", ""]
         if t.keywords:
             lines += [f"キーワード: {'、'.join(_md(k) for k in t.keywords[:8])}", ""]
-        for q in t.quotes[:3]:
-            lines += [f"> {_md(q)}", ""]
+        lines += _co_themes(model, t)
+        for p in representative_quotes(t, t.quotes[:3]):
+            lines += [f"> {_said(p)}", ""]
         lines += _subtheme_table(t, winloss_mode(model) == "full")
     rest = len(model.themes) - len(chosen)
     if rest > 0:
@@ -237,8 +277,9 @@ def render_markdown(model: ReportModel) -> str:
     if model.version:
         meta.append(f"voc {_md(model.version)}")
     lines = [f"# {_md(model.title)}", "", head, ""] + (["／".join(meta), ""] if meta else [])
-    lines += _changes(model) + _table(model) + _winloss(model) + _outcomes(model) + _segments(model) + _sections(model)
-    lines += _log(model)
+    lines += [UNIT_NOTE, ""] if is_statements(model) else []
+    lines += _changes(model) + _table(model) + _winloss(model) + _outcomes(model) + _segments(model)
+    lines += _sections(model) + _log(model)
     if model.rejected_by_reason:
         lines += ["## 除外した行", ""]
         lines += [

@@ -192,6 +192,21 @@
       return td;
     }
 
+    /* a statement with its note (q.b before it, q.a after it, q.c its column): the note as text,
+       the statement in a <mark>; a quote without a note: its text alone */
+    function said(td, q) {
+      if (q.b === undefined && q.a === undefined && !q.c) {
+        td.textContent = q.t;
+        return;
+      }
+      var mark = document.createElement("mark");
+      mark.textContent = q.t;
+      if (q.c) mark.title = "列 " + q.c;
+      td.appendChild(document.createTextNode(q.b || ""));
+      td.appendChild(mark);
+      td.appendChild(document.createTextNode(q.a || ""));
+    }
+
     function render() {
       var pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
       page = Math.min(page, pages - 1);
@@ -201,17 +216,7 @@
       slice.forEach(function (q) {
         var tr = document.createElement("tr");
         cell(tr, q.d || "—", "date");
-        var td = cell(tr, q.b || "", "text");
-        if (q.b || q.a) {
-          // the statement highlighted in its note (text nodes only: nothing in a quote is markup)
-          var mark = document.createElement("mark");
-          mark.textContent = q.t;
-          td.appendChild(mark);
-          td.appendChild(document.createTextNode(q.a || ""));
-          td.classList.add("in-note");
-        } else {
-          td.textContent = q.t;
-        }
+        said(cell(tr, "", "text"), q);
         cell(tr, q.s || "—", "seg");
         var o = cell(tr, q.o || "—", "outcome");
         // q.w: the outcome as voc read it (Closed Won, 成約 … → won); older pages only have q.o
