@@ -124,8 +124,13 @@ def test_log_units_never_get_a_theme_and_counts_are_deals(long):
 def test_quotes_get_their_note_around_them():
     from voc.report.model import Quote
 
-    frame = pd.DataFrame({"row": [4], "note": ["佐藤様と面談。価格が高いとのこと。次回デモ予定。"]})
-    units = pd.DataFrame({"row": [4], "column": ["note"], "start": [7], "end": [17], "text": ["価格が高いとのこと。"]})
-    (q,) = quote_context(units, frame, mask=True)([Quote(text="価格が高いとのこと。", row=4)])
+    # the cell's statements as the clean stage left them: normalised and masked
+    units = pd.DataFrame({"row": [4, 4, 4, 5], "column": ["note"] * 4, "start": [0, 7, 17, 0], "end": [7, 17, 24, 5],
+                          "text": ["［氏名］様と面談。", "価格が高いとのこと。", "次回デモ予定。", "価格が高いとのこと。"]})
+    place = quote_context(units)
+    (q, other) = place([Quote(text="価格が高いとのこと。", row=4), Quote(text="価格が高いとのこと。", row=5)])
     assert q.column == "note" and q.after == "次回デモ予定。"
-    assert q.before.endswith("面談。") and "佐藤" not in q.before  # the context is masked too
+    assert q.before == "［氏名］様と面談。"  # the context is the masked statements, never the raw cell
+    assert other.before == other.after == ""
+    (first,) = place([Quote(text="［氏名］様と面談。", row=4)])
+    assert first.before == "" and first.after == "価格が高いとのこと。 次回デモ予定。"

@@ -66,7 +66,14 @@ class InsightTables:
     def _of(self, table: pd.DataFrame, theme_id: int, level: int) -> pd.DataFrame:
         if table.empty:
             return table
-        return table[(table["theme_id"] == theme_id) & (table["level"] == level)].drop(columns=["theme_id", "level"])
+        # grouped once per table (a report asks for every theme and sub-theme: filtering the whole
+        # table each time was quadratic)
+        groups = self.__dict__.setdefault("_groups", {}).get(id(table))
+        if groups is None:
+            groups = {key: part.drop(columns=["theme_id", "level"])
+                      for key, part in table.groupby(["theme_id", "level"], sort=False)}
+            self.__dict__["_groups"][id(table)] = groups
+        return groups.get((theme_id, level), table.iloc[:0].drop(columns=["theme_id", "level"]))
 
     def fields(self, theme_id: int, level: int = 0) -> dict[str, Any]:
         """The insight fields of one theme's (level 0) or sub-theme's (level 1) report row, as

@@ -80,7 +80,7 @@ def _in_notes(quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str
     """Each quote (a statement) with its place in its note (:func:`voc.units.quote_context`)."""
     from voc.units import quote_context
 
-    place = quote_context(units, frame, mask=config.clean.mask_pii)
+    place = quote_context(units)
     quotes = {t: place(qs) for t, qs in quotes.items()}
     sub_entries = {t: [{**e, "quote_records": place(e.get("quote_records", []))} for e in entries]
                    for t, entries in sub_entries.items()}
@@ -109,7 +109,7 @@ def _log_rows(units: pd.DataFrame, frame: pd.DataFrame, config: Config) -> list[
     from voc.report.model import LogRow, Quote
     from voc.units import log_rows, quote_context
 
-    place = quote_context(units, frame, mask=config.clean.mask_pii)
+    place = quote_context(units)
     out = []
     for r in log_rows(units):
         quotes = [Quote(text=t, row=int(row)) for row, t in r.pop("examples")]

@@ -120,48 +120,36 @@ def log_rows(units: pd.DataFrame, *, examples: int = 5) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (-r["statements"], r["label"]))
 
 
-def quote_context(units: pd.DataFrame, frame: pd.DataFrame, *, mask: Any,
-                  width: int = 120) -> Callable[[Sequence[Any]], list[Any]]:
+def quote_context(units: pd.DataFrame, *, width: int = 120) -> Callable[[Sequence[Any]], list[Any]]:
     """A function that gives quotes (:class:`voc.report.model.Quote`: ``row`` and ``text``, a unit's
-    text) their statement's place in its note: ``column`` and the masked, normalised text of the
-    same cell ``before`` and ``after`` it (up to *width* characters each side). *frame* holds the
-    export's cells (``row`` and the text columns); *mask* is ``[clean] mask_pii``. A quote whose
-    unit is not found is returned as it is. The index of the units is built once."""
-    from voc.clean import mask_pii, normalize_text
+    text) their statement's place in its note: ``column`` and the text of the same cell ``before``
+    and ``after`` it (up to *width* characters each side).
 
-    kinds = _mask_kinds(mask)
-    where = {(int(r), t): (c, int(a), int(b))
-             for r, t, c, a, b in zip(units["row"], units["text"], units["column"], units["start"], units["end"],
-                                      strict=True)}
-    cells = frame.set_index("row")
-
-    def clean(piece: str) -> str:
-        piece = normalize_text(piece)
-        return mask_pii(piece, kinds) if kinds else piece
+    The context is made of the cell's other units (*units*: every statement, voice and log, already
+    normalised and masked), joined by a space: nothing is masked again, so a quote's context costs
+    a lookup (masking each quote's note anew took most of the render stage). What lies between
+    statements (bullets, a non-answer such as 特になし) is not shown. A quote whose unit is not
+    found is returned as it is."""
+    cells: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    where: dict[tuple[int, str], tuple[str, int]] = {}
+    for r, c, a, t in zip(units["row"].tolist(), units["column"].tolist(), units["start"].tolist(),
+                          units["text"].tolist(), strict=True):
+        cell = cells.setdefault((int(r), c), [])
+        where.setdefault((int(r), t), (c, len(cell)))
+        cell.append((int(a), t))
 
     def place(quotes: Sequence[Any]) -> list[Any]:
         out = []
         for q in quotes:
             hit = where.get((int(q.row), q.text))
-            if hit is None or hit[0] not in cells.columns:
+            if hit is None:
                 out.append(q)
                 continue
-            column, a, b = hit
-            cell = cells.at[q.row, column]
-            cell = cell if isinstance(cell, str) else ""
-            before = clean(cell[max(0, a - 3 * width) : a])[-width:]
-            after = clean(cell[b : b + 3 * width])[:width]
+            column, k = hit
+            parts = [t for _, t in cells[(int(q.row), column)]]
+            before = " ".join(parts[:k])[-width:]
+            after = " ".join(parts[k + 1 :])[:width]
             out.append(dataclasses.replace(q, column=column, before=before, after=after))
         return out
 
     return place
-
-
-def _mask_kinds(mask: Any) -> tuple[str, ...]:
-    from voc.clean import PII_KINDS
-
-    if mask is True:
-        return PII_KINDS
-    if not mask:
-        return ()
-    return (mask,) if isinstance(mask, str) else tuple(mask)
