@@ -77,7 +77,7 @@ def test_unread_dates_are_counted_warned_and_in_run_json(caplog) -> None:
     from types import SimpleNamespace
 
     from tests.test_record import _record
-    from voc.pipeline import _dates
+    from voc.pipeline._read import _dates
     from voc.report.record import run_schema
 
     export = SimpleNamespace(path="x.csv", frame=pd.DataFrame({"d": ["2024-01-01", "来週", "", "13/13/2024"]}))

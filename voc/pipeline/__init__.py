@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from voc.report.record import RunRecord
     from voc.themes import ThemeModel
 
-from voc.pipeline._read import _dates, _outcome_summary, _outcomes, _require_rows
+from voc.pipeline._read import _outcome_summary, _read, _require_rows
 from voc.pipeline._render import (
     _label,
     _output_tables,
@@ -40,7 +40,7 @@ from voc.pipeline._render import (
     _themes_frame,
     _write,
 )
-from voc.pipeline._units import _clean, _deal_sizes, _in_notes, _log_rows, _one_outcome_columns, _units
+from voc.pipeline._units import _clean, _deal_sizes, _in_notes, _log_rows, _one_outcome_columns, _unit_counts, _units
 
 __all__ = ["ReportResult", "run_report", "executor_for", "theme_model"]
 
@@ -160,26 +160,16 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
 def _run_report(config: Config, history: Path | None, *, progress: bool) -> ReportResult:
     # Each stage imports what it needs when it starts: the clean stage forks its workers, and
     # modules imported before that (scikit-learn, DuckDB) would be in every worker's memory.
-    from voc.io import read_export
     from voc.taxonomy import Taxonomy, load_taxonomy
     from voc.tokenize import Tokenizer
-    from voc.window import filter_window
 
     cin = config.input
     timer = _Timer()
     executor = executor_for(config)
     tokenizer = Tokenizer()
     taxonomy = load_taxonomy(config.taxonomy.path, missing_ok=True) if config.taxonomy.path else Taxonomy()
-    with timer.stage("read"):
-        required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
-        export = read_export(cin.path, text_columns=cin.text_columns, required_columns=required,
-                             encoding=cin.encoding, sheet=cin.sheet, header_row=cin.header_row,
-                             max_input_mb=cin.max_input_mb, max_sheet_mb=cin.max_sheet_mb,
-                             max_cell_mb=cin.max_cell_mb)
-        outcomes = _outcomes(export, config)  # before the fit: an unusable outcome column exits 2 now
-        dates = _dates(export, cin.date_column)
-        in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until,
-                                                   path=export.path)
+    with timer.stage("read"):  # the outcomes before the fit: an unusable outcome column exits 2 now
+        export, outcomes, dates, in_window, rejected_window = _read(config)
     with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per text
         kept, rejected_clean, statements = _clean(config, executor, in_window, tokenizer, progress)
         _require_rows(kept, export, [rejected_window, rejected_clean])
@@ -188,6 +178,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         require_free_text(kept, in_window, cin.text_columns, export.path)  # a category column exits 2 here
     from voc.history import record_run
     from voc.insights import insight_tables, theme_changes
+    from voc.report.writer import link_report
     from voc.units import unit_records, unit_themes
 
     # the units stage: what gets a theme (each statement, or each row); only the customer's voice
@@ -224,17 +215,12 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         assignments, rejected, mentions = _output_tables(kept, units, long, names, sub_names, export,
                                                          [rejected_window, rejected_clean], config)
         record = _record(config, export, kept, rejected, stable, model, previous_k, len(rows), timer)
-        if outcomes is not None:
-            record.outcomes = _outcome_summary(outcomes, in_window, kept, config)
-        record.dates = dates
-        record.units = {"unit": config.units.unit, "units": len(units), "voice": len(voice),
-                        "log": len(units) - len(voice)}
+        record.outcomes = _outcome_summary(outcomes, in_window, kept, config) if outcomes is not None else None
+        record.dates, record.units = dates, _unit_counts(config, units)
         report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes,
                                                             "log": _log_rows(units, in_window, config),
                                                             "excluded": excluded}, stable)
         folder = _write(config, report_model, assignments, rejected, record, mentions)
-    from voc.report.writer import link_report
-
     with timer.stage("history"):
         # the `latest` link moves to the new folder only once the history holds the run: killed
         # at any point, `latest` and the history name the same run (tests/test_crash_history.py)

@@ -17,6 +17,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("voc.pipeline")
 
+def _read(config: Config) -> tuple[Any, Any, dict[str, Any] | None, pd.DataFrame, pd.DataFrame]:
+    """The read stage: the export (:func:`voc.read.read_export`), each row's outcome
+    (:func:`_outcomes`), the date column's summary (:func:`_dates`), and the rows inside the
+    ``since`` / ``until`` window with those outside it rejected (:func:`voc.window.filter_window`)."""
+    from voc.io import read_export
+    from voc.window import filter_window
+
+    cin = config.input
+    required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
+    export = read_export(cin.path, text_columns=cin.text_columns, required_columns=required, encoding=cin.encoding,
+                         sheet=cin.sheet, header_row=cin.header_row, max_input_mb=cin.max_input_mb,
+                         max_sheet_mb=cin.max_sheet_mb, max_cell_mb=cin.max_cell_mb)
+    outcomes = _outcomes(export, config)
+    dates = _dates(export, cin.date_column)
+    in_window, rejected_window = filter_window(export.frame, cin.date_column, cin.since, cin.until, path=export.path)
+    return export, outcomes, dates, in_window, rejected_window
+
+
 def _outcomes(export: Any, config: Config) -> Any:
     """Each read row's outcome (won / lost / open, :mod:`voc.outcomes`), or None without an outcome
     column; an :class:`~voc.errors.OutcomeError` (exit 2) when no value maps to won or lost."""

@@ -54,6 +54,12 @@ def _units(config: Config, kept: pd.DataFrame, statements: pd.DataFrame | None, 
     return make_units(kept, config.input.text_columns, tokens)
 
 
+def _unit_counts(config: Config, units: pd.DataFrame) -> dict[str, Any]:
+    """``run.json``'s ``units``: what got a theme, the units analysed, of which voice and log."""
+    voice = int((units["kind"] == "voice").sum())
+    return {"unit": config.units.unit, "units": len(units), "voice": voice, "log": len(units) - voice}
+
+
 def _deal_sizes(table: pd.DataFrame, said: pd.DataFrame, stable: StableIds, model: ThemeModel, *,
                 n_rows: int) -> pd.DataFrame:
     """Statement units: each theme's ``size`` and ``share`` in deals (distinct rows of the voice
