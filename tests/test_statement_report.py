@@ -103,3 +103,28 @@ def test_a_second_run_on_the_same_export_keeps_every_id(sample_report, tmp_path)
     assert again.run.previous_run_id == sample_report.run.run_id
     assert sorted(again.themes["theme_id"]) == sorted(sample_report.themes["theme_id"])
     assert set(again.themes["status"]) == {""}
+
+
+def test_statement_ids_hold_across_two_windows(tmp_path):
+    """Run 1 until 2026-06-30, run 2 on everything, 16 themes of statements: a run-2 theme made
+    mostly (J ≥ 0.5) of one run-1 theme's statements carries its id, and a kept id names largely the
+    same statements (J ≥ 0.25; judged on the statements both runs read, by their offsets)."""
+    from voc.config import load_config
+    from voc.pipeline import run_report
+
+    base = {"output.dir": str(tmp_path / "reports" / "latest"), "model.n_themes": 16, "model.subthemes": False}
+    runs = [run_report(load_config(ROOT / "corpus" / "voc.toml").override({**base, **extra}))
+            for extra in ({"input.until": "2026-06-30"}, {})]
+    m1, m2 = (pd.read_csv(r.out_dir / "mentions.csv", dtype=str, keep_default_na=False) for r in runs)
+    m = m1.merge(m2, on=["row", "column", "start", "end"], suffixes=("_1", "_2"))
+    m = m[(m["kind_1"] == "voice") & (m["theme_id_1"] != "-1") & (m["theme_id_2"] != "-1")]
+    n1, n2 = m.groupby("theme_id_1").size(), m.groupby("theme_id_2").size()
+    ct = m.groupby(["theme_id_1", "theme_id_2"]).size().rename("n").reset_index()
+    ct["j"] = ct["n"] / (ct["theme_id_1"].map(n1) + ct["theme_id_2"].map(n2) - ct["n"])
+    best = ct.sort_values("j", ascending=False).groupby("theme_id_2").head(1)
+    clear = best[best["j"] >= 0.5]
+    assert len(clear) >= 4, best
+    assert (clear["theme_id_1"] == clear["theme_id_2"]).all(), clear
+    same = ct[ct["theme_id_1"] == ct["theme_id_2"]].set_index("theme_id_1")["j"]
+    kept = [str(t) for t, s in zip(runs[1].themes["theme_id"], runs[1].themes["status"], strict=True) if s == ""]
+    assert kept and all(same.get(t, 0.0) >= 0.25 for t in kept), same
