@@ -125,3 +125,22 @@ def test_statement_gold_must_name_known_rows(tmp_path) -> None:
         run_evaluate(str(path), text_column="text", label_column="label", statements_file=str(gold), seeds="0",
                      embedding="lsa", no_baselines=True)
     assert str(gold) in str(err.value) and "999" in str(err.value)
+
+
+def test_options_of_one_label_per_text_are_refused_on_label_sets(tmp_path) -> None:
+    texts, labels, _ = _composites()
+    path, _ = _write(tmp_path, texts, labels)
+    with pytest.raises(ConfigError, match="--supervised"):
+        run_evaluate(str(path), text_column="text", label_column="label", supervised=True, seeds="0")
+
+
+def test_texts_without_a_voice_statement_are_counted_and_score_nothing() -> None:
+    texts, labels, _ = _composites()
+    texts, labels = [*texts, "特になし"], [*labels, "price|support"]
+    res = evaluate_units(texts, parse_label_sets(labels), unit="statement", seeds=(0,), embedding="lsa",
+                         baselines=False)
+    assert res.settings["texts_without_voice"] == 1
+    full = evaluate_units(texts[:-1], parse_label_sets(labels[:-1]), unit="statement", seeds=(0,),
+                          embedding="lsa", baselines=False)
+    n = len(texts)
+    assert res.means().loc["voc", "topic_recall"] == pytest.approx(full.means().loc["voc", "topic_recall"] * (n - 1) / n)

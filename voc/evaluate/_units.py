@@ -137,6 +137,8 @@ def evaluate_units(
         "unit": unit, "n_themes": "labels" if n_themes is None else ",".join(str(k) for k in ks),
         "seeds": list(seeds), "embedding": ",".join(embeddings_), "reduction": ",".join(reductions),
         "clustering": ",".join(clusterings), "units": len(units), "voice": len(voice),
+        # scored with no topic (recall 0): every statement was a non-answer or the rep's log
+        "texts_without_voice": len(texts) - int(voice["row"].nunique()),
     }
     if statements is not None:
         settings["gold_statements"] = len(statements)
