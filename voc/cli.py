@@ -172,6 +172,14 @@ def inspect(input_path: str, config_out: str | None, force: bool, lang: str | No
               help="Also report a classifier told the labels (5-fold cross-validated): how far the representation separates them at all.")
 @click.option("--sample", type=int, help="Evaluate on N rows drawn at random (seed 0) instead of all.")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Fit the seeds in this many processes.")
+@click.option("--unit", type=click.Choice(["statement", "row"]),
+              help="What gets a theme: each statement of a text (as voc report) or the whole text; scores each text "
+                   "by the set of its themes (default: row for one label per text, statement for label sets).")
+@click.option("--label-sep", default="|", show_default=True,
+              help="Joins several labels in one cell (a|b): the text is about each of them.")
+@click.option("--statements-file", type=click.Path(dir_okay=False),
+              help="Gold statements (row, start, end, label) as python -m bench.composite writes them: "
+                   "adds statement NMI/ARI and segmentation.")
 @click.option("--out", "out_prefix", type=click.Path(dir_okay=False), help="Write OUT.csv and OUT.md.")
 def evaluate(input_path: str, **options: Any) -> None:
     """Measure theme quality on labeled texts: NMI, ARI, V-measure, coherence, names, stability.
@@ -180,6 +188,8 @@ def evaluate(input_path: str, **options: Any) -> None:
     cross-validated classifier as an upper reference); measures the themes' phrase names
     (grounded, fragments, distinct); with --sublabel-column scores the sub-themes against finer
     labels; prints a Markdown table (per seed and mean) and with --out writes it as CSV and Markdown.
+    With label sets (a|b) or --unit statement, scores each text by the set of its themes: topic
+    recall and precision against the one-theme-per-text ceiling.
 
     \b
     Example:
@@ -188,6 +198,8 @@ def evaluate(input_path: str, **options: Any) -> None:
         --label-file corpus/sample_crm_export.truth.csv --label-column lost_reason_theme --ignore-label none
       voc evaluate ../shared/data/asdc_food_subtopics.csv --text-column text --label-column top \\
         --sublabel-column label --n-themes 14 --no-baselines
+      voc evaluate /tmp/composite/livedoor_titles.composite.csv --text-column text --label-column label \\
+        --statements-file /tmp/composite/livedoor_titles.statements.csv --unit statement
     """
     try:
         from voc.evaluate import run_evaluate

@@ -13,14 +13,18 @@ Only labels are needed; the text goes through the same cleaning (:func:`voc.clea
 and tokenizer as ``voc report``.
 
 ``_run`` holds the fits of one seed, ``_core`` scores them (:func:`evaluate`), ``_table`` the
-result and its Markdown, ``_io`` reading labeled exports and writing the table.
+result and its Markdown, ``_io`` reading labeled exports and writing the table. Several labels per
+text (``a|b``) and statements as the unit: ``_units`` fits (:func:`evaluate_units`, issue #27),
+``_multi`` scores (topic recall and precision, statement NMI / ARI, segmentation).
 """
 
 from __future__ import annotations
 
 from voc.evaluate._core import METHODS, evaluate
 from voc.evaluate._io import read_labeled, read_labels, run_evaluate
+from voc.evaluate._multi import parse_label_sets
 from voc.evaluate._table import EvaluationResult
+from voc.evaluate._units import evaluate_units
 from voc.metrics import npmi_coherence, topic_diversity
 from voc.references import BASELINES
 
@@ -29,6 +33,8 @@ __all__ = [
     "METHODS",
     "EvaluationResult",
     "evaluate",
+    "evaluate_units",
+    "parse_label_sets",
     "npmi_coherence",
     "read_labeled",
     "read_labels",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from voc.errors import InputError
+from voc.errors import ConfigError, InputError
 from voc.evaluate._core import evaluate
 from voc.evaluate._table import EvaluationResult
 
-__all__ = ["read_labeled", "read_labels", "run_evaluate"]
+__all__ = ["read_labeled", "read_labels", "read_label_rows", "run_evaluate"]
 
 
 def read_labeled(
@@ -50,6 +50,23 @@ def read_labels(
     """:func:`read_labeled` for several label columns, all read from *path* or all from
     *label_file*: the texts, and each column's labels. Rows are kept or dropped by the first
     column (the others may be blank: ``""``); *ignore_labels* blanks a label in any column."""
+    _, texts, columns = read_label_rows(path, text_column=text_column, label_columns=label_columns,
+                                        label_file=label_file, ignore_labels=ignore_labels, encoding=encoding,
+                                        keep_unlabeled=keep_unlabeled)
+    return texts, columns
+
+
+def read_label_rows(
+    path: str,
+    *,
+    text_column: str,
+    label_columns: Sequence[str],
+    label_file: str | None = None,
+    ignore_labels: Sequence[str] = (),
+    encoding: str = "auto",
+    keep_unlabeled: bool = False,
+) -> tuple[list[int], list[str], list[list[str]]]:
+    """:func:`read_labels` with the export's row (0-based data row, ``voc.io``'s ``row``) of each text kept."""
     from voc.io import read_export
 
     label_columns = list(label_columns)
@@ -78,13 +95,13 @@ def read_labels(
             columns.append([by_row.get(int(r), "") for r in frame["row"]])
     ignore = {s.strip() for s in ignore_labels}
     rows = []
-    for t, *ys in zip(texts, *columns, strict=True):
+    for r, t, *ys in zip(frame["row"].tolist(), texts, *columns, strict=True):
         ys = ["" if str(y).strip() in ignore else str(y).strip() for y in ys]
         if str(t).strip() and (ys[0] or keep_unlabeled):
-            rows.append((t, ys))
-    if not any(ys[0] for _, ys in rows):
+            rows.append((int(r), t, ys))
+    if not any(ys[0] for _, _, ys in rows):
         raise InputError("no row has both a text and a label", path=str(path), column=label_columns[0])
-    return [t for t, _ in rows], [[ys[c] for _, ys in rows] for c in range(len(label_columns))]
+    return [r for r, _, _ in rows], [t for _, t, _ in rows], [[ys[c] for _, _, ys in rows] for c in range(len(label_columns))]
 
 
 def run_evaluate(
@@ -106,18 +123,27 @@ def run_evaluate(
     sample: int | None = None,
     jobs: int = 1,
     unlabeled: str = "drop",
+    unit: str | None = None,
+    label_sep: str = "|",
+    statements_file: str | None = None,
 ) -> EvaluationResult:
     """What ``voc evaluate`` does: read, :func:`evaluate`, and write ``OUT.csv`` / ``OUT.md``.
 
     With *sublabel_column* (read from the same file as *label_column*: *label_file* when given),
-    voc's sub-themes are scored against it (``evaluate(..., sublabels=...)``)."""
+    voc's sub-themes are scored against it (``evaluate(..., sublabels=...)``). With *unit*
+    ``"statement"``, *statements_file* (gold statements: ``row``, ``start``, ``end``, ``label``), or
+    a label cell holding *label_sep* (several labels per text), the themes are fitted on the
+    units and each text scored by the set of its themes (:func:`voc.evaluate.evaluate_units`;
+    *unit* then defaults to ``"statement"``); else by :func:`evaluate`, as before."""
     from pathlib import Path
 
     try:
         seed_list = [int(s) for s in str(seeds).split(",") if s.strip()]
     except ValueError:
         raise InputError(f"--seeds must be comma-separated integers, got {seeds!r}") from None
-    texts, columns = read_labels(
+    if not label_sep:
+        raise ConfigError("--label-sep must not be empty; give the character that joins labels in a cell, e.g. '|'")
+    rows, texts, columns = read_label_rows(
         input_path,
         text_column=text_column,
         label_columns=[label_column] + ([sublabel_column] if sublabel_column else []),
@@ -131,21 +157,32 @@ def run_evaluate(
         # the same rows as pandas.read_csv(path).sample(n=sample, random_state=0)
         picks = pd.Series(range(len(texts))).sample(n=sample, random_state=0).tolist()
         texts, columns = [texts[i] for i in picks], [[c[i] for i in picks] for c in columns]
+        rows = [rows[i] for i in picks]
     labels = columns[0]
-    result = evaluate(
+    if unit == "statement" or statements_file or any(label_sep in y for y in labels):
+        from voc.evaluate._units import run_units
+
+        result = run_units(
+            input_path, rows, texts, labels, unit=unit, label_sep=label_sep, label_column=label_column,
+            statements_file=statements_file, sublabel_column=sublabel_column, supervised=supervised,
+            unlabeled=unlabeled, n_themes=n_themes, seeds=seed_list, embedding=embedding, reduction=reduction,
+            clustering=clustering, baselines=not no_baselines,
+        )
+    else:
+        result = evaluate(
         texts,
         labels,
-        n_themes=n_themes,
-        seeds=seed_list,
-        embedding=embedding,
-        reduction=reduction,
-        clustering=clustering,
-        baselines=not no_baselines,
-        supervised=supervised,
-        jobs=jobs,
-        unlabeled=unlabeled,
-        sublabels=columns[1] if sublabel_column else None,
-    )
+            n_themes=n_themes,
+            seeds=seed_list,
+            embedding=embedding,
+            reduction=reduction,
+            clustering=clustering,
+            baselines=not no_baselines,
+            supervised=supervised,
+            jobs=jobs,
+            unlabeled=unlabeled,
+            sublabels=columns[1] if sublabel_column else None,
+        )
     result.settings["input"] = str(input_path)
     if sample is not None:
         result.settings["sample"] = sample

@@ -20,6 +20,9 @@ SUBTHEME = ("sub_nmi", "sub_ari", "n_pairs")
 #: Every column of :attr:`EvaluationResult.table` after method and seed, in order.
 COLUMNS = (*METRICS, *NAMING, *SUBTHEME, "seconds", "stability")
 _COUNTS = ("n_themes", "n_pairs")
+#: Several topics per text (:mod:`voc.evaluate._multi`): present in the table of ``--unit statement``
+#: or of label sets only.
+MULTI = ("topic_recall", "topic_precision", "one_theme_ceiling", "stmt_nmi", "stmt_ari", "segmentation")
 
 
 @dataclass
@@ -57,7 +60,8 @@ class EvaluationResult:
         sub-theme columns are shown only when some row has them (``--sublabel-column``)."""
         t = self.table if per_seed else self.table[self.table["seed"] == "mean"]
         t = t.sort_values(["seed"], key=lambda s: s.map(lambda v: (v != "mean", str(v))), kind="stable")
-        shown = [c for c in COLUMNS if c not in SUBTHEME or t[c].notna().any()]
+        optional = (*SUBTHEME, *MULTI)  # shown only when some row has them
+        shown = [c for c in t.columns if c not in ("method", "seed") and (c not in optional or t[c].notna().any())]
         cols = ["method", "seed", *shown]
         lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for _, row in t.iterrows():
