@@ -89,6 +89,17 @@ class ReportResult:
         return join_themes(self.records, self.assignments, self.rejected, outcomes=outcomes)
 
 
+def _typed(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The export's rows for analysts, numeric columns typed (:func:`voc.read.typed_columns`);
+    the configured id, text, outcome, date, segment and competitor columns stay text."""
+    from voc.read import typed_columns
+
+    cin = config.input
+    keep = [cin.id_column, *cin.text_columns, cin.outcome_column, cin.date_column, *cin.segment_columns,
+            cin.competitor_column]
+    return typed_columns(frame, exclude=[c for c in keep if c])
+
+
 class _Timer:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
@@ -235,7 +246,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     _replace_json(folder / "run.json", record)
     log.info("report written to %s", out)
     return ReportResult(out_dir=out, run=record, themes=_themes_frame(rows), assignments=assignments,
-                        rejected=rejected, records=export.frame, model=model, report=report_model,
+                        rejected=rejected, records=_typed(export.frame, config), model=model, report=report_model,
                         analysis=analysis)
 
 

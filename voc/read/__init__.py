@@ -17,8 +17,11 @@ from voc.read._dates import DateSummary, date_summary, parse_dates
 from voc.read._encoding import detect_encoding
 from voc.read._export import DEFAULT_MAX_INPUT_MB, REJECT_REASONS, Export, read_export, read_table
 from voc.read._layout import HEADER_SCAN_ROWS
+from voc.read._numbers import parse_number, typed_columns
 
 __all__ = [
+    "parse_number",
+    "typed_columns",
     "Export",
     "read_export",
     "read_table",
