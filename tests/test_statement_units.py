@@ -134,3 +134,18 @@ def test_quotes_get_their_note_around_them():
     assert other.before == other.after == ""
     (first,) = place([Quote(text="［氏名］様と面談。", row=4)])
     assert first.before == "" and first.after == "価格が高いとのこと。 次回デモ予定。"
+
+
+def test_statement_frame_is_the_same_split_in_worker_processes():
+    """Cells split in forked workers (chunks of cells) give the frame one process gives, in order."""
+    from voc.units import statement_frame
+
+    notes = ["11/5 初回訪問。価格が高いとのこと。\n・次回デモ予定", "", None, "サポート体制に不安 ／ 他社と比較中",
+             "【懸念】連携できるか", "受注！"]
+    frame = pd.DataFrame({"row": range(5000), "note": [notes[i % 6] if i % 7 else f"第{i}回 訪問" for i in range(5000)],
+                          "reason": ["価格" if i % 3 else "" for i in range(5000)]})
+    one = statement_frame(frame, ["note", "reason"], n_jobs=1)
+    two = statement_frame(frame, ["note", "reason"], n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert one["row"].tolist() == list(range(len(one)))
+    assert one.loc[one["deal_row"] == 7, "statement"].tolist() == ["第7回", "訪問", "価格"]

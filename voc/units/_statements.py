@@ -48,7 +48,8 @@ def kind_rules(log_cues: Sequence[str] = (), voice_cues: Sequence[str] = ()) -> 
     return KindRules().with_cues(cues) if cues else KindRules()
 
 
-def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_chars: int | None = None) -> pd.DataFrame:
+def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_chars: int | None = None,
+                    n_jobs: int | None = 1) -> pd.DataFrame:
     """One line per statement of the *text_columns* of *frame* (needs ``row`` and those columns).
 
     Columns :data:`STATEMENT_COLUMNS`: ``row`` (0, 1, …: the statement's number, what
@@ -56,20 +57,31 @@ def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_cha
     ``start`` and ``end`` (offsets into the cell as the export holds it) and ``statement``
     (``cell[start:end]``). In row order, then column order, then text order. *max_chars*: only the
     first that many characters of a cell are split (the clean stage's bound on 1 MB cells).
+    *n_jobs*: cells are split in up to that many forked processes (:func:`voc.parallel.forked_map`,
+    chunks of cells in order), the same frame whatever the number.
     """
     import pandas as pd
 
+    from voc.parallel import MIN_TEXTS_PER_JOB, forked_map, resolve_n_jobs
+
+    columns = [frame[c].tolist() for c in text_columns]
+    cells = [(int(row), column, cell if max_chars is None else cell[:max_chars])
+             for row, *values in zip(frame["row"].tolist(), *columns, strict=True)
+             for column, cell in zip(text_columns, values, strict=True) if isinstance(cell, str) and cell]
+    jobs = min(resolve_n_jobs(n_jobs), max(1, len(cells) // MIN_TEXTS_PER_JOB))
+    size = max(1, -(-len(cells) // (jobs * 4)))
+    chunks = forked_map(_split_cells, [cells[i : i + size] for i in range(0, len(cells), size)], jobs)
+    out = [s for chunk in chunks for s in chunk]
+    return pd.DataFrame({"row": range(len(out)), **{c: [s[i] for s in out] for i, c in enumerate(STATEMENT_COLUMNS[1:])}},
+                        columns=STATEMENT_COLUMNS)
+
+
+def _split_cells(cells: list[tuple[int, str, str]]) -> list[tuple[int, str, int, int, str]]:
+    """``(deal_row, column, start, end, statement)`` of each statement of *cells* (``(row,
+    column, text)``), in order."""
     from voc.statements import split_statements
 
-    out: list[tuple[int, int, str, int, int, str]] = []
-    columns = [frame[c].tolist() for c in text_columns]
-    for row, *cells in zip(frame["row"].tolist(), *columns, strict=True):
-        for column, cell in zip(text_columns, cells, strict=True):
-            if not isinstance(cell, str) or not cell:
-                continue
-            for s in split_statements(cell if max_chars is None else cell[:max_chars]):
-                out.append((len(out), int(row), column, s.start, s.end, s.text))
-    return pd.DataFrame(out, columns=STATEMENT_COLUMNS)
+    return [(row, column, s.start, s.end, s.text) for row, column, cell in cells for s in split_statements(cell)]
 
 
 def clean_statements(
@@ -91,7 +103,7 @@ def clean_statements(
     from voc.statements import statement_kind
 
     cap = None if max_text_chars is None else max(max_text_chars, DEFAULT_MAX_TEXT_CHARS) * 4
-    parts = statement_frame(frame, text_columns, max_chars=cap)
+    parts = statement_frame(frame, text_columns, max_chars=cap, n_jobs=getattr(executor, "n_jobs", 1))
     if len(parts):
         st, _ = executor.clean(parts, [_TEXT], mask=mask, max_text_chars=max_text_chars, tokenizer=tokenizer,
                                progress=progress)
