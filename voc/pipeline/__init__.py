@@ -219,7 +219,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         changes = theme_changes(table, stable.previous, n_current=len(kept), previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
         if config.units.unit == "statement":
-            quotes, sub_entries = _in_notes(quotes, sub_entries, units, in_window, config)
+            quotes, sub_entries = _in_notes(quotes, sub_entries, units)
         rows = _theme_rows(table, quotes, sub_entries, tables, stable.taxonomy, said)
         names = {r.theme_id: r.label for r in rows}
         sub_names = {s.subtheme_id: s.label for r in rows for s in r.subthemes} if subs is not None else None
@@ -229,7 +229,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         record.outcomes = _outcome_summary(outcomes, in_window, kept, config) if outcomes is not None else None
         record.dates, record.units = dates, _unit_counts(config, units)
         report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes,
-                                                            "log": _log_rows(units, in_window, config),
+                                                            "log": _log_rows(units),
                                                             "excluded": excluded}, stable)
         folder = _write(config, report_model, assignments, rejected, record, mentions)
     with timer.stage("history"):

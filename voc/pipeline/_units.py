@@ -81,8 +81,7 @@ def _deal_sizes(table: pd.DataFrame, said: pd.DataFrame, stable: StableIds, mode
     return table
 
 
-def _in_notes(quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]], units: pd.DataFrame,
-              frame: pd.DataFrame, config: Config) -> tuple[dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
+def _in_notes(quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]], units: pd.DataFrame) -> tuple[dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
     """Each quote (a statement) with its place in its note (:func:`voc.units.quote_context`)."""
     from voc.units import quote_context
 
@@ -110,7 +109,7 @@ def _one_outcome_columns(config: Config, in_window: pd.DataFrame, outcomes: Any)
     return out
 
 
-def _log_rows(units: pd.DataFrame, frame: pd.DataFrame, config: Config) -> list[Any]:
+def _log_rows(units: pd.DataFrame) -> list[Any]:
     """The rep's log by section (:func:`voc.units.log_rows`), as the report's rows."""
     from voc.report.model import LogRow, Quote
     from voc.units import log_rows, quote_context
