@@ -153,3 +153,17 @@ def test_every_csv_file_of_a_report_starts_with_a_byte_order_mark(tmp_path):
         assert raw.startswith(codecs.BOM_UTF8), name
         assert pd.read_csv(out / name).columns[0] in ("row", "theme_id"), name  # pandas reads it as before
     assert (out / "assignments.csv").read_text(encoding="utf-8-sig") == "row,theme_id,theme_label\n0,1,価格\n"
+
+
+def test_write_report_writes_the_mentions_it_is_given(tmp_path):
+    """``write_report`` passes ``mentions`` on (it once took the argument and dropped it)."""
+    import pandas as pd
+
+    from tests._models import subtheme_model
+    from voc.report.writer import write_report
+
+    mentions = pd.DataFrame({"row": [0], "column": ["note"], "start": [0], "end": [3], "text": ["価格高"], "kind": ["voice"]})
+    rejected = pd.DataFrame(columns=["row", "reason", "detail"])
+    out = write_report(tmp_path / "latest", subtheme_model(), pd.DataFrame({"row": [0]}), rejected, _record(),
+                       mentions=mentions)
+    assert (out / "mentions.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "0,note,0,3,価格高,voice"

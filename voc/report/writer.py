@@ -195,7 +195,8 @@ def write_report(
     the run in the history in between (a killed run never leaves ``latest`` on an unrecorded run).
     The parameters and errors are :func:`write_run_folder`'s.
     """
-    return link_report(out_dir, write_run_folder(out_dir, model, assignments, rejected, run, stamp=stamp))
+    return link_report(out_dir, write_run_folder(out_dir, model, assignments, rejected, run, stamp=stamp,
+                                                 mentions=mentions))
 
 
 def write_run_folder(
