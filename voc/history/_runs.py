@@ -88,7 +88,7 @@ def previous_auto_k(path: Path | None, text_columns: Sequence[str]) -> int | Non
     """The number of themes auto mode chose in the last comparable run of the history at *path*
     (same *text_columns*, ``n_themes = "auto"``), or ``None``: no history, or a last run that did not
     choose one. The next auto-mode fit keeps it unless another k is clearly more stable
-    (``[model] auto_k_margin``, :func:`voc.autok.choose_k`). Call it only in auto mode."""
+    (``[model] auto_k_margin``, :func:`voc.themes._autok.choose_k`). Call it only in auto mode."""
     import pandas as pd
 
     if path is None or not Path(path).exists():

@@ -1,7 +1,7 @@
 """Themes: a scikit-learn-style wrapper around BERTopic.
 
 The wrapper tokenizes each document once, embeds it with an offline backend (:mod:`voc.embed`),
-optionally reduces with a seeded UMAP, clusters (:mod:`voc.cluster`: consensus k-means refined by a
+optionally reduces with a seeded UMAP, clusters (:mod:`voc.themes.cluster`: consensus k-means refined by a
 mixture model over embeddings and words, for a fixed or automatically chosen k), and lets
 BERTopic's c-TF-IDF find each theme's Japanese keywords from the same tokens.
 """
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from voc._bertopic import import_bertopic
 from voc.errors import ConfigError, InputError, NotFittedError
+from voc.themes._bertopic import import_bertopic
 from voc.themes._parts import Assigner, FixedLabels, Identity, Precomputed, split_tokens
 from voc.tokenize import Tokenizer
 from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
@@ -40,11 +40,11 @@ class ThemeModel(BaseEstimator):
     ----------
     n_themes : int or "auto"
         Number of themes. ``"auto"`` picks the most stable k (k-means on subsamples) within a
-        window set by corpus size, see :func:`voc.autok.choose_k`.
+        window set by corpus size, see :func:`voc.themes._autok.choose_k`.
     embedding : str
         Embedding backend name (:func:`voc.embed.available_embedders`).
     clustering : {"consensus-em", "consensus", "em", "kmeans"}
-        How documents are grouped once embedded (:class:`voc.cluster.ConsensusEMClusterer`).
+        How documents are grouped once embedded (:class:`voc.themes.cluster.ConsensusEMClusterer`).
         ``"consensus-em"`` (default) was within 0.02 NMI/ARI of the most accurate method on every
         labeled corpus measured and the most accurate with seed stability ≥ 0.8 on both shared
         corpora (``"em"`` alone: 0.67 on ASDC; ``"consensus"`` alone: NMI 0.05 lower;
@@ -98,7 +98,7 @@ class ThemeModel(BaseEstimator):
     tokenizer_ : Tokenizer
     embedder_ : voc.embed.Embedder
     topic_model_ : bertopic.BERTopic
-    clusterer_ : voc.cluster.ConsensusEMClusterer
+    clusterer_ : voc.themes.cluster.ConsensusEMClusterer
     labels_ : ndarray of shape (n_documents,)
         Theme of every document passed to :meth:`fit` (``-1``: nothing to embed), whether it was
         clustered or assigned.
@@ -195,8 +195,8 @@ class ThemeModel(BaseEstimator):
         )
 
     def _choose_k(self, reduced: np.ndarray, seed: int) -> int:
-        """The number of themes in auto mode (:func:`voc.autok.choose_k`)."""
-        from voc.autok import choose_k
+        """The number of themes in auto mode (:func:`voc.themes._autok.choose_k`)."""
+        from voc.themes._autok import choose_k
 
         k, self.k_stability_, self.k_kept_ = choose_k(
             reduced, seed, n_jobs=self.n_jobs, previous_k=self.previous_k, k_margin=self.k_margin
@@ -300,8 +300,8 @@ class ThemeModel(BaseEstimator):
         """Cluster these documents and find their themes' keywords; their theme each."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        from voc.cluster import ConsensusEMClusterer
         from voc.label import prefer_compounds, theme_documents
+        from voc.themes.cluster import ConsensusEMClusterer
 
         BERTopic = import_bertopic()
         from bertopic.vectorizers import ClassTfidfTransformer
