@@ -13,8 +13,8 @@ import numpy as np
 from voc.errors import ConfigError, InputError
 from voc.evaluate import _run
 from voc.evaluate._table import COLUMNS, EvaluationResult
-from voc.metrics import npmi_coherence, pair_scores, topic_diversity
-from voc.references import BASELINES, SUPERVISED
+from voc.evaluate.metrics import npmi_coherence, pair_scores, topic_diversity
+from voc.evaluate.references import BASELINES, SUPERVISED
 from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
 
 __all__ = ["evaluate", "METHODS"]
@@ -22,7 +22,7 @@ __all__ = ["evaluate", "METHODS"]
 log = logging.getLogger(__name__)
 
 #: Methods in the order they are reported; ``voc`` is the configured ThemeModel, ``supervised`` the
-#: optional supervised reference (:func:`voc.references.supervised_labels`).
+#: optional supervised reference (:func:`voc.evaluate.references.supervised_labels`).
 METHODS = ("voc", *BASELINES, SUPERVISED)
 
 
@@ -81,7 +81,7 @@ def evaluate(
     supervised : bool
         Also report the supervised reference (row ``supervised``): a logistic regression told the
         labels, 5-fold cross-validated, on the first variant's embedding plus TF-IDF over the
-        tokens (:func:`voc.references.supervised_labels`). It shows how far the representation
+        tokens (:func:`voc.evaluate.references.supervised_labels`). It shows how far the representation
         separates the labels at all; it is not a clustering, and its coherence and diversity are
         blank.
     top_n : int
@@ -98,14 +98,14 @@ def evaluate(
         A finer gold label of each text (same length; e.g. the leaves under each label). Each voc
         variant's themes are then split into sub-themes (:func:`voc.subthemes.find_subthemes`), and
         their (theme, sub-theme) pairs scored against these (``sub_nmi``, ``sub_ari``, ``n_pairs``;
-        :func:`voc.metrics.pair_scores`); and each seed also fits the first variant flat at the
+        :func:`voc.evaluate.metrics.pair_scores`); and each seed also fits the first variant flat at the
         number of distinct sub-labels (row ``voc/flat-k=<k>``), scored against them in the same
         columns: whether two levels cost anything against one level of the same detail. Texts
         with a blank sub-label are left out of these scores. ``nmi`` and ``ari`` stay scored
         against *labels*.
 
     Every voc fit's themes are named by :class:`voc.naming.PhraseNamer` and the names measured
-    (:mod:`voc.metrics`): ``grounded`` (share of names whose phrases occur in ≥ 3% of their theme's
+    (:mod:`voc.evaluate.metrics`): ``grounded`` (share of names whose phrases occur in ≥ 3% of their theme's
     texts), ``fragments`` (share of names with a fragment of a longer word) and ``distinct`` (share
     of distinct names). The baselines' and the supervised reference's are blank.
 

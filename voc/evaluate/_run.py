@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from voc.references import SUPERVISED, fit_baseline, supervised_labels
+from voc.evaluate.references import SUPERVISED, fit_baseline, supervised_labels
 
 __all__ = ["Fit", "Variant", "run_seed", "variant_name", "flat_name", "baseline_name", "distinct_ks"]
 
@@ -85,8 +85,8 @@ def baseline_name(method: str, k: Any, ks: Sequence[Any]) -> str:
 
 def name_figures(texts: list[str], labels: np.ndarray, names: dict[int, Any]) -> dict[str, float]:
     """Measure the names of the groups of *labels* (*names*: ``{group: voc.naming.ThemeName}``,
-    :mod:`voc.metrics`): ``{"grounded", "fragments", "distinct"}``."""
-    from voc.metrics import distinct_names, fragment_rate, name_groundedness
+    :mod:`voc.evaluate.metrics`): ``{"grounded", "fragments", "distinct"}``."""
+    from voc.evaluate.metrics import distinct_names, fragment_rate, name_groundedness
 
     phrases = {g: tuple(n.phrases) for g, n in names.items()}
     return {
