@@ -9,7 +9,7 @@ fill rate, distinct values, examples, and a guessed role:
 * ``text``: free text worth analysing: long (mean ≥ 15 characters), mostly distinct, written in
   Japanese, with sentence punctuation (a deal or company name is short and has none);
 * ``date``: a date column, a closing date (完了予定日, 受注日, closed...) before others;
-* ``outcome``: a column whose values :func:`voc.outcomes.map_outcomes` maps, with that mapping;
+* ``outcome``: a column whose values :func:`voc.read.outcomes.map_outcomes` maps, with that mapping;
 * ``competitor``: named like 競合 / competitor;
 * ``segment``: a category with 2–30 values filled in most rows (業種, 地域, 担当者...);
 * ``id``: distinct codes (D-000001, Salesforce ids, レコード番号).
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from voc.outcomes import OutcomeMapping, map_outcomes
 from voc.read import parse_dates
+from voc.read.outcomes import OutcomeMapping, map_outcomes
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -69,7 +69,7 @@ class ReportResult:
         """Every row of the export with its theme: :func:`voc.report.join_themes`; with an outcome
         column also ``outcome_as_read`` (won / lost / open: the run's ``[input]`` outcome words read
         by :func:`voc.outcomes.map_outcomes`, as its win/loss counted them)."""
-        from voc.outcomes import map_outcomes
+        from voc.read.outcomes import map_outcomes
         from voc.report import join_themes
 
         cin = self.run.options.get("input", {})
@@ -150,10 +150,9 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
 def _run_report(config: Config, history: Path | None, *, progress: bool) -> ReportResult:
     # Each stage imports what it needs when it starts: the clean stage forks its workers, and
     # modules imported before that (scikit-learn, DuckDB) would be in every worker's memory.
-    from voc.io import read_export
+    from voc.read import filter_window, read_export
     from voc.taxonomy import Taxonomy, load_taxonomy
     from voc.tokenize import Tokenizer
-    from voc.window import filter_window
 
     cin = config.input
     timer = _Timer()
@@ -276,7 +275,7 @@ def _analyse(
 def _outcomes(export: Any, config: Config) -> Any:
     """Each read row's outcome (won / lost / open, :mod:`voc.outcomes`), or None without an outcome
     column; an :class:`~voc.errors.OutcomeError` (exit 2) when no value maps to won or lost."""
-    from voc.outcomes import check_outcomes, map_outcomes
+    from voc.read.outcomes import check_outcomes, map_outcomes
 
     cin = config.input
     if not cin.outcome_column:
@@ -289,7 +288,7 @@ def _outcomes(export: Any, config: Config) -> Any:
 def _outcome_summary(outcomes: Any, in_window: pd.DataFrame, kept: pd.DataFrame, config: Config) -> dict[str, Any]:
     """``run.json``'s ``outcomes``: the values of the deals in the window, how each was read, their
     counts, and how many won / lost deals have an analysed text."""
-    from voc.outcomes import map_outcomes, outcome_record
+    from voc.read.outcomes import map_outcomes, outcome_record
 
     cin = config.input
     assert cin.outcome_column

@@ -50,7 +50,7 @@ def read_labels(
     """:func:`read_labeled` for several label columns, all read from *path* or all from
     *label_file*: the texts, and each column's labels. Rows are kept or dropped by the first
     column (the others may be blank: ``""``); *ignore_labels* blanks a label in any column."""
-    from voc.io import read_export
+    from voc.read import read_export
 
     label_columns = list(label_columns)
     if label_file is None:
@@ -61,7 +61,7 @@ def read_labels(
         frame = read_export(path, text_columns=[text_column], encoding=encoding).frame
         import pandas as pd
 
-        # Read directly: voc.io reserves a "row" column, which truth files often have.
+        # Read directly: voc.read reserves a "row" column, which truth files often have.
         try:
             truth = pd.read_csv(label_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except FileNotFoundError:

@@ -238,7 +238,7 @@ def win_loss(
     import numpy as np
     import pandas as pd
 
-    from voc.outcomes import map_outcomes
+    from voc.read.outcomes import map_outcomes
 
     outcome = map_outcomes(deals[outcome_column], won_values, lost_values, open_values).outcome
     is_closed = outcome.isin(["won", "lost"]).to_numpy()
