@@ -152,7 +152,7 @@ def run_evaluate(
     if out_prefix:
         out = Path(out_prefix)
         out.parent.mkdir(parents=True, exist_ok=True)
-        from voc.report._csv import csv_bytes
+        from voc.report import csv_bytes
 
         out.with_suffix(".csv").write_bytes(csv_bytes(result.table))
         header = f"# voc evaluate: {input_path}\n\n{result.summary()}\n\n"

@@ -8,7 +8,7 @@ where words start and end, for measuring whether a name cuts one (:mod:`voc.metr
 from __future__ import annotations
 
 from voc.naming._base import SEPARATOR, Namer, ThemeName
-from voc.naming._phrases import PhraseNamer, sample_members
+from voc.naming._phrases import WHOLE_SHARE, PhraseNamer, sample_members
 from voc.naming._spans import PARSE_FEATURES, candidates, word_bounds, words
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "PhraseNamer",
     "ThemeName",
     "SEPARATOR",
+    "WHOLE_SHARE",
     "PARSE_FEATURES",
     "candidates",
     "sample_members",
