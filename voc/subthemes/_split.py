@@ -345,6 +345,17 @@ def _describe_split(
     return rows
 
 
+def _same_length(texts: Sequence[str], tokens: Sequence[Sequence[str]], embeddings: np.ndarray, themes: np.ndarray) -> int:
+    """The number of texts; a ValueError unless tokens, embeddings and themes have one per text."""
+    n = len(texts)
+    if not (len(tokens) == n == len(themes) == len(embeddings)):
+        raise ValueError(
+            f"texts ({n}), tokens ({len(tokens)}), embeddings ({len(embeddings)}) and themes ({len(themes)}) "
+            "must have the same length"
+        )
+    return n
+
+
 def find_subthemes(
     texts: Sequence[str],
     tokens: Sequence[Sequence[str]],
@@ -395,12 +406,7 @@ def find_subthemes(
     from voc.naming import PhraseNamer, sample_members
 
     themes = np.asarray(themes, dtype=int)
-    n = len(texts)
-    if not (len(tokens) == n == len(themes) == len(embeddings)):
-        raise ValueError(
-            f"texts ({n}), tokens ({len(tokens)}), embeddings ({len(embeddings)}) and themes ({len(themes)}) "
-            "must have the same length"
-        )
+    n = _same_length(texts, tokens, embeddings, themes)
     namer = namer if namer is not None else PhraseNamer(random_state=random_state)
     written = written or {}
     assignments = np.full(n, -1, dtype=int)
