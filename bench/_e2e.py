@@ -95,7 +95,7 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     # longer name until "File name too long")
     cfg = write_config(work / "voc.toml", export.resolve(), out_dir.absolute(), extra)
     # Every run starts from an empty run history, as a first run does: with a history, auto mode
-    # keeps the previous run's number of themes (voc.autok), and repeats would not be independent.
+    # keeps the previous run's number of themes (voc.themes._autok), and repeats would not be independent.
     for stale in work.glob("history.duckdb*"):
         stale.unlink()
     cwd = None

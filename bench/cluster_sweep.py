@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from bench._labeled import parser, read
-    from voc.cluster import ConsensusEMClusterer
     from voc.embed import make_embedder
+    from voc.themes.cluster import ConsensusEMClusterer
     from voc.tokenize import Tokenizer
 
     a = parser("python -m bench.cluster_sweep", __doc__.splitlines()[0]).parse_args(argv)

@@ -12,7 +12,7 @@ explanations are possible, and they call for different work:
 This script tells them apart on a labeled file. For each seed it fits voc's default clustering
 (``consensus-em`` on the ``lsa+chive`` embedding), then the same EM started from the gold labels,
 and prints NMI / ARI against the labels and the objective each reaches
-(:meth:`voc.cluster.ConsensusEMClusterer.score`: the mixture's log-likelihood per text, higher is
+(:meth:`voc.themes.cluster.ConsensusEMClusterer.score`: the mixture's log-likelihood per text, higher is
 better), next to the objective of the labels themselves (parameters fitted to the labels, no EM
 step), and the partition with the best objective among voc's and EM's from ``--restarts``
 k-means starts (a harder search of the same objective). The k-means rows do the same for plain
@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from bench._labeled import parser, read
-    from voc.cluster import ConsensusEMClusterer
     from voc.embed import make_embedder
+    from voc.themes.cluster import ConsensusEMClusterer
     from voc.tokenize import Tokenizer
 
     p = parser("python -m bench.oracle", __doc__.splitlines()[0])

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     from voc.clean import normalize_text
     from voc.embed import make_embedder
     from voc.evaluate import read_labels
-    from voc.metrics import pair_scores
+    from voc.evaluate.metrics import pair_scores
     from voc.naming import PhraseNamer
     from voc.subthemes import find_subthemes
     from voc.tokenize import Tokenizer

@@ -7,7 +7,7 @@ groups; ``label``, 54 leaves) and for each seed, in the same run:
 - their sub-themes (:func:`voc.subthemes.find_subthemes`): the (theme, sub-theme) pairs against
   ``label``, next to flat themes at k = 54 against ``label``;
 - the names (:class:`voc.naming.PhraseNamer`) of themes and sub-themes: groundedness, fragment
-  rate and distinct share (:mod:`voc.metrics`);
+  rate and distinct share (:mod:`voc.evaluate.metrics`);
 - the seconds names + sub-themes took, as a share of the k = 14 fit (tokenize, embed, cluster).
 
 ``--show`` also prints the theme names of the sample corpus (``corpus/sample_crm_export.csv``,
@@ -51,7 +51,7 @@ def _fit(texts: list[str], k: Any, seed: int, tokens: Any = None, fit_sample: in
 
 
 def _name_scores(texts: list[str], labels: Any, names: dict[int, Any]) -> dict[str, float]:
-    from voc.metrics import distinct_names, fragment_rate, name_groundedness
+    from voc.evaluate.metrics import distinct_names, fragment_rate, name_groundedness
 
     phrases = {g: n.phrases for g, n in names.items()}
     return {
@@ -65,7 +65,7 @@ def run_seed(texts: list[str], top: list[str], leaf: list[str], seed: int) -> di
     import numpy as np
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from voc.metrics import pair_labels, pair_scores
+    from voc.evaluate.metrics import pair_labels, pair_scores
     from voc.naming import PhraseNamer
     from voc.subthemes import find_subthemes
 
@@ -95,7 +95,7 @@ def run_seed(texts: list[str], top: list[str], leaf: list[str], seed: int) -> di
     for row in subs.table.itertuples():
         members = np.flatnonzero((themes == row.theme_id) & (subs.assignments == row.subtheme))
         sub_names[int(pair_ids[members[0]])] = row
-    from voc.metrics import fragment_rate, name_groundedness
+    from voc.evaluate.metrics import fragment_rate, name_groundedness
 
     sub_phrases = {g: r.phrases for g, r in sub_names.items()}
     sub_labels = np.where(split, pair_ids, -1)

@@ -24,7 +24,7 @@ def main() -> None:
 
     from voc.config import load_config
     from voc.insights import insight_tables, one_outcome_columns
-    from voc.outcomes import map_outcomes
+    from voc.read.outcomes import map_outcomes
     from voc.pipeline import run_report
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,7 @@ from pathlib import Path
 import voc.explore as ex
 import voc.plots as vp
 from voc.clean import clean
-from voc.io import read_export
+from voc.read import read_export
 
 ROOT = Path(__file__).resolve().parent.parent
 

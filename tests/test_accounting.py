@@ -3,7 +3,7 @@
 Property-based: hypothesis writes ≥ 1,000 malformed exports (ragged rows, blank lines, duplicate and
 blank headers, quotes, newlines and delimiters inside cells, control characters, emoji, full-width
 symbols, non-answers, PII; UTF-8, BOM, CP932, UTF-16; comma or tab; some cut off mid-file) and
-checks the accounting through :func:`voc.io.read_export` and :func:`voc.clean.clean`.
+checks the accounting through :func:`voc.read.read_export` and :func:`voc.clean.clean`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from voc.clean import clean
 from voc.errors import InputError
-from voc.io import REJECT_REASONS, read_export
+from voc.read import REJECT_REASONS, read_export
 
 SETTINGS = settings(
     max_examples=1000,

@@ -1,4 +1,4 @@
-"""Auto mode's number of themes (voc.autok), and keeping the previous run's k in scheduled runs."""
+"""Auto mode's number of themes (voc.themes._autok), and keeping the previous run's k in scheduled runs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from voc.autok import choose_k, k_window
 from voc.errors import ConfigError
+from voc.themes._autok import choose_k, k_window
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +124,10 @@ def test_a_scheduled_run_keeps_the_previous_k(sample_report, tmp_path):
 
 
 def test_float64_seeding_gives_scikit_learns_partitions(blobs):
-    """voc.autok._kmeans = KMeans(n_init=1, random_state=seed), only seeded from a float64 copy."""
+    """voc.themes._autok._kmeans = KMeans(n_init=1, random_state=seed), only seeded from a float64 copy."""
     from sklearn.cluster import KMeans
 
-    from voc.autok import _kmeans
+    from voc.themes._autok import _kmeans
 
     rng = np.random.default_rng(1)
     noisy = (blobs + rng.normal(scale=3.0, size=blobs.shape)).astype(np.float32)  # overlapping groups

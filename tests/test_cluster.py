@@ -1,4 +1,4 @@
-"""voc.cluster: consensus k-means + two-view EM, on synthetic data whose answer is known."""
+"""voc.themes.cluster: consensus k-means + two-view EM, on synthetic data whose answer is known."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from voc.cluster import CLUSTERINGS, ConsensusEMClusterer, kmeans_restarts
 from voc.errors import ConfigError, NotFittedError
+from voc.themes.cluster import CLUSTERINGS, ConsensusEMClusterer, kmeans_restarts
 
 
 def _two_views(n_per: int = 60, k: int = 4, noise: float = 2.0, seed: int = 0):
@@ -124,7 +124,7 @@ def test_consensus_runs_with_capped_lloyd_find_clear_groups(monkeypatch, float64
     # The consensus runs seed k-means++ from a float64 copy unless the embedding is too big to
     # copy, and stop after run_max_iter Lloyd iterations: both paths still find groups that the
     # embeddings separate plainly, and the same seed gives the same partition.
-    import voc.cluster as vc
+    import voc.themes.cluster as vc
 
     if not float64_seeding:
         monkeypatch.setattr(vc, "_MAX_FLOAT64_COPY", 0)

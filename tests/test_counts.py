@@ -59,8 +59,8 @@ def test_tfidf_matrix_is_tfidfvectorizer_transform(tokens) -> None:
 
 def test_lsa_and_clusterer_use_the_same_matrices_as_sklearn(tokens) -> None:
     """The two transform paths that use voc._counts give what scikit-learn's transform gives."""
-    from voc.cluster import ConsensusEMClusterer
     from voc.embed._lsa import LSAEmbedder
+    from voc.themes.cluster import ConsensusEMClusterer
 
     texts = [" ".join(t) for t in tokens]
     lsa = LSAEmbedder().fit(texts[:2000], tokens[:2000])

@@ -12,8 +12,7 @@ import pytest
 from voc.errors import InputError
 from voc.insights import monthly_trend
 from voc.inspect import _column
-from voc.read import date_summary, parse_dates
-from voc.window import filter_window
+from voc.read import date_summary, filter_window, parse_dates
 
 DATES = [
     ("2024-11-14", "2024-11-14"),

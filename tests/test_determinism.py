@@ -62,7 +62,7 @@ def _check_rows_and_pii(export: Path, out: Path) -> None:
     assert sorted(assigned["row"].tolist() + rejected["row"].tolist()) == list(range(n))
     assert run["rows"]["kept"] == len(assigned) and run["rows"]["rejected"] == len(rejected)
     assert run["rows"]["truncated"] == 0
-    from voc.io import REJECT_REASONS
+    from voc.read import REJECT_REASONS
 
     assert set(rejected["reason"]) <= set(REJECT_REASONS) and rejected["reason"].notna().all()
 

@@ -18,7 +18,7 @@ from .conftest import SAMPLE_CSV
 def fitted():
     """A small real model: 400 lost reasons of the sample corpus, 5 themes, LSA embeddings."""
     from voc.clean import clean
-    from voc.io import read_export
+    from voc.read import read_export
     from voc.themes import ThemeModel
 
     export = read_export(SAMPLE_CSV, text_columns=["lost_reason"])

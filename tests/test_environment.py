@@ -82,7 +82,7 @@ def test_bertopic_plotting_is_loaded_only_when_used():
     # voc defers that module until a BERTopic figure is asked for, and the figure functions still work.
     code = (
         "import sys\n"
-        "from voc._bertopic import import_bertopic\n"
+        "from voc.themes._bertopic import import_bertopic\n"
         "import_bertopic()\n"
         "early = [m for m in ('plotly', 'umap', 'nbformat') if m in sys.modules]\n"
         "import bertopic._bertopic as b\n"
@@ -92,6 +92,6 @@ def test_bertopic_plotting_is_loaded_only_when_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "|bertopic.plotting._barchart|True", out.stdout
     # importing one of its submodules first (before any attribute) reaches the real package too
-    code = "from voc._bertopic import import_bertopic\nimport_bertopic()\nimport bertopic.plotting._topics as t\nprint(t.__name__)\n"
+    code = "from voc.themes._bertopic import import_bertopic\nimport_bertopic()\nimport bertopic.plotting._topics as t\nprint(t.__name__)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "bertopic.plotting._topics", out.stdout

@@ -257,7 +257,7 @@ def test_flat_row_is_scored_against_the_sublabels(monkeypatch) -> None:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     import voc.evaluate._run as ev_run
-    from voc.metrics import pair_labels
+    from voc.evaluate.metrics import pair_labels
 
     texts, labels, subs = _sublabeled()
     n = len(texts)

@@ -14,8 +14,8 @@ import pytest
 
 from tests.data import make_exports
 from voc.inspect import inspect_export
-from voc.outcomes import map_outcomes
 from voc.read import read_export
+from voc.read.outcomes import map_outcomes
 
 SHAPES = ["salesforce_cp932", "salesforce_utf8", "salesforce_en", "hubspot", "kintone", "dynamics"]
 

@@ -24,8 +24,7 @@ import pytest
 from tests.data.make_hostile import HostileSpec, write_hostile
 from voc.clean import clean
 from voc.errors import InputError
-from voc.io import REJECT_REASONS, read_export
-from voc.window import filter_window
+from voc.read import REJECT_REASONS, filter_window, read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 

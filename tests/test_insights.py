@@ -186,11 +186,11 @@ def test_fisher_greater_many_equals_scipy_table_by_table():
 
 
 def test_win_loss_reads_outcomes_as_the_report_does():
-    """win_loss reads the outcome column with voc.outcomes (the report's vocabulary, overridable):
+    """win_loss reads the outcome column with voc.read.outcomes (the report's vocabulary, overridable):
     a Zoho / Salesforce export's Closed Won / Closed Lost counts, not only 受注 / 失注, and the
     notebook's table equals the report's for the same deals."""
     from voc.insights import insight_tables
-    from voc.outcomes import map_outcomes
+    from voc.read.outcomes import map_outcomes
 
     zoho = _deals([(1, "Closed Won", 10), (1, "Closed Lost", 30), (2, "Closed Won", 25), (2, "Closed Lost", 25),
                    (-1, "Closed Won", 15), (-1, "Closed Lost to Competition", 45), (1, "Negotiation/Review", 7)])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from voc.errors import InputError
-from voc.io import REJECT_REASONS, detect_encoding, read_export
+from voc.read import REJECT_REASONS, detect_encoding, read_export
 
 ROWS = [
     ["D-1", "予算が付かなかったため見送り。"],

@@ -1,11 +1,11 @@
-"""Name and two-level measures (voc.metrics): groundedness, fragments, distinct names, pairs."""
+"""Name and two-level measures (voc.evaluate.metrics): groundedness, fragments, distinct names, pairs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from voc.metrics import distinct_names, fragment_rate, name_groundedness, pair_labels, pair_scores
+from voc.evaluate.metrics import distinct_names, fragment_rate, name_groundedness, pair_labels, pair_scores
 
 _TEXTS = [
     "コロナ禍なので部屋食がいい",

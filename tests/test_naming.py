@@ -205,7 +205,7 @@ def test_names_on_a_labeled_corpus(shared_data) -> None:
     import pandas as pd
 
     from voc.clean import normalize_text
-    from voc.metrics import distinct_names, fragment_rate, name_groundedness
+    from voc.evaluate.metrics import distinct_names, fragment_rate, name_groundedness
 
     df = pd.read_csv(shared_data / "asdc_food_requests.csv")
     texts = [normalize_text(str(t)) for t in df["text"]]

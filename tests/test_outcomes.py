@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from voc.errors import ConfigError, InputError, OutcomeError
-from voc.outcomes import OUTCOMES, check_outcomes, map_outcomes, outcome_key, outcome_record
+from voc.read.outcomes import OUTCOMES, check_outcomes, map_outcomes, outcome_key, outcome_record
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 
 from tests._models import hand_model
-from voc.outcomes import map_outcomes
+from voc.read.outcomes import map_outcomes
 from voc.report.html import LOST_ONLY_NOTE, render_index, winloss_mode
 from voc.report.markdown import render_markdown
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from voc.errors import InputError
-from voc.io import read_export
+from voc.read import read_export
 
 
 def _lines(n: int, bad: dict[int, str] | None = None) -> str:

@@ -1,4 +1,4 @@
-"""voc.references: the baselines and the supervised reference that ``voc evaluate`` fits."""
+"""voc.evaluate.references: the baselines and the supervised reference that ``voc evaluate`` fits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from tests.test_evaluate import _labeled
 from voc.evaluate import evaluate
-from voc.references import fit_baseline, supervised_labels
+from voc.evaluate.references import fit_baseline, supervised_labels
 
 
 @pytest.fixture(scope="module")

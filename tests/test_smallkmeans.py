@@ -1,4 +1,4 @@
-"""voc._smallkmeans: the sub-themes' k-means and ARI, against scikit-learn's."""
+"""voc.subthemes._smallkmeans: the sub-themes' k-means and ARI, against scikit-learn's."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-from voc._smallkmeans import adjusted_rand, kmeans
+from voc.subthemes._smallkmeans import adjusted_rand, kmeans
 
 
 def test_adjusted_rand_equals_scikit_learn() -> None:

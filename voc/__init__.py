@@ -30,7 +30,7 @@ __all__ = [
 _LAZY = {
     "Config": "voc.config",
     "load_config": "voc.config",
-    "read_export": "voc.io",
+    "read_export": "voc.read",
     "Tokenizer": "voc.tokenize",
     "ThemeModel": "voc.themes",
     "ThemeAnalysis": "voc.analysis",

@@ -258,7 +258,7 @@ def history(config_path: str | None, history_path: str | None, run_id: str | Non
         _fail(exc)
         return
     if fmt == "csv":
-        from voc.report._csv import csv_text
+        from voc.report import csv_text
 
         click.echo(csv_text(frame), nl=False)
     elif fmt == "json":

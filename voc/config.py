@@ -65,7 +65,7 @@ class InputConfig:
     header_row: int | None = _opt(None, "Row number of the column names (1 = the first row of the file); default: the "
                                   "first of the first 20 rows that holds the configured columns.", minimum=1)
     won_values: list[str] = _opt(None, "Outcome values that mean won, added to the built-in words (受注, 成約, 成立, "
-                                 "Closed Won, closedwon, Won …; voc.outcomes).", factory=list)
+                                 "Closed Won, closedwon, Won …; voc.read.outcomes).", factory=list)
     lost_values: list[str] = _opt(None, "Outcome values that mean lost, added to the built-in words (失注, 不成約, "
                                   "不成立, Closed Lost, closedlost, Lost …).", factory=list)
     open_values: list[str] = _opt(None, "Outcome values of deals still open (進行中, 商談中, Open …); values no word "

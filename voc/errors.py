@@ -52,7 +52,7 @@ class InputError(VocError):
 
 
 class OutcomeError(InputError):
-    """The configured outcome column has no value that maps to won or lost (see :mod:`voc.outcomes`).
+    """The configured outcome column has no value that maps to won or lost (see :mod:`voc.read.outcomes`).
 
     ``values`` holds the column's most common values with their counts, most common first.
     """

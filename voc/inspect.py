@@ -9,7 +9,7 @@ fill rate, distinct values, examples, and a guessed role:
 * ``text``: free text worth analysing: long (mean ≥ 15 characters), mostly distinct, written in
   Japanese, with sentence punctuation (a deal or company name is short and has none);
 * ``date``: a date column, a closing date (完了予定日, 受注日, closed...) before others;
-* ``outcome``: a column whose values :func:`voc.outcomes.map_outcomes` maps, with that mapping;
+* ``outcome``: a column whose values :func:`voc.read.outcomes.map_outcomes` maps, with that mapping;
 * ``competitor``: named like 競合 / competitor;
 * ``segment``: a category with 2–30 values filled in most rows (業種, 地域, 担当者...);
 * ``id``: distinct codes (D-000001, Salesforce ids, レコード番号).
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from voc.outcomes import OutcomeMapping, map_outcomes
 from voc.read import parse_dates
+from voc.read.outcomes import OutcomeMapping, map_outcomes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,7 +194,21 @@ def profile_export(export: Export) -> ExportProfile:
     cols = [_column(c, frame[c], n) for c in frame.columns if c != "row"]
     encoding = export.encoding if export.encoding not in ("xlsx", "parquet") else "auto"
     guess = ConfigGuess(path=export.path, encoding=encoding, sheet=export.sheet, header_row=export.header_row)
-    for c in cols:  # free text worth analysing
+    # each step guesses one role among the columns the steps before it left without one
+    _guess_texts(cols, guess)
+    _guess_outcome(cols, frame, guess)
+    _guess_date(cols, guess)
+    _guess_competitor(cols, guess)
+    _guess_id(cols, guess)
+    _guess_segments(cols, guess)
+    rejected = {str(k): int(v) for k, v in export.rejected["reason"].value_counts().sort_index().items()}
+    return ExportProfile(path=export.path, encoding=export.encoding, sheet=export.sheet, header_row=export.header_row,
+                         n_read=export.n_read, rejected=rejected, columns=cols, guess=guess)
+
+
+def _guess_texts(cols: list[ColumnProfile], guess: ConfigGuess) -> None:
+    """Free text worth analysing: Japanese sentences, not a template; other text says why not."""
+    for c in cols:
         sentences = c.sentence_share >= 0.3 or c.mean_length >= 30
         if c.type == "text" and c.japanese_share >= 0.3 and sentences and c.template_share < 0.5:
             c.role = "text"
@@ -205,7 +219,11 @@ def profile_export(export: Export) -> ExportProfile:
             why = "not Japanese" if c.japanese_share < 0.3 else "short names without sentences"
             why_ja = "日本語ではない" if c.japanese_share < 0.3 else "文ではなく名称"
             c.reason, c.reason_ja = f"text, but {why}: not analysed", f"テキストですが{why_ja}ため分析対象外"
-    # Outcome: values the vocabulary maps, at least one of them won or lost.
+
+
+def _guess_outcome(cols: list[ColumnProfile], frame: pd.DataFrame, guess: ConfigGuess) -> None:
+    """Outcome: values the vocabulary maps, at least one of them won or lost; the best of such
+    columns (:func:`_outcome_rank`) with its won and lost values, the others not segments."""
     candidates = []
     for c in cols:
         if c.type in ("category", "text") and c.role == "" and 1 <= c.n_distinct <= 50:
@@ -213,22 +231,27 @@ def profile_export(export: Export) -> ExportProfile:
             if (m.n_won or m.n_lost) and m.coverage >= 0.5:
                 c.outcomes = m
                 candidates.append(c)
-    if candidates:
-        best = sorted(candidates, key=_outcome_rank)[0]
-        best.role = "outcome"
-        assert best.outcomes is not None
-        m = best.outcomes
-        best.reason = f"outcome: {m.n_won:,} won, {m.n_lost:,} lost, {m.n_open:,} open"
-        best.reason_ja = f"受注・失注（受注 {m.n_won:,}、失注 {m.n_lost:,}、未完了 {m.n_open:,}）"
-        guess.outcome_column = best.name
-        guess.unmapped_values = [v for v, _ in m.unmapped]
-        by_outcome = m.values[m.values["source"] != "blank"]
-        guess.won_values = by_outcome.loc[by_outcome["outcome"] == "won", "value"].astype(str).tolist()
-        guess.lost_values = by_outcome.loc[by_outcome["outcome"] == "lost", "value"].astype(str).tolist()
-        for other in candidates:
-            if other is not best:
-                other.reason = f"also maps to outcomes (like {best.name!r}): not a segment"
-                other.reason_ja = f"受注・失注を表す列（{best.name} と同様）のためセグメント対象外"
+    if not candidates:
+        return
+    best = sorted(candidates, key=_outcome_rank)[0]
+    best.role = "outcome"
+    assert best.outcomes is not None
+    m = best.outcomes
+    best.reason = f"outcome: {m.n_won:,} won, {m.n_lost:,} lost, {m.n_open:,} open"
+    best.reason_ja = f"受注・失注（受注 {m.n_won:,}、失注 {m.n_lost:,}、未完了 {m.n_open:,}）"
+    guess.outcome_column = best.name
+    guess.unmapped_values = [v for v, _ in m.unmapped]
+    by_outcome = m.values[m.values["source"] != "blank"]
+    guess.won_values = by_outcome.loc[by_outcome["outcome"] == "won", "value"].astype(str).tolist()
+    guess.lost_values = by_outcome.loc[by_outcome["outcome"] == "lost", "value"].astype(str).tolist()
+    for other in candidates:
+        if other is not best:
+            other.reason = f"also maps to outcomes (like {best.name!r}): not a segment"
+            other.reason_ja = f"受注・失注を表す列（{best.name} と同様）のためセグメント対象外"
+
+
+def _guess_date(cols: list[ColumnProfile], guess: ConfigGuess) -> None:
+    """The date: a close date by its name first, then any date name, then the fullest."""
     dates = [c for c in cols if c.type == "date"]
     if dates:
         best_date = sorted(
@@ -238,44 +261,36 @@ def profile_export(export: Export) -> ExportProfile:
         best_date.reason = "date: months and trends are counted on it"
         best_date.reason_ja = "日付（月別の推移に使います）"
         guess.date_column = best_date.name
+
+
+def _guess_competitor(cols: list[ColumnProfile], guess: ConfigGuess) -> None:
+    """The first free category or text column named like a competitor."""
     for c in cols:
         if c.role == "" and c.type != "empty" and _COMPETITOR_NAME.search(c.name) and c.type in ("category", "text"):
             c.role, c.reason, c.reason_ja = "competitor", "competitor names", "競合名"
             guess.competitor_column = c.name
             break
+
+
+def _guess_id(cols: list[ColumnProfile], guess: ConfigGuess) -> None:
+    """The record id: an id column named like one first, then the fullest."""
     ids = [c for c in cols if c.type == "id" and c.role == ""]
     if ids:
         best_id = sorted(ids, key=lambda c: (not _ID_NAME.search(c.name), -c.fill_rate))[0]
-        best_id.role, best_id.reason, best_id.reason_ja = (
-            "id",
-            "record id: copied to assignments.csv",
-            "レコードID（assignments.csv に出力）",
-        )
+        best_id.role, best_id.reason = "id", "record id: copied to assignments.csv"
+        best_id.reason_ja = "レコードID（assignments.csv に出力）"
         guess.id_column = best_id.name
+
+
+def _guess_segments(cols: list[ColumnProfile], guess: ConfigGuess) -> None:
+    """Segments: the remaining categories with 2 to 30 values, mostly filled, not names of people."""
     for c in cols:
-        if (
-            c.role == ""
-            and c.type == "category"
-            and c.outcomes is None
-            and 2 <= c.n_distinct <= 30
-            and c.fill_rate >= 0.5
-            and not _NAME_LIKE.search(c.name)
-        ):
+        free = c.role == "" and c.type == "category" and c.outcomes is None
+        if free and 2 <= c.n_distinct <= 30 and c.fill_rate >= 0.5 and not _NAME_LIKE.search(c.name):
             c.role = "segment"
             c.reason = f"segment: {c.n_distinct} values"
             c.reason_ja = f"セグメント（{c.n_distinct} 種類）"
             guess.segment_columns.append(c.name)
-    rejected = {str(k): int(v) for k, v in export.rejected["reason"].value_counts().sort_index().items()}
-    return ExportProfile(
-        path=export.path,
-        encoding=export.encoding,
-        sheet=export.sheet,
-        header_row=export.header_row,
-        n_read=export.n_read,
-        rejected=rejected,
-        columns=cols,
-        guess=guess,
-    )
 
 
 def inspect_export(

@@ -270,7 +270,7 @@ def quote_records(
 
     *kept* are the analysed records (``text``, ``row`` and the named columns) in the order of
     *labels* (their theme ids) and *embeddings*; at most *max_records* per theme. *results* maps a
-    ``row`` to its outcome as read (``won`` / ``lost`` / ``open``, :mod:`voc.outcomes`).
+    ``row`` to its outcome as read (``won`` / ``lost`` / ``open``, :mod:`voc.read.outcomes`).
     """
     from voc.report.model import Quote
 

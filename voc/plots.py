@@ -241,45 +241,56 @@ def documents_map(
     if names is not None and hasattr(names, "columns"):
         names = dict(zip(names["theme_id"].astype(int), names["label"], strict=True))
     names = names or {}
-    themes = sorted(t for t in set(lab.tolist()) if t >= 0)
-
-    def name(t: int) -> str:
-        return names.get(t, f"テーマ {t}")
-
+    shown = {t: names.get(t, f"テーマ {t}") for t in sorted(t for t in set(lab.tolist()) if t >= 0)}
     if interactive:
-        import plotly.graph_objects as go
+        return _map_plotly(xy, lab, idx, shown, texts, title)
+    return _map_matplotlib(xy, lab, shown, title)
 
-        from voc._plotly_text import plotly_text
 
-        fig = go.Figure()
-        for t in [-1, *themes]:
-            m = lab == t
-            if not m.any():
-                continue
-            # Plotly renders <b>, <a href> … in names and hover texts: show them as written
-            hover = [plotly_text(str(texts[i])[:120]) for i in idx[m]] if texts is not None else None
-            trace_name = "未分類" if t < 0 else plotly_text(str(name(t)))
-            fig.add_trace(
-                go.Scattergl(
-                    x=xy[m, 0], y=xy[m, 1], mode="markers", name=trace_name, text=hover,
-                    hoverinfo="text+name", marker={"size": 5, "opacity": 0.6, **({"color": "#cccccc"} if t < 0 else {})},
-                )
-            )  # fmt: skip
-        fig.update_layout(
-            title=title, height=650, plot_bgcolor="white", xaxis={"visible": False}, yaxis={"visible": False}
-        )
-        return fig
+def _map_plotly(
+    xy: np.ndarray, lab: np.ndarray, idx: np.ndarray, names: dict[int, str], texts: Sequence[str] | None, title: str
+) -> Any:
+    """:func:`documents_map` as a plotly figure: one trace per theme (*names*, in order), unassigned
+    first in grey; the hover shows each document's text (*texts*, by the positions *idx*)."""
+    import plotly.graph_objects as go
+
+    from voc._plotly_text import plotly_text
+
+    fig = go.Figure()
+    for t in [-1, *names]:
+        m = lab == t
+        if not m.any():
+            continue
+        # Plotly renders <b>, <a href> … in names and hover texts: show them as written
+        hover = [plotly_text(str(texts[i])[:120]) for i in idx[m]] if texts is not None else None
+        trace_name = "未分類" if t < 0 else plotly_text(str(names[t]))
+        fig.add_trace(
+            go.Scattergl(
+                x=xy[m, 0], y=xy[m, 1], mode="markers", name=trace_name, text=hover,
+                hoverinfo="text+name", marker={"size": 5, "opacity": 0.6, **({"color": "#cccccc"} if t < 0 else {})},
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title=title, height=650, plot_bgcolor="white", xaxis={"visible": False}, yaxis={"visible": False}
+    )
+    return fig
+
+
+def _map_matplotlib(xy: np.ndarray, lab: np.ndarray, names: dict[int, str], title: str) -> Any:
+    """:func:`documents_map` as a matplotlib figure: unassigned in grey, each theme (*names*, in
+    order) in its colour with its name at its median point."""
+    import numpy as np
     from matplotlib import colormaps
 
     fig, ax = _figure(9, 7)
     cmap = colormaps["tab20"]
     other = lab < 0
     ax.scatter(xy[other, 0], xy[other, 1], s=4, c="#cccccc", alpha=0.5, linewidths=0)
-    for k, t in enumerate(themes):
+    for k, t in enumerate(names):
         m = lab == t
         ax.scatter(xy[m, 0], xy[m, 1], s=5, color=cmap(k % 20), alpha=0.6, linewidths=0)
         cx, cy = np.median(xy[m], axis=0)
-        ax.annotate(_plain(name(t)), (cx, cy), ha="center", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
+        ax.annotate(_plain(names[t]), (cx, cy), ha="center", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
     ax.set_title(title)
     ax.set_axis_off()
     return fig

@@ -13,7 +13,7 @@ from voc.errors import ConfigError
 
 __all__ = ["Clustering", "Reduction", "Naming", "NThemes", "PiiKind", "choices", "one_of", "parse_n_themes"]
 
-#: How documents are grouped once embedded (:class:`voc.cluster.ConsensusEMClusterer`).
+#: How documents are grouped once embedded (:class:`voc.themes.cluster.ConsensusEMClusterer`).
 Clustering = Literal["consensus-em", "consensus", "em", "kmeans"]
 #: Reduce the embeddings with a seeded UMAP before clustering, or not.
 Reduction = Literal["none", "umap"]

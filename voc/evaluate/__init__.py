@@ -7,7 +7,7 @@ of the themes' phrase names (grounded, fragments, distinct), plus seed stability
 between seeds). With finer sub-labels it also scores voc's sub-themes against them, next to a flat
 fit at the number of sub-labels. In the same run and on the same tokens it fits three baselines:
 TF-IDF + k-means, TF-IDF + NMF and scikit-learn's LDA, and on request a supervised reference (a
-cross-validated classifier told the labels; :mod:`voc.references`).
+cross-validated classifier told the labels; :mod:`voc.evaluate.references`).
 
 Only labels are needed; the text goes through the same cleaning (:func:`voc.clean.normalize_text`)
 and tokenizer as ``voc report``.
@@ -15,7 +15,9 @@ and tokenizer as ``voc report``.
 ``_run`` holds the fits of one seed, ``_core`` scores them (:func:`evaluate`), ``_table`` the
 result and its Markdown, ``_io`` reading labeled exports and writing the table. Several labels per
 text (``a|b``) and statements as the unit: ``_units`` fits (:func:`evaluate_units`, issue #27),
-``_multi`` scores (topic recall and precision, statement NMI / ARI, segmentation).
+``_multi`` scores (topic recall and precision, statement NMI / ARI, segmentation). Two public modules
+hold what the scoring uses: :mod:`voc.evaluate.metrics` (coherence, diversity, the names' and the
+two levels' measures) and :mod:`voc.evaluate.references` (the baselines and the supervised reference).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from voc.evaluate._io import read_labeled, read_labels, run_evaluate
 from voc.evaluate._multi import parse_label_sets
 from voc.evaluate._table import EvaluationResult
 from voc.evaluate._units import evaluate_units
-from voc.metrics import npmi_coherence, topic_diversity
-from voc.references import BASELINES
+from voc.evaluate.metrics import npmi_coherence, topic_diversity
+from voc.evaluate.references import BASELINES
 
 __all__ = [
     "BASELINES",

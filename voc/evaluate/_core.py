@@ -6,6 +6,7 @@ import itertools
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,8 +14,8 @@ import numpy as np
 from voc.errors import ConfigError, InputError
 from voc.evaluate import _run
 from voc.evaluate._table import COLUMNS, EvaluationResult
-from voc.metrics import npmi_coherence, pair_scores, topic_diversity
-from voc.references import BASELINES, SUPERVISED
+from voc.evaluate.metrics import npmi_coherence, pair_scores, topic_diversity
+from voc.evaluate.references import BASELINES, SUPERVISED
 from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
 
 __all__ = ["evaluate", "METHODS"]
@@ -22,7 +23,7 @@ __all__ = ["evaluate", "METHODS"]
 log = logging.getLogger(__name__)
 
 #: Methods in the order they are reported; ``voc`` is the configured ThemeModel, ``supervised`` the
-#: optional supervised reference (:func:`voc.references.supervised_labels`).
+#: optional supervised reference (:func:`voc.evaluate.references.supervised_labels`).
 METHODS = ("voc", *BASELINES, SUPERVISED)
 
 
@@ -38,21 +39,11 @@ def _is_label(y: str) -> bool:
 
 
 def evaluate(
-    texts: Sequence[str],
-    labels: Sequence[Any],
-    *,
-    n_themes: NThemes | str | Sequence[NThemes] | None = None,
-    seeds: Sequence[int] = (0, 1, 2),
-    embedding: str | Sequence[str] | None = None,
-    reduction: str | Sequence[str] | None = None,
-    clustering: str | Sequence[str] | None = None,
-    baselines: bool | Sequence[str] = True,
-    supervised: bool = False,
-    top_n: int = 10,
-    tokenizer: Any = None,
-    jobs: int = 1,
-    unlabeled: str = "drop",
-    sublabels: Sequence[Any] | None = None,
+    texts: Sequence[str], labels: Sequence[Any], *, n_themes: NThemes | str | Sequence[NThemes] | None = None,
+    seeds: Sequence[int] = (0, 1, 2), embedding: str | Sequence[str] | None = None,
+    reduction: str | Sequence[str] | None = None, clustering: str | Sequence[str] | None = None,
+    baselines: bool | Sequence[str] = True, supervised: bool = False, top_n: int = 10, tokenizer: Any = None,
+    jobs: int = 1, unlabeled: str = "drop", sublabels: Sequence[Any] | None = None,
 ) -> EvaluationResult:
     """Fit voc's themes (and the baselines) on labeled *texts* and measure them.
 
@@ -81,7 +72,7 @@ def evaluate(
     supervised : bool
         Also report the supervised reference (row ``supervised``): a logistic regression told the
         labels, 5-fold cross-validated, on the first variant's embedding plus TF-IDF over the
-        tokens (:func:`voc.references.supervised_labels`). It shows how far the representation
+        tokens (:func:`voc.evaluate.references.supervised_labels`). It shows how far the representation
         separates the labels at all; it is not a clustering, and its coherence and diversity are
         blank.
     top_n : int
@@ -98,100 +89,136 @@ def evaluate(
         A finer gold label of each text (same length; e.g. the leaves under each label). Each voc
         variant's themes are then split into sub-themes (:func:`voc.subthemes.find_subthemes`), and
         their (theme, sub-theme) pairs scored against these (``sub_nmi``, ``sub_ari``, ``n_pairs``;
-        :func:`voc.metrics.pair_scores`); and each seed also fits the first variant flat at the
+        :func:`voc.evaluate.metrics.pair_scores`); and each seed also fits the first variant flat at the
         number of distinct sub-labels (row ``voc/flat-k=<k>``), scored against them in the same
         columns: whether two levels cost anything against one level of the same detail. Texts
         with a blank sub-label are left out of these scores. ``nmi`` and ``ari`` stay scored
         against *labels*.
 
     Every voc fit's themes are named by :class:`voc.naming.PhraseNamer` and the names measured
-    (:mod:`voc.metrics`): ``grounded`` (share of names whose phrases occur in ≥ 3% of their theme's
-    texts), ``fragments`` (share of names with a fragment of a longer word) and ``distinct`` (share
-    of distinct names). The baselines' and the supervised reference's are blank.
+    (:mod:`voc.evaluate.metrics`; columns ``grounded``, ``fragments``, ``distinct`` of
+    :class:`EvaluationResult`); the baselines' and the supervised reference's are blank.
 
     Returns
     -------
     EvaluationResult
     """
-    import pandas as pd
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
-
-    from voc.tokenize import Tokenizer
-
-    texts, gold, scored, gold_scored, n_labels, sub_scored, sub_gold, n_sublabels = _gold(
-        texts, labels, sublabels, unlabeled
-    )
+    texts, _, scored, gold_scored, n_labels, sub_scored, sub_gold, n_sublabels = _gold(texts, labels, sublabels, unlabeled)
     if not seeds:
         raise InputError("give at least one seed")
     ks, embeddings_, reductions, clusterings, variants = _variants(n_themes, n_labels, embedding, reduction, clustering)
     names = {v: _run.variant_name(v, variants) for v in variants}
+    tokenizer, tokens = _tokenize(texts, tokenizer)
+    args = (texts, tokens, variants, names, tokenizer, top_n, _chosen_baselines(baselines),
+            (gold_scored, scored) if supervised else None, n_sublabels)
+    runs = _run_seeds(seeds, args, jobs)
+    gold = _Gold(scored, gold_scored, sub_scored, sub_gold, n_sublabels)
+    table = _table(seeds, runs, tokens, gold, _order(variants, names, n_sublabels))
+    settings = _settings(n_themes, ks, seeds, embeddings_, reductions, clusterings, gold, unlabeled)
+    return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
+
+
+def _tokenize(texts: list[str], tokenizer: Any) -> tuple[Any, list[list[str]]]:
+    """The tokenizer (:class:`voc.tokenize.Tokenizer` when None) and each text's tokens."""
+    from voc.tokenize import Tokenizer
+
     tokenizer = tokenizer or Tokenizer()
     t0 = time.perf_counter()
     tokens = tokenizer.tokenize_many(texts)
     log.info("tokenized %d texts in %.1fs", len(texts), time.perf_counter() - t0)
+    return tokenizer, tokens
 
-    chosen_baselines = _chosen_baselines(baselines)
-    rows: list[dict[str, Any]] = []
-    assignments: dict[str, list[np.ndarray]] = {}
-    ks_ = _run.distinct_ks(variants)
-    flat = [_run.flat_name(names[variants[0]], n_sublabels)] if n_sublabels is not None else []
-    order = [
-        *(names[v] for v in variants), *flat, *(_run.baseline_name(b, k, ks_) for k in ks_ for b in BASELINES), SUPERVISED
-    ]
 
-    def record(seed: int, fit: _run.Fit) -> None:
-        pred = fit.labels
-        assignments.setdefault(fit.method, []).append(pred)
-        row: dict[str, Any] = {
-            "method": fit.method,
-            "seed": str(seed),
-            "nmi": normalized_mutual_info_score(gold_scored, pred[scored]),
-            "ari": adjusted_rand_score(gold_scored, pred[scored]),
-            "v_measure": v_measure_score(gold_scored, pred[scored]),
-            "unassigned": float(np.mean(pred < 0)),
-            "n_themes": float(len(set(pred[pred >= 0].tolist()))),
-            "coherence": npmi_coherence(fit.topics, tokens),
-            "diversity": topic_diversity(fit.topics),
-            **fit.naming,
-            "seconds": fit.seconds,
-        }
-        if n_sublabels is not None and (fit.subthemes is not None or fit.flat):
-            # the flat fit is one level: each theme is its own pair
-            within = fit.subthemes if fit.subthemes is not None else np.full(len(pred), -1)
-            pairs = pair_scores(pred[sub_scored], within[sub_scored], sub_gold)
-            row.update(sub_nmi=pairs["nmi"], sub_ari=pairs["ari"], n_pairs=float(pairs["n_pairs"]))
-        rows.append(row)
+@dataclass
+class _Gold:
+    """What the fits are scored against (:func:`_gold`): which texts have a label and their labels,
+    the same for the sub-labels, and the number of distinct sub-labels (None without them)."""
 
-    args = (
-        texts, tokens, variants, names, tokenizer, top_n, chosen_baselines,
-        (gold_scored, scored) if supervised else None, n_sublabels,
-    )
+    scored: np.ndarray
+    labels: list[str]
+    sub_scored: np.ndarray
+    sub_labels: list[str]
+    n_sublabels: int | None
+
+
+def _run_seeds(seeds: Sequence[int], args: tuple[Any, ...], jobs: int) -> list[list[_run.Fit]]:
+    """Every seed's fits (:func:`voc.evaluate._run.run_seed`), in worker processes when *jobs* > 1."""
     if jobs > 1 and len(seeds) > 1:
         from joblib import Parallel, delayed
 
-        runs = Parallel(n_jobs=min(jobs, len(seeds)))(
-            delayed(_run.run_seed)(seed, *args, n_jobs=1) for seed in seeds
-        )
-    else:
-        runs = [_run.run_seed(seed, *args) for seed in seeds]
+        return Parallel(n_jobs=min(jobs, len(seeds)))(delayed(_run.run_seed)(seed, *args, n_jobs=1) for seed in seeds)
+    return [_run.run_seed(seed, *args) for seed in seeds]
+
+
+def _order(variants: list[_run.Variant], names: dict[_run.Variant, str], n_sublabels: int | None) -> list[str]:
+    """The methods in the order the table reports them: voc's variants, the flat fit, the baselines
+    at each number of themes, the supervised reference."""
+    ks_ = _run.distinct_ks(variants)
+    flat = [_run.flat_name(names[variants[0]], n_sublabels)] if n_sublabels is not None else []
+    return [
+        *(names[v] for v in variants), *flat, *(_run.baseline_name(b, k, ks_) for k in ks_ for b in BASELINES), SUPERVISED
+    ]
+
+
+def _score(seed: int, fit: _run.Fit, tokens: list[list[str]], gold: _Gold) -> dict[str, Any]:
+    """One row of the table: *fit* (one method, one seed) scored against *gold*."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
+
+    pred, scored = fit.labels, gold.scored
+    row: dict[str, Any] = {
+        "method": fit.method,
+        "seed": str(seed),
+        "nmi": normalized_mutual_info_score(gold.labels, pred[scored]),
+        "ari": adjusted_rand_score(gold.labels, pred[scored]),
+        "v_measure": v_measure_score(gold.labels, pred[scored]),
+        "unassigned": float(np.mean(pred < 0)),
+        "n_themes": float(len(set(pred[pred >= 0].tolist()))),
+        "coherence": npmi_coherence(fit.topics, tokens),
+        "diversity": topic_diversity(fit.topics),
+        **fit.naming,
+        "seconds": fit.seconds,
+    }
+    if gold.n_sublabels is not None and (fit.subthemes is not None or fit.flat):
+        # the flat fit is one level: each theme is its own pair
+        within = fit.subthemes if fit.subthemes is not None else np.full(len(pred), -1)
+        pairs = pair_scores(pred[gold.sub_scored], within[gold.sub_scored], gold.sub_labels)
+        row.update(sub_nmi=pairs["nmi"], sub_ari=pairs["ari"], n_pairs=float(pairs["n_pairs"]))
+    return row
+
+
+def _table(
+    seeds: Sequence[int], runs: list[list[_run.Fit]], tokens: list[list[str]], gold: _Gold, order: Sequence[str]
+) -> Any:
+    """:attr:`EvaluationResult.table`: one row per fit and seed, each method's mean row first."""
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    assignments: dict[str, list[np.ndarray]] = {}
     for seed, fits in zip(seeds, runs, strict=True):
         for fit in fits:
-            record(seed, fit)
+            assignments.setdefault(fit.method, []).append(fit.labels)
+            rows.append(_score(seed, fit, tokens, gold))
+    return _with_means(pd.DataFrame(rows).reindex(columns=["method", "seed", *COLUMNS]), order, assignments)
 
-    table = _with_means(pd.DataFrame(rows).reindex(columns=["method", "seed", *COLUMNS]), order, assignments)
-    settings = {
+
+def _settings(
+    n_themes: Any, ks: list[Any], seeds: Sequence[int], embeddings_: list[str], reductions: list[str],
+    clusterings: list[str], gold: _Gold, unlabeled: str,
+) -> dict[str, Any]:
+    """:attr:`EvaluationResult.settings`: what was compared, and how the texts were scored."""
+    settings: dict[str, Any] = {
         "n_themes": "labels" if n_themes is None else ",".join(str(k) for k in ks),
         "seeds": list(seeds),
         "embedding": ",".join(embeddings_),
         "reduction": ",".join(reductions),
         "clustering": ",".join(clusterings),
     }
-    if n_sublabels is not None:
-        settings["sublabels"] = n_sublabels
+    if gold.n_sublabels is not None:
+        settings["sublabels"] = gold.n_sublabels
     if unlabeled == "fit":
         settings["unlabeled"] = "fit"
-        settings["scored"] = int(scored.sum())
-    return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
+        settings["scored"] = int(gold.scored.sum())
+    return settings
 
 
 def _gold(texts: Sequence[str], labels: Sequence[Any], sublabels: Sequence[Any] | None, unlabeled: str) -> tuple[Any, ...]:

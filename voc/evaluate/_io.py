@@ -66,8 +66,8 @@ def read_label_rows(
     encoding: str = "auto",
     keep_unlabeled: bool = False,
 ) -> tuple[list[int], list[str], list[list[str]]]:
-    """:func:`read_labels` with the export's row (0-based data row, ``voc.io``'s ``row``) of each text kept."""
-    from voc.io import read_export
+    """:func:`read_labels` with the export's row (0-based data row, ``voc.read``'s ``row``) of each text kept."""
+    from voc.read import read_export
 
     label_columns = list(label_columns)
     if label_file is None:
@@ -78,7 +78,7 @@ def read_label_rows(
         frame = read_export(path, text_columns=[text_column], encoding=encoding).frame
         import pandas as pd
 
-        # Read directly: voc.io reserves a "row" column, which truth files often have.
+        # Read directly: voc.read reserves a "row" column, which truth files often have.
         try:
             truth = pd.read_csv(label_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except FileNotFoundError:
@@ -189,7 +189,7 @@ def run_evaluate(
     if out_prefix:
         out = Path(out_prefix)
         out.parent.mkdir(parents=True, exist_ok=True)
-        from voc.report._csv import csv_bytes
+        from voc.report import csv_bytes
 
         out.with_suffix(".csv").write_bytes(csv_bytes(result.table))
         header = f"# voc evaluate: {input_path}\n\n{result.summary()}\n\n"

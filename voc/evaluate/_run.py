@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from voc.references import SUPERVISED, fit_baseline, supervised_labels
+from voc.evaluate.references import SUPERVISED, fit_baseline, supervised_labels
 
 __all__ = ["Fit", "Variant", "run_seed", "variant_name", "flat_name", "baseline_name", "distinct_ks"]
 
@@ -85,8 +85,8 @@ def baseline_name(method: str, k: Any, ks: Sequence[Any]) -> str:
 
 def name_figures(texts: list[str], labels: np.ndarray, names: dict[int, Any]) -> dict[str, float]:
     """Measure the names of the groups of *labels* (*names*: ``{group: voc.naming.ThemeName}``,
-    :mod:`voc.metrics`): ``{"grounded", "fragments", "distinct"}``."""
-    from voc.metrics import distinct_names, fragment_rate, name_groundedness
+    :mod:`voc.evaluate.metrics`): ``{"grounded", "fragments", "distinct"}``."""
+    from voc.evaluate.metrics import distinct_names, fragment_rate, name_groundedness
 
     phrases = {g: tuple(n.phrases) for g, n in names.items()}
     return {
@@ -121,8 +121,24 @@ def run_seed(
     the scored texts, and which texts are scored) adds the supervised reference on the first
     variant's embedding. *n_jobs*: threads of the sub-theme splits (results do not depend on it).
     """
+    fits, found, embedded = _fit_voc(seed, texts, tokens, variants, names, tokenizer, top_n, sub_k, n_jobs)
+    fits += _fit_baselines(seed, tokens, variants, found, baselines, top_n)
+    if supervised is not None:
+        gold, scored = supervised
+        _, emb, embed_seconds = embedded[variants[0][0]]
+        t0 = time.perf_counter() - embed_seconds
+        pred_s = supervised_labels(emb, tokens, gold, scored, seed)
+        fits.append(Fit(SUPERVISED, np.asarray(pred_s), [], time.perf_counter() - t0))
+    return fits
+
+
+def _fit_voc(
+    seed: int, texts: list[str], tokens: list[list[str]], variants: list[Variant], names: dict[Variant, str],
+    tokenizer: Any, top_n: int, sub_k: int | None, n_jobs: int | None,
+) -> tuple[list[Fit], list[int], dict[str, tuple[Any, np.ndarray, float]]]:
+    """voc's fits of one seed (:func:`run_seed`): each variant, then the flat fit at *sub_k*; with
+    the number of themes each variant found and each embedding (embedder, vectors, seconds)."""
     from voc.analysis import ThemeAnalysis
-    from voc.embed import make_embedder
     from voc.naming import PhraseNamer
     from voc.themes import ThemeModel
 
@@ -135,12 +151,7 @@ def run_seed(
         runs.append((variants[0], flat_name(names[variants[0]], sub_k), sub_k, True))
     for variant, name, k_fixed, flat in runs:
         emb_name, clu, red, _ = variant
-        if emb_name not in embedded:
-            t0 = time.perf_counter()
-            embedder = make_embedder(emb_name, random_state=seed)
-            emb = embedder.fit_transform(texts, tokens)
-            embedded[emb_name] = (embedder, emb, time.perf_counter() - t0)
-        embedder, emb, embed_seconds = embedded[emb_name]
+        embedder, emb, embed_seconds = _embedded(embedded, emb_name, texts, tokens, seed)
         model = ThemeModel(
             n_themes=k_fixed,
             embedding=emb_name,
@@ -164,6 +175,31 @@ def run_seed(
         fits.append(Fit(name, pred, topics, seconds, naming=figures, subthemes=subs, flat=flat))
         if not flat:
             found.append(fitted.n_themes_)
+    return fits, found, embedded
+
+
+def _embedded(
+    embedded: dict[str, tuple[Any, np.ndarray, float]], emb_name: str, texts: list[str], tokens: list[list[str]],
+    seed: int,
+) -> tuple[Any, np.ndarray, float]:
+    """The texts embedded by *emb_name* (embedder, vectors, seconds), fitted once per seed and kept
+    in *embedded*: several variants on one embedding embed once."""
+    from voc.embed import make_embedder
+
+    if emb_name not in embedded:
+        t0 = time.perf_counter()
+        embedder = make_embedder(emb_name, random_state=seed)
+        emb = embedder.fit_transform(texts, tokens)
+        embedded[emb_name] = (embedder, emb, time.perf_counter() - t0)
+    return embedded[emb_name]
+
+
+def _fit_baselines(
+    seed: int, tokens: list[list[str]], variants: list[Variant], found: list[int], baselines: list[str], top_n: int
+) -> list[Fit]:
+    """The baselines of one seed at each number of themes compared (in auto mode: the number the
+    first variant in that mode found, *found*)."""
+    fits = []
     ks = distinct_ks(variants)
     for k_fixed in ks:
         first = next(i for i, v in enumerate(variants) if v[3] == k_fixed)
@@ -172,10 +208,4 @@ def run_seed(
             t0 = time.perf_counter()
             pred_b, topics_b = fit_baseline(method, tokens, int(k), seed, top_n)
             fits.append(Fit(baseline_name(method, k_fixed, ks), np.asarray(pred_b), topics_b, time.perf_counter() - t0))
-    if supervised is not None:
-        gold, scored = supervised
-        _, emb, embed_seconds = embedded[variants[0][0]]
-        t0 = time.perf_counter() - embed_seconds
-        pred_s = supervised_labels(emb, tokens, gold, scored, seed)
-        fits.append(Fit(SUPERVISED, np.asarray(pred_s), [], time.perf_counter() - t0))
     return fits

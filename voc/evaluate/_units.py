@@ -157,7 +157,7 @@ def _scores(fit: _run.Fit, units: Any, gold: Sequence[frozenset[str]], statement
     """The figures of one fit (one row of the table)."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
 
-    from voc.metrics import npmi_coherence, topic_diversity
+    from voc.evaluate.metrics import npmi_coherence, topic_diversity
     from voc.units import main_themes, unit_themes
 
     pred = np.asarray(fit.labels)

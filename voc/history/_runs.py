@@ -101,7 +101,7 @@ def previous_auto_k(path: Path | None, text_columns: Sequence[str], unit: str | 
     """The number of themes auto mode chose in the last comparable run of the history at *path*
     (same *text_columns*, ``n_themes = "auto"``), or ``None``: no history, or a last run that did not
     choose one. The next auto-mode fit keeps it unless another k is clearly more stable
-    (``[model] auto_k_margin``, :func:`voc.autok.choose_k`). Call it only in auto mode."""
+    (``[model] auto_k_margin``, :func:`voc.themes._autok.choose_k`). Call it only in auto mode."""
     import pandas as pd
 
     if path is None or not Path(path).exists():
@@ -260,8 +260,6 @@ def record_run(
     saved: the pipeline switches the ``latest`` link there, so that the link never points at a
     run the history lacks, even when the process is killed.
     """
-    import pandas as pd
-
     from voc.taxonomy import save_taxonomy
 
     n_kept = int(run.rows.kept)
@@ -271,49 +269,67 @@ def record_run(
     spell = written or {}
     th["written_keywords"] = [[spell.get(w, w) for w in words] for words in th["keywords"]]
     if history is not None:
-        from voc.history.store import RunStore
-
-        asg = pd.DataFrame({"row": assignments["row"], "theme_id": assignments["theme_id"]})
-        if "subtheme_id" in assignments:
-            asg["subtheme_id"] = assignments["subtheme_id"]
-        if id_column and id_column in assignments:
-            asg["record_id"] = assignments[id_column].astype(str)
-        record = {
-            "run_id": stable.run_id,
-            "created_at": datetime.now(UTC),
-            "input_path": run.input.path,
-            "input_checksum": run.input.checksum,
-            "config": run.options,
-            "n_read": run.rows.read,
-            "n_kept": n_kept,
-            "n_rejected": run.rows.rejected,
-            "n_themes": run.themes.n_themes,
-            "n_unassigned": run.themes.unassigned,
-            "voc_version": run.voc_version,
-            "since": run.options.get("input", {}).get("since"),
-            "until": run.options.get("input", {}).get("until"),
-            "previous_run_id": stable.previous_run_id,
-            "auto_k": run.themes.auto_k.chosen if run.themes.auto_k else None,
-        }
-        with RunStore(history) as store:
-            store.record_run(record, th, asg, subthemes)
+        _store_run(history, stable, run, th, assignments, subthemes, id_column)
     if after_record is not None:
         after_record()
     if taxonomy_path and update_taxonomy and history is not None:
-        tax = stable.taxonomy
-        for t in th.itertuples(index=False):
-            is_new = tax.get(int(t.theme_id)) is None
-            entry = tax.ensure(int(t.theme_id), keywords=list(t.keywords)[:10])
-            if is_new:
-                entry.name = t.label
-                entry.status = STATUS_NEW
-        for sub in (subthemes.itertuples(index=False) if subthemes is not None else ()):
-            is_new = tax.subtheme(int(sub.subtheme_id)) is None
-            entry = tax.ensure_subtheme(int(sub.subtheme_id), int(sub.theme_id), keywords=list(sub.keywords)[:10])
-            if is_new:
-                entry.name = str(sub.label)
-            elif int(sub.theme_id) != entry.origin:  # found in another theme this run
-                if entry.theme == entry.origin:  # not moved by hand: it follows its deals
-                    entry.theme = int(sub.theme_id)
-                entry.found_in = int(sub.theme_id)
-        save_taxonomy(tax, taxonomy_path)
+        _update_taxonomy(stable.taxonomy, th, subthemes)
+        save_taxonomy(stable.taxonomy, taxonomy_path)
+
+
+def _store_run(
+    history: Path, stable: StableIds, run: RunRecord, th: pd.DataFrame, assignments: pd.DataFrame,
+    subthemes: pd.DataFrame | None, id_column: str | None,
+) -> None:
+    """Write the run to the *history* file (:meth:`voc.history.store.RunStore.record_run`): its
+    record, its themes *th* (:func:`record_run`'s columns), its assignments (``row``, ``theme_id``,
+    ``subtheme_id`` with sub-themes, ``record_id`` from *id_column*) and its sub-themes."""
+    import pandas as pd
+
+    from voc.history.store import RunStore
+
+    asg = pd.DataFrame({"row": assignments["row"], "theme_id": assignments["theme_id"]})
+    if "subtheme_id" in assignments:
+        asg["subtheme_id"] = assignments["subtheme_id"]
+    if id_column and id_column in assignments:
+        asg["record_id"] = assignments[id_column].astype(str)
+    record = {
+        "run_id": stable.run_id,
+        "created_at": datetime.now(UTC),
+        "input_path": run.input.path,
+        "input_checksum": run.input.checksum,
+        "config": run.options,
+        "n_read": run.rows.read,
+        "n_kept": int(run.rows.kept),
+        "n_rejected": run.rows.rejected,
+        "n_themes": run.themes.n_themes,
+        "n_unassigned": run.themes.unassigned,
+        "voc_version": run.voc_version,
+        "since": run.options.get("input", {}).get("since"),
+        "until": run.options.get("input", {}).get("until"),
+        "previous_run_id": stable.previous_run_id,
+        "auto_k": run.themes.auto_k.chosen if run.themes.auto_k else None,
+    }
+    with RunStore(history) as store:
+        store.record_run(record, th, asg, subthemes)
+
+
+def _update_taxonomy(tax: Taxonomy, th: pd.DataFrame, subthemes: pd.DataFrame | None) -> None:
+    """Add this run's new themes and sub-themes to the taxonomy *tax* (named by the run, 新規),
+    refresh every entry's keywords, and move a sub-theme found in another theme with its deals
+    unless it was moved by hand."""
+    for t in th.itertuples(index=False):
+        is_new = tax.get(int(t.theme_id)) is None
+        entry = tax.ensure(int(t.theme_id), keywords=list(t.keywords)[:10])
+        if is_new:
+            entry.name = t.label
+            entry.status = STATUS_NEW
+    for sub in (subthemes.itertuples(index=False) if subthemes is not None else ()):
+        is_new = tax.subtheme(int(sub.subtheme_id)) is None
+        entry = tax.ensure_subtheme(int(sub.subtheme_id), int(sub.theme_id), keywords=list(sub.keywords)[:10])
+        if is_new:
+            entry.name = str(sub.label)
+        elif int(sub.theme_id) != entry.origin:  # found in another theme this run
+            if entry.theme == entry.origin:  # not moved by hand: it follows its deals
+                entry.theme = int(sub.theme_id)
+            entry.found_in = int(sub.theme_id)

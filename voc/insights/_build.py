@@ -159,8 +159,8 @@ def insight_tables(
     counts deals without text too; needs ``row`` and *outcome_column*). Each insight needs its
     column: *date_column* (trend, emerging, months), *outcome_column* (win/loss), *segment_columns*
     (segments), *competitor_column* (competitors). *outcomes* (``won`` / ``lost`` / ``open`` per
-    row of *frame*, :func:`voc.outcomes.map_outcomes`) says how to read *outcome_column*; without
-    it the column is read with the default vocabulary of :mod:`voc.outcomes`. Each level is tested as its own family
+    row of *frame*, :func:`voc.read.outcomes.map_outcomes`) says how to read *outcome_column*; without
+    it the column is read with the default vocabulary of :mod:`voc.read.outcomes`. Each level is tested as its own family
     (Benjamini–Hochberg over the themes, over the sub-themes); sub-themes only when some theme is split.
 
     When *long* has ``kind`` and ``column`` (statement units), only the customer's voice counts

@@ -42,7 +42,7 @@ def win_loss(
     """How each theme relates to winning and losing (Gong's win rate = won / (won + lost)).
 
     Needs ``theme_id`` and *outcome_column*, read as the report reads it
-    (:func:`voc.outcomes.map_outcomes`): the CRMs' words for won and lost (受注, 成約, Closed Won,
+    (:func:`voc.read.outcomes.map_outcomes`): the CRMs' words for won and lost (受注, 成約, Closed Won,
     Closed Lost, …) plus *won_values* / *lost_values* / *open_values*, an org's own words (pass
     ``config.input.won_values`` etc. to match the report), which win over the defaults. A column
     already read (``outcome_as_read`` of :meth:`voc.pipeline.ReportResult.rows_with_themes`:
@@ -83,7 +83,7 @@ def win_loss(
     import numpy as np
     import pandas as pd
 
-    from voc.outcomes import map_outcomes
+    from voc.read.outcomes import map_outcomes
 
     outcome = map_outcomes(deals[outcome_column], won_values, lost_values, open_values).outcome
     is_closed = outcome.isin(["won", "lost"]).to_numpy()
@@ -157,7 +157,7 @@ def one_outcome_columns(
     A column such as 失注理由 is filled only when a deal is lost: every theme found in it "lowers
     the win rate" because of when the column is written, not because of what customers said.
     Needs ``row`` and *text_columns* in *frame* and *outcomes* (``won`` / ``lost`` / ``open`` per
-    row of *frame*, :func:`voc.outcomes.map_outcomes`). A column is excluded when at least
+    row of *frame*, :func:`voc.read.outcomes.map_outcomes`). A column is excluded when at least
     *min_filled* closed deals have it filled and at least *min_share* of them share one outcome.
 
     Returns one row per text column: ``column``, ``filled`` (closed deals with the column filled),

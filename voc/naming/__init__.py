@@ -2,13 +2,13 @@
 
 :class:`Namer` is the interface (a language-model namer would be another implementation);
 :class:`PhraseNamer` names groups by word-bounded spans of their texts. :func:`word_bounds` says
-where words start and end, for measuring whether a name cuts one (:mod:`voc.metrics`).
+where words start and end, for measuring whether a name cuts one (:mod:`voc.evaluate.metrics`).
 """
 
 from __future__ import annotations
 
 from voc.naming._base import SEPARATOR, Namer, ThemeName
-from voc.naming._phrases import PhraseNamer, sample_members
+from voc.naming._phrases import WHOLE_SHARE, PhraseNamer, sample_members
 from voc.naming._spans import PARSE_FEATURES, candidates, word_bounds, words
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "PhraseNamer",
     "ThemeName",
     "SEPARATOR",
+    "WHOLE_SHARE",
     "PARSE_FEATURES",
     "candidates",
     "sample_members",

@@ -28,7 +28,7 @@ __all__ = ["PhraseNamer", "WHOLE_SHARE", "sample_members"]
 log = logging.getLogger(__name__)
 
 #: A phrase is a fragment of longer words in a group when fewer than this share of the group's
-#: texts that contain it have it as a whole word (:func:`voc.metrics.fragment_rate`): 禍 in
+#: texts that contain it have it as a whole word (:func:`voc.evaluate.metrics.fragment_rate`): 禍 in
 #: コロナ禍 or 放題 in 食べ放題 (almost) never stand alone; アレルギー does in 3 of 10 texts of a
 #: theme about allergies, the others having 卵アレルギー, 小麦アレルギー …
 WHOLE_SHARE = 0.2

@@ -78,8 +78,8 @@ class ReportResult:
     def rows_with_themes(self) -> pd.DataFrame:
         """Every row of the export with its theme: :func:`voc.report.join_themes`; with an outcome
         column also ``outcome_as_read`` (won / lost / open: the run's ``[input]`` outcome words read
-        by :func:`voc.outcomes.map_outcomes`, as its win/loss counted them)."""
-        from voc.outcomes import map_outcomes
+        by :func:`voc.read.outcomes.map_outcomes`, as its win/loss counted them)."""
+        from voc.read.outcomes import map_outcomes
         from voc.report import join_themes
 
         cin = self.run.options.get("input", {})

@@ -20,9 +20,9 @@ log = logging.getLogger("voc.pipeline")
 def _read(config: Config) -> tuple[Any, Any, dict[str, Any] | None, pd.DataFrame, pd.DataFrame]:
     """The read stage: the export (:func:`voc.read.read_export`), each row's outcome
     (:func:`_outcomes`), the date column's summary (:func:`_dates`), and the rows inside the
-    ``since`` / ``until`` window with those outside it rejected (:func:`voc.window.filter_window`)."""
-    from voc.io import read_export
-    from voc.window import filter_window
+    ``since`` / ``until`` window with those outside it rejected (:func:`voc.read.filter_window`)."""
+    from voc.read import read_export
+    from voc.read import filter_window
 
     cin = config.input
     required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)
@@ -36,9 +36,9 @@ def _read(config: Config) -> tuple[Any, Any, dict[str, Any] | None, pd.DataFrame
 
 
 def _outcomes(export: Any, config: Config) -> Any:
-    """Each read row's outcome (won / lost / open, :mod:`voc.outcomes`), or None without an outcome
+    """Each read row's outcome (won / lost / open, :mod:`voc.read.outcomes`), or None without an outcome
     column; an :class:`~voc.errors.OutcomeError` (exit 2) when no value maps to won or lost."""
-    from voc.outcomes import check_outcomes, map_outcomes
+    from voc.read.outcomes import check_outcomes, map_outcomes
 
     cin = config.input
     if not cin.outcome_column:
@@ -51,7 +51,7 @@ def _outcomes(export: Any, config: Config) -> Any:
 def _outcome_summary(outcomes: Any, in_window: pd.DataFrame, kept: pd.DataFrame, config: Config) -> dict[str, Any]:
     """``run.json``'s ``outcomes``: the values of the deals in the window, how each was read, their
     counts, and how many won / lost deals have an analysed text."""
-    from voc.outcomes import map_outcomes, outcome_record
+    from voc.read.outcomes import map_outcomes, outcome_record
 
     cin = config.input
     assert cin.outcome_column

@@ -132,26 +132,10 @@ def read_table(
     csv.field_size_limit(2**31 - 1)  # cells of several MB occur in real exports
     p = Path(path)
     spath = str(path)
-    try:
-        size = p.stat().st_size
-        if max_input_mb is not None and size > max_input_mb * 1_000_000:
-            raise InputError(
-                f"the file has {size / 1e6:,.1f} MB, more than the limit of {max_input_mb:g} MB",
-                path=spath,
-                hint="raise the limit with max_input_mb = N in the [input] section of the config "
-                "(voc needs about 10× the file size in memory), or split the export",
-            )
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("the file does not exist", path=spath) from None
-    except IsADirectoryError:
-        raise InputError("this is a directory, not an export file", path=spath) from None
-    except PermissionError:
-        raise InputError("the file cannot be read (permission denied)", path=spath) from None
+    data = _read_bytes(p, spath, max_input_mb)
     checksum = _checksum(data)
     suffix = p.suffix.lower()
     needed = list(dict.fromkeys(required_columns))
-    rejected: list[tuple[int, str, str]] = []
     sheet_name = None
     header_at = 1
     if suffix in {".xlsx", ".xlsm"}:
@@ -161,28 +145,10 @@ def read_table(
         frame.insert(0, "row", range(len(frame)))
         used_encoding = "xlsx"
     elif suffix == ".parquet":
-        try:
-            raw = pd.read_parquet(io.BytesIO(data))
-        except Exception as exc:  # noqa: BLE001 - arrow errors of a damaged file
-            raise InputError(f"cannot read the Parquet file: {exc}", path=spath) from None
-        header = dedupe([str(c) for c in raw.columns])
-        raw.columns = header
+        frame, header, rejected = _read_parquet(data, needed, spath)
         used_encoding = "parquet"
-        for col in needed:
-            if col not in header:
-                from voc.read._layout import missing_column
-
-                raise missing_column(col, header, spath)
-        frame, rejected = parquet_frame(raw.reset_index(drop=True), needed)
     else:
-        auto = encoding in ("auto", "", None)
-        used_encoding = detect_encoding(data) if auto else encoding
-        text = decode(data, used_encoding, spath, auto)
-        if not text.strip():
-            raise InputError("the file is empty", path=spath, hint="check the export step that wrote it")
-        header, header_at, rows, rejected = _split_records(text, needed, header_row, spath)
-        frame = pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
-        frame.insert(0, "row", [i for i, _ in rows])
+        frame, header, header_at, rejected, used_encoding = _read_text(data, encoding, needed, header_row, spath)
     n_read = len(frame) + len(rejected)
     frame = frame.reset_index(drop=True)
     rej = pd.DataFrame(rejected, columns=["row", "reason", "detail"])
@@ -198,6 +164,64 @@ def read_table(
         sheet=sheet_name,
         header_row=header_at,
     )
+
+
+def _read_bytes(p: Path, spath: str, max_input_mb: float | None) -> bytes:
+    """The file's bytes; an :class:`~voc.errors.InputError` when it is over *max_input_mb*, missing,
+    a directory or unreadable."""
+    try:
+        size = p.stat().st_size
+        if max_input_mb is not None and size > max_input_mb * 1_000_000:
+            raise InputError(
+                f"the file has {size / 1e6:,.1f} MB, more than the limit of {max_input_mb:g} MB",
+                path=spath,
+                hint="raise the limit with max_input_mb = N in the [input] section of the config "
+                "(voc needs about 10× the file size in memory), or split the export",
+            )
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("the file does not exist", path=spath) from None
+    except IsADirectoryError:
+        raise InputError("this is a directory, not an export file", path=spath) from None
+    except PermissionError:
+        raise InputError("the file cannot be read (permission denied)", path=spath) from None
+
+
+def _read_parquet(data: bytes, needed: list[str], spath: str) -> tuple[pd.DataFrame, list[str], list[tuple[int, str, str]]]:
+    """A Parquet file's rows (with ``row``), its column names (made unique) and its rejected rows."""
+    import pandas as pd
+
+    try:
+        raw = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - arrow errors of a damaged file
+        raise InputError(f"cannot read the Parquet file: {exc}", path=spath) from None
+    header = dedupe([str(c) for c in raw.columns])
+    raw.columns = header
+    for col in needed:
+        if col not in header:
+            from voc.read._layout import missing_column
+
+            raise missing_column(col, header, spath)
+    frame, rejected = parquet_frame(raw.reset_index(drop=True), needed)
+    return frame, header, rejected
+
+
+def _read_text(
+    data: bytes, encoding: str, needed: list[str], header_row: int | None, spath: str
+) -> tuple[pd.DataFrame, list[str], int, list[tuple[int, str, str]], str]:
+    """A CSV/TSV file's rows (with ``row``), its column names, the line of its header, its rejected
+    rows and the encoding it was read with (detected when *encoding* is ``auto``)."""
+    import pandas as pd
+
+    auto = encoding in ("auto", "", None)
+    used_encoding = detect_encoding(data) if auto else encoding
+    text = decode(data, used_encoding, spath, auto)
+    if not text.strip():
+        raise InputError("the file is empty", path=spath, hint="check the export step that wrote it")
+    header, header_at, rows, rejected = _split_records(text, needed, header_row, spath)
+    frame = pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
+    frame.insert(0, "row", [i for i, _ in rows])
+    return frame, header, header_at, rejected, used_encoding
 
 
 def read_export(

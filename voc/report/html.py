@@ -76,7 +76,7 @@ MARKETING_FIELDS = (
     ("notes", "メモ"),
 )
 CHANGE_KINDS = (("new", "新規"), ("growing", "増加"), ("shrinking", "減少"), ("vanished", "消滅"))
-#: How the report names the three outcomes of :mod:`voc.outcomes` and where a mapping came from.
+#: How the report names the three outcomes of :mod:`voc.read.outcomes` and where a mapping came from.
 OUTCOME_JA = {"won": "受注", "lost": "失注", "open": "未完了"}
 OUTCOME_SOURCE_JA = {"default": "既定の語", "configured": "設定", "unmapped": "未知の値", "blank": "空欄"}
 OUTCOME_CLASS = {"受注": "won", "失注": "lost"}

@@ -122,7 +122,7 @@ class ReportModel:
     ``rows`` holds read/kept/rejected counts; ``rejected_by_reason`` maps a reason key to a count;
     ``changes`` lists theme ids by kind of change since the previous run
     (``new``, ``growing``, ``shrinking``, ``vanished``; vanished entries are dicts with id and label).
-    ``outcomes`` (empty without an outcome column) is :meth:`voc.outcomes.OutcomeMapping.to_dict` of
+    ``outcomes`` (empty without an outcome column) is :meth:`voc.read.outcomes.OutcomeMapping.to_dict` of
     the analysed deals plus ``column`` and ``won_with_text`` (analysed texts on won deals).
     """
 
@@ -198,7 +198,7 @@ def join_themes(
     when not analysed) and ``status``: ``analysed`` or the reason the row was rejected. When
     *assignments* hold ``subtheme_id`` and ``subtheme_label`` they are carried the same way
     (``-1`` and empty when the row has no sub-theme). With *outcomes* (one value per row of
-    *records*, in their order: ``won``, ``lost`` or ``open``, :func:`voc.outcomes.map_outcomes`)
+    *records*, in their order: ``won``, ``lost`` or ``open``, :func:`voc.read.outcomes.map_outcomes`)
     the result has ``outcome_as_read``: each deal's outcome as voc read it, which the report's
     win/loss counts (the export's own outcome column stays as written).
     """

@@ -79,7 +79,7 @@ class RunRecord:
     timings_s: dict[str, float] = field(default_factory=dict)
     output: OutputInfo | None = None
     # the outcome column's values, how each was read (won / lost / open) and their counts
-    # (voc.outcomes.outcome_record); None without an outcome column
+    # (voc.read.outcomes.outcome_record); None without an outcome column
     outcomes: dict[str, Any] | None = None
     # the date column: dates read, empty, not read (with examples), first and last day
     # (voc.read.DateSummary.to_dict); None without a date column

@@ -7,6 +7,7 @@
   sub-theme's keyword tokens (:func:`split_subthemes`, the step :class:`voc.analysis.ThemeAnalysis`
   and the editor run) and their stable ids (:func:`voc.history.stable_subtheme_ids`), described
   for the report's :class:`~voc.report.model.SubthemeRow` lists and the history's sub-theme table.
+* :mod:`voc.subthemes._smallkmeans`: k-means and ARI in plain NumPy for the splits' many small fits.
 """
 
 from __future__ import annotations

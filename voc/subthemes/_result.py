@@ -120,7 +120,7 @@ class SubthemeResult:
         (:func:`voc.label.quote_records`; *kept*: the analysed units' records): the fields of the
         report's :class:`~voc.report.model.SubthemeRow` but the insights."""
         from voc.label import quote_records
-        from voc.report._html_theme import MAX_SUBTHEME_QUOTES
+        from voc.report import MAX_SUBTHEME_QUOTES
 
         assert self.ids is not None, "no stable sub-theme ids"
         themes, subs = self.ids.themes, self.ids.subthemes

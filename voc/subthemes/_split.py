@@ -5,13 +5,13 @@ on their top principal components and L2-normalized, so that what the members sh
 dominates. The number of sub-themes is chosen in two steps. First the gap (Tibshirani, Walther &
 Hastie 2001): for each candidate k, how much tighter k-means makes the members' k groups than those
 of a Gaussian null, a cloud with the theme's own variance along each component and no groups; a
-theme where no k is clearly tighter is left whole. Then stability, as :func:`voc.autok.choose_k`
+theme where no k is clearly tighter is left whole. Then stability, as :func:`voc.themes._autok.choose_k`
 chooses the number of themes: k-means on eight random 80% subsets of (up to) ``sample`` members,
 mean pairwise ARI of their labelings of the sample. Stability alone cannot say "do not split" (a
 single elongated cloud is cut the same way by every subset), so it is measured on the null too;
 of the tight candidates, k is the one whose stability beats the null's by the most, and the theme
 is split only when that gain is at least ``min_gain``. The many small k-means fits run in
-:mod:`voc._smallkmeans`. Members are then assigned by k-means (several restarts) on all of them. Everything is seeded: the same input and seed give the same
+:mod:`voc.subthemes._smallkmeans`. Members are then assigned by k-means (several restarts) on all of them. Everything is seeded: the same input and seed give the same
 sub-themes.
 
 :func:`find_subthemes` does this for every theme, names each sub-theme with a
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 DIMS = 32
 #: Random 80% subsets clustered per candidate k. Eight, not autok's three: with three the chosen
 #: splits moved with the k-means seeding (ASDC meal requests, 3 seeds: pairs ARI 0.486 with
-#: scikit-learn's seeding, 0.455 with :mod:`voc._smallkmeans`'s), and a planted two-group theme of
+#: scikit-learn's seeding, 0.455 with :mod:`voc.subthemes._smallkmeans`'s), and a planted two-group theme of
 #: 60 texts was split in two at 3 of 4 seeds with eight subsets, 2 of 4 with five.
 SUBSETS = 8
 
@@ -112,8 +112,8 @@ def _project(X: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray]:
 def _stability(sample: np.ndarray, ks: list[int], subsets: list[np.ndarray], seed: int) -> dict[int, float]:
     """Mean pairwise ARI, for each k of *ks*, of the labelings of *sample* by k-means fitted on each
     of the index arrays *subsets* (seed ``seed + r`` for the r-th), as
-    :func:`voc.autok.subset_stability` measures it, with :mod:`voc._smallkmeans`."""
-    from voc._smallkmeans import adjusted_rand, kmeans
+    :func:`voc.themes._autok.subset_stability` measures it, with :mod:`voc.subthemes._smallkmeans`."""
+    from voc.subthemes._smallkmeans import adjusted_rand, kmeans
 
     out = {}
     for k in ks:
@@ -127,7 +127,7 @@ def _gap(scores: np.ndarray, sd: np.ndarray, k: int, seed: int) -> float:
     """``log(inertia of k-means on a Gaussian null) − log(inertia of k-means on the members)``, both
     on the leading k − 1 principal components (k groups differ in at most k − 1 directions); the
     null has the members' standard deviations *sd* along them, drawn from ``default_rng([seed, k])``."""
-    from voc._smallkmeans import kmeans
+    from voc.subthemes._smallkmeans import kmeans
 
     m = k - 1
     null = np.random.default_rng([int(seed), int(k)]).standard_normal((len(scores), m)) * sd[:m]
@@ -180,7 +180,7 @@ def split_theme(
     0.44–1.2, the sample corpus' themes 0.43–0.92 but one (0.04, stability 0.12: left whole).
     Members are then assigned by voc's clusterer (k-means with
     restarts refined by EM over the members' words and projected embeddings,
-    :class:`voc.cluster.ConsensusEMClusterer` ``method="em"``), or by k-means alone without
+    :class:`voc.themes.cluster.ConsensusEMClusterer` ``method="em"``), or by k-means alone without
     *tokens*. See the module docstring.
     """
     from threadpoolctl import threadpool_limits
@@ -204,7 +204,7 @@ def _split_theme(
     random_state: int,
     n_jobs: int | None,
 ) -> Split:
-    from voc.cluster import ConsensusEMClusterer, kmeans_restarts
+    from voc.themes.cluster import ConsensusEMClusterer, kmeans_restarts
 
     for name, value, low in (("max_subthemes", max_subthemes, 2), ("min_size", min_size, 1), ("sample", sample, 10)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
@@ -345,6 +345,17 @@ def _describe_split(
     return rows
 
 
+def _same_length(texts: Sequence[str], tokens: Sequence[Sequence[str]], embeddings: np.ndarray, themes: np.ndarray) -> int:
+    """The number of texts; a ValueError unless tokens, embeddings and themes have one per text."""
+    n = len(texts)
+    if not (len(tokens) == n == len(themes) == len(embeddings)):
+        raise ValueError(
+            f"texts ({n}), tokens ({len(tokens)}), embeddings ({len(embeddings)}) and themes ({len(themes)}) "
+            "must have the same length"
+        )
+    return n
+
+
 def find_subthemes(
     texts: Sequence[str],
     tokens: Sequence[Sequence[str]],
@@ -395,12 +406,7 @@ def find_subthemes(
     from voc.naming import PhraseNamer, sample_members
 
     themes = np.asarray(themes, dtype=int)
-    n = len(texts)
-    if not (len(tokens) == n == len(themes) == len(embeddings)):
-        raise ValueError(
-            f"texts ({n}), tokens ({len(tokens)}), embeddings ({len(embeddings)}) and themes ({len(themes)}) "
-            "must have the same length"
-        )
+    n = _same_length(texts, tokens, embeddings, themes)
     namer = namer if namer is not None else PhraseNamer(random_state=random_state)
     written = written or {}
     assignments = np.full(n, -1, dtype=int)

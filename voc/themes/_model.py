@@ -1,7 +1,7 @@
 """Themes: a scikit-learn-style wrapper around BERTopic.
 
 The wrapper tokenizes each document once, embeds it with an offline backend (:mod:`voc.embed`),
-optionally reduces with a seeded UMAP, clusters (:mod:`voc.cluster`: consensus k-means refined by a
+optionally reduces with a seeded UMAP, clusters (:mod:`voc.themes.cluster`: consensus k-means refined by a
 mixture model over embeddings and words, for a fixed or automatically chosen k), and lets
 BERTopic's c-TF-IDF find each theme's Japanese keywords from the same tokens.
 """
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from voc._bertopic import import_bertopic
 from voc.errors import ConfigError, InputError, NotFittedError
+from voc.themes._bertopic import import_bertopic
 from voc.themes._parts import Assigner, FixedLabels, Identity, Precomputed, split_tokens
 from voc.tokenize import Tokenizer
 from voc.types import Clustering, NThemes, Reduction, choices, one_of, parse_n_themes
@@ -40,11 +40,11 @@ class ThemeModel(BaseEstimator):
     ----------
     n_themes : int or "auto"
         Number of themes. ``"auto"`` picks the most stable k (k-means on subsamples) within a
-        window set by corpus size, see :func:`voc.autok.choose_k`.
+        window set by corpus size, see :func:`voc.themes._autok.choose_k`.
     embedding : str
         Embedding backend name (:func:`voc.embed.available_embedders`).
     clustering : {"consensus-em", "consensus", "em", "kmeans"}
-        How documents are grouped once embedded (:class:`voc.cluster.ConsensusEMClusterer`).
+        How documents are grouped once embedded (:class:`voc.themes.cluster.ConsensusEMClusterer`).
         ``"consensus-em"`` (default) was within 0.02 NMI/ARI of the most accurate method on every
         labeled corpus measured and the most accurate with seed stability ≥ 0.8 on both shared
         corpora (``"em"`` alone: 0.67 on ASDC; ``"consensus"`` alone: NMI 0.05 lower;
@@ -98,7 +98,7 @@ class ThemeModel(BaseEstimator):
     tokenizer_ : Tokenizer
     embedder_ : voc.embed.Embedder
     topic_model_ : bertopic.BERTopic
-    clusterer_ : voc.cluster.ConsensusEMClusterer
+    clusterer_ : voc.themes.cluster.ConsensusEMClusterer
     labels_ : ndarray of shape (n_documents,)
         Theme of every document passed to :meth:`fit` (``-1``: nothing to embed), whether it was
         clustered or assigned.
@@ -195,8 +195,8 @@ class ThemeModel(BaseEstimator):
         )
 
     def _choose_k(self, reduced: np.ndarray, seed: int) -> int:
-        """The number of themes in auto mode (:func:`voc.autok.choose_k`)."""
-        from voc.autok import choose_k
+        """The number of themes in auto mode (:func:`voc.themes._autok.choose_k`)."""
+        from voc.themes._autok import choose_k
 
         k, self.k_stability_, self.k_kept_ = choose_k(
             reduced, seed, n_jobs=self.n_jobs, previous_k=self.previous_k, k_margin=self.k_margin
@@ -298,14 +298,6 @@ class ThemeModel(BaseEstimator):
         progress: bool,
     ) -> np.ndarray:
         """Cluster these documents and find their themes' keywords; their theme each."""
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        from voc.cluster import ConsensusEMClusterer
-        from voc.label import prefer_compounds, theme_documents
-
-        BERTopic = import_bertopic()
-        from bertopic.vectorizers import ClassTfidfTransformer
-
         n_themes = parse_n_themes(self.n_themes)
         seed = int(self.random_state)
         if self.clustering not in choices(Clustering):
@@ -318,15 +310,8 @@ class ThemeModel(BaseEstimator):
                 hint="check the text column, or lower the filtering (stopwords)",
             )
         docs = [" ".join(tokens[i]) for i in usable]
-        emb = np.ascontiguousarray(embeddings[usable])
-        seed_terms: list[str] | None = None
-        if self.seed_words:
-            from voc.themes._guide import guide_embeddings
-
-            seed_texts = [" ".join(words) for words in self.seed_words]
-            seed_tokens = self.tokenizer_.tokenize_many(seed_texts)
-            emb = np.ascontiguousarray(guide_embeddings(emb, self.embedder_.transform(seed_texts, seed_tokens))[0])
-            seed_terms = sorted({t for toks in seed_tokens for t in toks}) or None
+        used_tokens = [tokens[i] for i in usable]
+        emb, seed_terms = self._guided(np.ascontiguousarray(embeddings[usable]))
         umap_model = self._reducer(len(usable), seed)
         with warnings.catch_warnings():
             # UMAP warns that a fixed random_state disables parallelism: that is the point.
@@ -336,29 +321,8 @@ class ThemeModel(BaseEstimator):
             reduced = umap_model.fit_transform(emb)
             self.timings_["reduce"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            self.k_stability_, self.k_kept_, self.k_chosen_ = {}, False, None
-            if n_themes == "auto":
-                k = self.k_chosen_ = self._choose_k(reduced, seed)
-            else:
-                k = min(n_themes, len(usable) - 1)
-            self.clusterer_ = ConsensusEMClusterer(
-                n_clusters=k, method=self.clustering, n_runs=self.consensus_runs, n_jobs=self.n_jobs,
-                random_state=seed,
-            )
-            clusters = self.clusterer_.fit_predict(reduced, tokens=[tokens[i] for i in usable], progress=progress)
-            umap_model = Precomputed(umap_model, reduced)
-            self.topic_model_ = BERTopic(
-                umap_model=umap_model,
-                hdbscan_model=FixedLabels(clusters),
-                vectorizer_model=CountVectorizer(analyzer=split_tokens, min_df=1),
-                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True, seed_words=seed_terms),
-                top_n_words=self.top_n_words + 5,  # spares for the parts prefer_compounds folds away
-                calculate_probabilities=False,
-                # Not "english": BERTopic then strips every non-ASCII character before c-TF-IDF.
-                language="japanese",
-                verbose=False,
-            )
-            topics, _ = self.topic_model_.fit_transform(docs, embeddings=emb)
+            clusters = self._cluster(reduced, n_themes, used_tokens, seed, progress)
+            topics = self._fit_topics(docs, emb, clusters, Precomputed(umap_model, reduced), seed_terms)
             self.timings_["cluster"] = time.perf_counter() - t0
         if isinstance(self.topic_model_.umap_model, Precomputed):
             self.topic_model_.umap_model = self.topic_model_.umap_model.model
@@ -368,15 +332,76 @@ class ThemeModel(BaseEstimator):
         labels = np.full(len(texts), -1, dtype=int)
         labels[usable] = np.asarray(topics, dtype=int)
         self.n_themes_ = int(len(set(labels[labels >= 0])))
-        # a part ranked above the compound it mostly occurs in gives way to it (ナビ → サクセスナビ)
-        members = theme_documents([tokens[i] for i in usable], topics)
-        self.keywords_ = {
+        self.keywords_ = self._keywords(used_tokens, topics, sorted(set(labels[labels >= 0])))
+        return labels
+
+    def _guided(self, emb: np.ndarray) -> tuple[np.ndarray, list[str] | None]:
+        """The usable documents' embeddings pulled toward the seed words' (:func:`guide_embeddings`)
+        and the seed words' tokens for c-TF-IDF; *emb* and None without ``seed_words``."""
+        if not self.seed_words:
+            return emb, None
+        from voc.themes._guide import guide_embeddings
+
+        seed_texts = [" ".join(words) for words in self.seed_words]
+        seed_tokens = self.tokenizer_.tokenize_many(seed_texts)
+        emb = np.ascontiguousarray(guide_embeddings(emb, self.embedder_.transform(seed_texts, seed_tokens))[0])
+        return emb, sorted({t for toks in seed_tokens for t in toks}) or None
+
+    def _cluster(
+        self, reduced: np.ndarray, n_themes: NThemes, tokens: list[Sequence[str]], seed: int, progress: bool
+    ) -> np.ndarray:
+        """The cluster of each usable document (*reduced*, *tokens*): k chosen in auto mode
+        (:meth:`_choose_k`), then :class:`voc.themes.cluster.ConsensusEMClusterer` (``clusterer_``)."""
+        from voc.themes.cluster import ConsensusEMClusterer
+
+        self.k_stability_, self.k_kept_, self.k_chosen_ = {}, False, None
+        if n_themes == "auto":
+            k = self.k_chosen_ = self._choose_k(reduced, seed)
+        else:
+            k = min(n_themes, len(tokens) - 1)
+        self.clusterer_ = ConsensusEMClusterer(
+            n_clusters=k, method=self.clustering, n_runs=self.consensus_runs, n_jobs=self.n_jobs,
+            random_state=seed,
+        )
+        return self.clusterer_.fit_predict(reduced, tokens=tokens, progress=progress)
+
+    def _fit_topics(
+        self, docs: list[str], emb: np.ndarray, clusters: np.ndarray, umap_model: Any, seed_terms: list[str] | None
+    ) -> list[int]:
+        """Fit BERTopic (``topic_model_``) on the given *clusters*: its topic of each usable document."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        BERTopic = import_bertopic()
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        self.topic_model_ = BERTopic(
+            umap_model=umap_model,
+            hdbscan_model=FixedLabels(clusters),
+            vectorizer_model=CountVectorizer(analyzer=split_tokens, min_df=1),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True, seed_words=seed_terms),
+            top_n_words=self.top_n_words + 5,  # spares for the parts prefer_compounds folds away
+            calculate_probabilities=False,
+            # Not "english": BERTopic then strips every non-ASCII character before c-TF-IDF.
+            language="japanese",
+            verbose=False,
+        )
+        topics, _ = self.topic_model_.fit_transform(docs, embeddings=emb)
+        return topics
+
+    def _keywords(
+        self, tokens: list[Sequence[str]], topics: list[int], themes: list[int]
+    ) -> dict[int, list[tuple[str, float]]]:
+        """Each theme's keywords from BERTopic's c-TF-IDF; a part ranked above the compound it
+        mostly occurs in gives way to it (ナビ → サクセスナビ, :func:`voc.label.prefer_compounds`)."""
+        from voc.label import prefer_compounds, theme_documents
+
+        members = theme_documents(tokens, topics)
+        return {
             int(t): prefer_compounds([(w, float(s)) for w, s in self.topic_model_.get_topic(t) if w], members[int(t)])[
                 : self.top_n_words
             ]
-            for t in sorted(set(labels[labels >= 0]))
+            for t in themes
         }
-        return labels
 
     def transform(
         self,

@@ -28,7 +28,7 @@ class Identity:
 
 
 class FixedLabels:
-    """BERTopic's "hdbscan_model" slot filled with the labels :mod:`voc.cluster` computed (BERTopic
+    """BERTopic's "hdbscan_model" slot filled with the labels :mod:`voc.themes.cluster` computed (BERTopic
     only reads ``labels_`` when fitting; :meth:`ThemeModel.transform` predicts with the clusterer)."""
 
     def __init__(self, labels: np.ndarray) -> None:

@@ -34,7 +34,7 @@ def filter_window(
     """
     import pandas as pd
 
-    from voc.read import parse_dates
+    from voc.read._dates import parse_dates
 
     if not since and not until:
         return frame, pd.DataFrame(columns=["row", "reason", "detail"])
@@ -63,7 +63,7 @@ def filter_window(
 
 def _nothing_inside(values: pd.Series, dates: pd.Series, column: str, since: str | None, until: str | None,
                     path: str) -> InputError:
-    from voc.read import date_summary
+    from voc.read._dates import date_summary
 
     s = date_summary(values, column, dates)
     held = (f"the export's dates run from {s.first} to {s.last} ({s.n_dates:,} rows)" if s.n_dates

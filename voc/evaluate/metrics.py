@@ -117,14 +117,13 @@ def fragment_rate(
     noun (a run of nouns, prefixes and noun-like suffixes, with a short verb stem that runs into it:
     コロナ禍, 食べ放題) counting as one word, any other morpheme as one (:func:`voc.naming.words`).
     An occurrence of a phrase is *whole* when it starts where a word starts and ends where a word
-    ends. A phrase is a fragment when fewer than :data:`voc.naming._phrases.WHOLE_SHARE` (a fifth)
+    ends. A phrase is a fragment when fewer than :data:`voc.naming.WHOLE_SHARE` (a fifth)
     of the group's texts that contain it contain it whole: 禍 (コロナ禍) and 放題 (食べ放題) are
     fragments; アレルギー, whole in 3 of 10 texts of an allergy theme (the others: 卵アレルギー …), is not.
     ``nan`` when there are no names.
     """
     from voc._tagger import FastTagger
-    from voc.naming import PARSE_FEATURES, word_bounds
-    from voc.naming._phrases import WHOLE_SHARE
+    from voc.naming import PARSE_FEATURES, WHOLE_SHARE, word_bounds
 
     if not names:
         return float("nan")
