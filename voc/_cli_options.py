@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Union, get_args, get_origin
 
 import click
@@ -71,11 +71,14 @@ def _click_type(tp: Any) -> tuple[Any, bool]:
     return {int: int, float: float, str: str, bool: bool}.get(tp, str), False
 
 
-def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate a click command with one option per config key; the values arrive as keyword
-    arguments named ``<section>__<key>`` (``None`` when not given)."""
+def config_options(fn: Callable[..., Any] | None = None, *, sections: Sequence[str] | None = None) -> Any:
+    """Decorate a click command with one option per config key (of *sections* only, when given:
+    ``@config_options(sections=["input"])``); the values arrive as keyword arguments named
+    ``<section>__<key>`` (``None`` when not given)."""
+    if fn is None:
+        return lambda f: config_options(f, sections=sections)
     names = option_names()
-    for section in reversed(list(SECTIONS)):
+    for section in reversed([s for s in SECTIONS if sections is None or s in sections]):
         cls = SECTIONS[section]
         hints = typing.get_type_hints(cls)
         for f in reversed(dataclasses.fields(cls)):

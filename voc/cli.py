@@ -19,6 +19,11 @@ __all__ = ["main", "cli"]
 
 log = logging.getLogger("voc")
 
+#: The config sections `voc check` takes (what reading and cleaning depend on).
+CHECK_SECTIONS = ("input", "clean", "units")
+#: Rejected rows `voc check` prints.
+CHECK_SHOWN = 10
+
 
 def _setup_logging(verbose: int, quiet: bool, log_file: str | None) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
@@ -97,6 +102,61 @@ def report(config_path: str | None, **options: Any) -> None:
         note = f"; not recognised, counted as open: {', '.join(unknown[:5])}" if unknown else ""
         click.echo(f"{o['column']}: {c['won']:,} won, {c['lost']:,} lost, {c['open']:,} open{note}", err=True)
     click.echo(str(result.out_dir / "index.html"))
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML config file, the one `voc report` takes; options given here override it.")
+@click.option("--rejected", "rejected_path", type=click.Path(dir_okay=False),
+              help="Write the rejected rows (row, id, reason, detail), as the report's rejected.csv, to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: the counts and the first rejected rows; json: the counts as one JSON object.")
+@config_options(sections=CHECK_SECTIONS)
+def check(config_path: str | None, rejected_path: str | None, fmt: str, **options: Any) -> None:
+    """Read and clean INPUT as `voc report` would, without fitting themes: which rows a report
+    would analyse, which it would reject and why.
+
+    Exit 0 when the export can be analysed (read = kept + rejected, each rejected row with a
+    reason); exit 2 with a message naming the file and the line, row or column when it cannot.
+    Takes `voc report`'s [input], [clean] and [units] options and its --config.
+
+    \b
+    Example:
+      voc check export.csv --text-column 失注理由 --id-column 商談ID --rejected rejected.csv
+      voc check --config voc.toml --format json
+    """
+    try:
+        from voc._cli_options import overrides
+        from voc.config import Config, load_config
+        from voc.pipeline import check_export
+
+        config = load_config(config_path) if config_path else Config()
+        result = check_export(config.override(overrides(options)), progress=sys.stderr.isatty())
+        if rejected_path:
+            from pathlib import Path
+
+            from voc.report import csv_bytes
+
+            Path(rejected_path).write_bytes(csv_bytes(result.rejected))
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+        return
+    counts = result.counts()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(counts, ensure_ascii=False))
+        return
+    by_reason = ", ".join(f"{r} {n:,}" for r, n in counts["rejected_by_reason"].items())
+    click.echo(f"{result.path}: {result.read:,} rows read, {result.kept:,} kept, {len(result.rejected):,} rejected"
+               + (f" ({by_reason})" if by_reason else "") + f"; encoding {result.encoding}")
+    if result.units is not None:
+        click.echo(f"statements: {result.units:,} ({result.voice:,} the customer's, "
+                   f"{result.units - (result.voice or 0):,} the rep's log)")
+    for r in result.rejected.head(CHECK_SHOWN).to_dict("records"):
+        click.echo(f"  row {r['row']}: {r['reason']}: {r['detail']}")
+    if len(result.rejected) > CHECK_SHOWN:
+        click.echo(f"  … {len(result.rejected) - CHECK_SHOWN:,} more" + ("" if rejected_path else "; --rejected FILE writes them all"))
 
 
 def _default_lang() -> str:
@@ -267,9 +327,10 @@ def history(config_path: str | None, history_path: str | None, run_id: str | Non
         click.echo(frame.to_string(index=False) if len(frame) else "(no runs)")
 
 
-def main() -> None:
-    """Entry point of the ``voc`` console script."""
-    cli(prog_name="voc")
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``voc`` console script: run ``voc ARGV`` (default: the command line) and
+    exit with its code (:class:`SystemExit`; tests call it in-process)."""
+    cli.main(args=argv, prog_name="voc")
 
 
 if __name__ == "__main__":  # pragma: no cover

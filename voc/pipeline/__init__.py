@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from voc.report.record import RunRecord
     from voc.themes import ThemeModel
 
+from voc.pipeline._check import CheckResult, check_export
 from voc.pipeline._read import _outcome_summary, _read, _require_rows
 from voc.pipeline._render import (
     _label,
@@ -42,7 +43,7 @@ from voc.pipeline._render import (
 )
 from voc.pipeline._units import _clean, _deal_sizes, _in_notes, _log_rows, _one_outcome_columns, _unit_counts, _units
 
-__all__ = ["ReportResult", "run_report", "executor_for", "theme_model"]
+__all__ = ["ReportResult", "run_report", "executor_for", "theme_model", "check_export", "CheckResult"]
 
 log = logging.getLogger(__name__)
 

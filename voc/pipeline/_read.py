@@ -21,8 +21,7 @@ def _read(config: Config) -> tuple[Any, Any, dict[str, Any] | None, pd.DataFrame
     """The read stage: the export (:func:`voc.read.read_export`), each row's outcome
     (:func:`_outcomes`), the date column's summary (:func:`_dates`), and the rows inside the
     ``since`` / ``until`` window with those outside it rejected (:func:`voc.read.filter_window`)."""
-    from voc.read import read_export
-    from voc.read import filter_window
+    from voc.read import filter_window, read_export
 
     cin = config.input
     required = [c for c in (cin.id_column, cin.date_column, cin.outcome_column) if c] + list(cin.segment_columns)

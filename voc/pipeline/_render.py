@@ -84,7 +84,6 @@ def _output_tables(
     theme and ``theme_ids`` (:func:`voc.units.main_themes`). ``mentions.csv``: one line per
     statement (:func:`voc.units.mention_table`). ``rejected.csv`` is sorted by row, with the id
     column when configured."""
-    import pandas as pd
 
     from voc.units import main_themes, mention_table
 
@@ -106,12 +105,19 @@ def _output_tables(
         if sub_names is not None:
             assignments["subtheme_id"] = long["subtheme_id"].to_numpy()
             assignments["subtheme_label"] = [sub_names.get(int(s), "") for s in long["subtheme_id"]]
+    return assignments, _rejected_table(export, rejected_parts, id_column), mentions
+
+
+def _rejected_table(export: Any, rejected_parts: list[pd.DataFrame], id_column: str | None) -> pd.DataFrame:
+    """``rejected.csv``: the rows the read stage rejected and those of *rejected_parts* (window,
+    clean), sorted by row: ``row``, the id column when configured, ``reason``, ``detail``."""
+    import pandas as pd
+
     rejected = pd.concat([export.rejected, *rejected_parts], ignore_index=True)
     if id_column and len(rejected):
         ids = export.frame.set_index("row")[id_column]
         rejected.insert(1, id_column, rejected["row"].map(ids).fillna(""))
-    rejected = rejected.sort_values("row", kind="stable").reset_index(drop=True)
-    return assignments, rejected, mentions
+    return rejected.sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def _record(

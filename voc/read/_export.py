@@ -32,6 +32,7 @@ REJECT_REASONS: dict[str, str] = {
     "footer": "a report footer after the data (totals, confidentiality notice, copyright line)",
     "empty_text": "all text columns are empty",
     "non_answer": "the text is a non-answer such as 特になし, なし or -",
+    "no_statement": "the text has no statement with a letter or digit (only symbols or emoji; [units] unit = \"statement\")",
     "outside_window": "the row's date is outside the configured since/until window (or not a date)",
 }
 

@@ -66,6 +66,7 @@ REASONS_JA = {
     "footer": "レポートのフッター行（合計・機密表示・著作権表示）",
     "empty_text": "テキストが空",
     "non_answer": "「特になし」などの無回答",
+    "no_statement": "文として読める部分がない（記号・絵文字のみ）",
     "outside_window": "集計期間（since / until）の外、または日付でない",
 }
 MARKETING_FIELDS = (

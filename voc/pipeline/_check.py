@@ -1,0 +1,93 @@
+"""``voc check``: the read and clean stages of a report, without the themes.
+
+An export is read, windowed and cleaned exactly as :func:`voc.pipeline.run_report` reads it (the
+same helpers, in the same order), so the counts and the rejected rows are the ones the report
+would give. Nothing is written but, on request, ``rejected.csv``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from voc.config import Config
+from voc.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CheckResult", "check_export"]
+
+
+@dataclass
+class CheckResult:
+    """What :func:`check_export` found.
+
+    Attributes
+    ----------
+    path : str
+        The export.
+    read : int
+        Data rows the file holds.
+    kept : int
+        Rows a report would analyse.
+    rejected : DataFrame
+        ``rejected.csv`` as the report writes it: ``row``, the id column when configured,
+        ``reason``, ``detail``; sorted by row.
+    encoding : str
+        The encoding the file was read with.
+    units : int | None
+        Statements kept (``[units] unit = "statement"``), of which ``voice`` are the customer's;
+        ``None`` for whole-row units.
+    voice : int | None
+    """
+
+    path: str
+    read: int
+    kept: int
+    rejected: pd.DataFrame
+    encoding: str
+    units: int | None = None
+    voice: int | None = None
+
+    def counts(self) -> dict[str, Any]:
+        """The figures as plain data (what ``voc check --format json`` prints)."""
+        by_reason = Counter(self.rejected["reason"].tolist())
+        out: dict[str, Any] = {"input": self.path, "encoding": self.encoding, "read": self.read, "kept": self.kept,
+                               "rejected": len(self.rejected), "rejected_by_reason": dict(sorted(by_reason.items()))}
+        if self.units is not None:
+            out["statements"] = {"units": self.units, "voice": self.voice, "log": self.units - (self.voice or 0)}
+        return out
+
+
+def check_export(config: Config, *, progress: bool = False) -> CheckResult:
+    """Read, window and clean ``[input] path`` as a report would; raise what the report would raise
+    there (:class:`~voc.errors.InputError`, exit 2: the file, and the line, row or column at fault).
+
+    Every data row is either kept or in ``rejected`` with a reason: ``read == kept + len(rejected)``
+    (an :class:`AssertionError` otherwise: a bug, not bad input).
+    """
+    from voc._free_text import require_free_text
+    from voc.pipeline import executor_for
+    from voc.pipeline._read import _read, _require_rows
+    from voc.pipeline._render import _rejected_table
+    from voc.pipeline._units import _clean
+    from voc.tokenize import Tokenizer
+
+    cin = config.input
+    if not cin.path:
+        raise ConfigError("no input file: pass INPUT or set [input] path in the config")
+    if not cin.text_columns:
+        raise ConfigError("no text column: pass --text-column COL or set [input] text_columns")
+    export, _outcomes, _dates, in_window, rejected_window = _read(config)
+    kept, rejected_clean, statements = _clean(config, executor_for(config), in_window, Tokenizer(), progress)
+    _require_rows(kept, export, [rejected_window, rejected_clean])
+    require_free_text(kept, in_window, cin.text_columns, export.path)
+    rejected = _rejected_table(export, [rejected_window, rejected_clean], cin.id_column)
+    assert export.n_read == len(kept) + len(rejected), (export.n_read, len(kept), len(rejected))
+    units = voice = None
+    if statements is not None:
+        units, voice = len(statements), int((statements["kind"] == "voice").sum())
+    return CheckResult(path=str(export.path), read=export.n_read, kept=len(kept), rejected=rejected,
+                       encoding=export.encoding, units=units, voice=voice)
