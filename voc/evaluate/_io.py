@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from voc.errors import ConfigError, InputError
 from voc.evaluate._core import evaluate
@@ -135,7 +136,6 @@ def run_evaluate(
     a label cell holding *label_sep* (several labels per text), the themes are fitted on the
     units and each text scored by the set of its themes (:func:`voc.evaluate.evaluate_units`;
     *unit* then defaults to ``"statement"``); else by :func:`evaluate`, as before."""
-    from pathlib import Path
 
     try:
         seed_list = [int(s) for s in str(seeds).split(",") if s.strip()]
@@ -152,12 +152,7 @@ def run_evaluate(
         keep_unlabeled=unlabeled == "fit",
     )
     if sample is not None and sample < len(texts):
-        import pandas as pd
-
-        # the same rows as pandas.read_csv(path).sample(n=sample, random_state=0)
-        picks = pd.Series(range(len(texts))).sample(n=sample, random_state=0).tolist()
-        texts, columns = [texts[i] for i in picks], [[c[i] for i in picks] for c in columns]
-        rows = [rows[i] for i in picks]
+        rows, texts, columns = _sample_rows(rows, texts, columns, sample)
     labels = columns[0]
     if unit == "statement" or statements_file or any(label_sep in y for y in labels):
         from voc.evaluate._units import run_units
@@ -170,8 +165,8 @@ def run_evaluate(
         )
     else:
         result = evaluate(
-        texts,
-        labels,
+            texts,
+            labels,
             n_themes=n_themes,
             seeds=seed_list,
             embedding=embedding,
@@ -187,11 +182,25 @@ def run_evaluate(
     if sample is not None:
         result.settings["sample"] = sample
     if out_prefix:
-        out = Path(out_prefix)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        from voc.report import csv_bytes
-
-        out.with_suffix(".csv").write_bytes(csv_bytes(result.table))
-        header = f"# voc evaluate: {input_path}\n\n{result.summary()}\n\n"
-        out.with_suffix(".md").write_text(header + result.to_markdown(), encoding="utf-8")
+        _write_result(result, Path(out_prefix), input_path)
     return result
+
+
+def _sample_rows(rows: list[int], texts: list[str], columns: list[list[str]],
+                 sample: int) -> tuple[list[int], list[str], list[list[str]]]:
+    """*sample* of the texts, with their rows and labels: the same rows as
+    ``pandas.read_csv(path).sample(n=sample, random_state=0)``."""
+    import pandas as pd
+
+    picks = pd.Series(range(len(texts))).sample(n=sample, random_state=0).tolist()
+    return [rows[i] for i in picks], [texts[i] for i in picks], [[c[i] for i in picks] for c in columns]
+
+
+def _write_result(result: EvaluationResult, out: Path, input_path: str) -> None:
+    """``OUT.csv`` (the table) and ``OUT.md`` (the summary and the table) of *result*."""
+    from voc.report import csv_bytes
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".csv").write_bytes(csv_bytes(result.table))
+    header = f"# voc evaluate: {input_path}\n\n{result.summary()}\n\n"
+    out.with_suffix(".md").write_text(header + result.to_markdown(), encoding="utf-8")

@@ -103,15 +103,7 @@ def evaluate_units(
     from voc.evaluate._core import _chosen_baselines, _variants, _with_means
     from voc.tokenize import Tokenizer
 
-    if unit not in ("statement", "row"):
-        raise ConfigError(f"unit must be 'statement' or 'row', got {unit!r}")
-    if len(texts) != len(gold):
-        raise InputError(f"{len(texts)} texts but {len(gold)} label sets")
-    if not seeds:
-        raise InputError("give at least one seed")
-    n_labels = len(set().union(*gold)) if gold else 0
-    if n_labels < 2:
-        raise InputError(f"the label column has {n_labels} distinct label(s); need ≥ 2")
+    n_labels = _n_labels(texts, gold, unit, seeds)
     ks, embeddings_, reductions, clusterings, variants = _variants(n_themes, n_labels, embedding, reduction, clustering)
     names = {v: _run.variant_name(v, variants) for v in variants}
     tokenizer = tokenizer or Tokenizer()
@@ -143,6 +135,21 @@ def evaluate_units(
     if statements is not None:
         settings["gold_statements"] = len(statements)
     return EvaluationResult(table=table, n_documents=len(texts), n_labels=n_labels, settings=settings)
+
+
+def _n_labels(texts: Sequence[str], gold: Sequence[frozenset[str]], unit: str, seeds: Sequence[int]) -> int:
+    """The distinct gold labels; a :class:`~voc.errors.ConfigError` / :class:`~voc.errors.InputError`
+    when *unit*, the lengths, the seeds or the labels cannot be evaluated."""
+    if unit not in ("statement", "row"):
+        raise ConfigError(f"unit must be 'statement' or 'row', got {unit!r}")
+    if len(texts) != len(gold):
+        raise InputError(f"{len(texts)} texts but {len(gold)} label sets")
+    if not seeds:
+        raise InputError("give at least one seed")
+    n_labels = len(set().union(*gold)) if gold else 0
+    if n_labels < 2:
+        raise InputError(f"the label column has {n_labels} distinct label(s); need ≥ 2")
+    return n_labels
 
 
 def _columns() -> list[str]:
