@@ -38,6 +38,9 @@ _DOTS = ".．"
 _SPACE = " \t\u3000\u00a0"
 _BULLET_CHARS = "・･■●◆◇□○▪•※＊*-－‐"
 _MIDLINE_BULLETS = "・■●◆※"
+_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
+#: The characters where :func:`_line_cuts` may cut.
+_CUT_CHAR = re.compile(f"[{re.escape(_SENTENCE_END + _DOTS + '【' + _MIDLINE_BULLETS + '／/' + _SPACE)}]")
 _NUMBERED = re.compile(r"(?:[①-⑳⑴-⒇]|[(（]?[0-9０-９]{1,2}[.．)）](?![0-9０-９]))[ \u3000]*")
 _BULLET_RUN = re.compile(rf"[{re.escape(_BULLET_CHARS)}]+[ \u3000]*")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヶ]")
@@ -99,8 +102,8 @@ def _protected(text: str) -> list[bool]:
             inside[i] = True
     for line in re.finditer(r"[^\n\r]+", text):
         stack: list[tuple[str, int]] = []
-        for i in range(line.start(), line.end()):
-            ch = text[i]
+        for b in _BRACKET.finditer(text, line.start(), line.end()):  # other characters change nothing
+            i, ch = b.start(), b.group()
             if ch in _PAIRS:
                 stack.append((_PAIRS[ch], i))
             elif ch in _CLOSE:
@@ -118,6 +121,10 @@ def _line_cuts(text: str, lo: int, hi: int, inside: list[bool]) -> set[int]:
     cuts: set[int] = set()
     i = lo
     while i < hi:
+        m = _CUT_CHAR.search(text, i, hi)  # any other character only moves on by one
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if inside[i] and ch != "【":
             i += 1

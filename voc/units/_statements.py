@@ -100,7 +100,6 @@ def clean_statements(
     import pandas as pd
 
     from voc.clean import DEFAULT_MAX_TEXT_CHARS
-    from voc.statements import statement_kind
 
     cap = None if max_text_chars is None else max(max_text_chars, DEFAULT_MAX_TEXT_CHARS) * 4
     parts = statement_frame(frame, text_columns, max_chars=cap, n_jobs=getattr(executor, "n_jobs", 1))
@@ -112,7 +111,7 @@ def clean_statements(
     if "tokens" not in st.columns:  # Dask: tokenized by the caller
         st["tokens"] = None
     st = _join_empty(st)
-    kinds = [statement_kind(t, rules) for t in st[_TEXT]] if rules is not None else []
+    kinds = _kinds(st[_TEXT].tolist(), rules, getattr(executor, "n_jobs", 1)) if rules is not None else []
     st = pd.DataFrame({
         "row": st["deal_row"].astype("int64").to_numpy(), "column": st["column"].to_numpy(),
         "start": st["start"].astype("int64").to_numpy(), "end": st["end"].astype("int64").to_numpy(),
@@ -120,14 +119,41 @@ def clean_statements(
         "kind": [k.kind for k in kinds] if rules is not None else "voice",
         "cue": [k.cue for k in kinds] if rules is not None else "",
     })
-    has = frame["row"].isin(set(st["row"].tolist()))
+    texts, truncated = _per_row(st)
+    has = frame["row"].isin(texts.keys())
     kept = frame.loc[has].copy()
-    grouped = st.groupby("row", sort=False)
-    texts = grouped["text"].agg("\n".join)
-    kept["text"] = kept["row"].map(texts).to_numpy()
-    kept["truncated"] = kept["row"].map(grouped["truncated"].any()).astype(bool).to_numpy()
+    kept["text"] = [texts[r] for r in kept["row"].tolist()]
+    kept["truncated"] = [truncated[r] for r in kept["row"].tolist()]
     rejected = _rejected_rows(frame.loc[~has], text_columns, mask=mask)
     return kept.reset_index(drop=True), rejected, st
+
+
+def _kinds(texts: list[str], rules: KindRules, n_jobs: int | None) -> list[Any]:
+    """:func:`voc.statements.statement_kind` of each of *texts*, in up to *n_jobs* forked processes
+    (chunks in order: the same list whatever the number)."""
+    from voc.parallel import MIN_TEXTS_PER_JOB, forked_map, resolve_n_jobs
+
+    jobs = min(resolve_n_jobs(n_jobs), max(1, len(texts) // MIN_TEXTS_PER_JOB))
+    size = max(1, -(-len(texts) // (jobs * 4)))
+    chunks = forked_map(_kind_chunk, [(texts[i : i + size], rules) for i in range(0, len(texts), size)], jobs)
+    return [k for chunk in chunks for k in chunk]
+
+
+def _kind_chunk(item: tuple[list[str], KindRules]) -> list[Any]:
+    from voc.statements import statement_kind
+
+    texts, rules = item
+    return [statement_kind(t, rules) for t in texts]
+
+
+def _per_row(st: pd.DataFrame) -> tuple[dict[int, str], dict[int, bool]]:
+    """Each row's statements' texts, one per line in their order, and whether any was cut."""
+    texts: dict[int, list[str]] = {}
+    truncated: dict[int, bool] = {}
+    for r, t, cut in zip(st["row"].tolist(), st["text"].tolist(), st["truncated"].tolist(), strict=True):
+        texts.setdefault(r, []).append(t)
+        truncated[r] = truncated.get(r, False) or bool(cut)
+    return {r: "\n".join(ts) for r, ts in texts.items()}, truncated
 
 
 def _join_empty(st: pd.DataFrame) -> pd.DataFrame:
