@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                     say(str(exc))
                     continue
                 res["e2e" if kind == "voc" else "naive"].append({"size": size, "run": rep + 1, **r})
-                say(f"{kind}: {size:,} notes in {r['wall_s']:.1f}s, {r['peak_rss_mb']:.0f} MB, "
+                say(f"{kind}: {size:,} notes in {r['wall_s']:.1f}s, {r['peak_rss_mb']:.0f} MB RSS, {r.get('peak_pss_mb', 0):.0f} MB PSS, "
                     f"NMI {r.get('nmi', float('nan')):.3f}")
                 if kind == "voc" and a.baseline_src is not None:
                     say(f"baseline ({a.baseline_src}): {size:,} notes")

@@ -120,6 +120,7 @@ def run_voc(export: Path, truth: Path, work: Path, extra: dict[str, Any] | None 
     return {
         "wall_s": r.wall_s,
         "peak_rss_mb": r.peak_rss_mb,
+        "peak_pss_mb": r.peak_pss_mb,
         "rows": info["rows"]["read"],
         "texts": info["rows"]["kept"],
         "n_themes": info["themes"]["n_themes"],

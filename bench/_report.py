@@ -107,20 +107,20 @@ def markdown(res: dict[str, Any]) -> str:
         out += [
             f"## End to end: `voc report` ({res.get('text_column', 'call_note')}, {config})",
             "",
-            f"| notes (rows) | {seed_head}texts analysed | wall s | peak RSS GB | themes | NMI | "
+            f"| notes (rows) | {seed_head}texts analysed | wall s | peak RSS GB | peak PSS GB | themes | NMI | "
             + " | ".join(_stage_name(s, e2e) for s in stages)
             + " | start-up and the rest |",
-            f"|---:|{seed_rule}---:|---:|---:|---:|---:|" + "---:|" * (len(stages) + 1),
+            f"|---:|{seed_rule}---:|---:|---:|---:|---:|---:|" + "---:|" * (len(stages) + 1),
         ]
         for r in e2e:
             seed = f"{r.get('seed', '–')} | " if repeated else ""
             if r.get("timed_out"):
                 out.append(f"| {r['size']:,} | {seed}– | > {_f(r['wall_s'])} (killed) | ≥ {r['peak_rss_mb'] / 1024:.2f} "
-                           "| – | – |" + " – |" * (len(stages) + 1))
+                           "| – | – | – |" + " – |" * (len(stages) + 1))
                 continue
             out.append(
                 f"| {r['size']:,} | {seed}{r['texts']:,} | {_f(r['wall_s'])} | {r['peak_rss_mb'] / 1024:.2f} | "
-                f"{r['n_themes']} | {_f(r['nmi'], 3)} | "
+                f"{_gb(r.get('peak_pss_mb'))} | {r['n_themes']} | {_f(r['nmi'], 3)} | "
                 + " | ".join(_f(r["stages"].get(s)) for s in stages)
                 + f" | {_f(_rest(r))} |"
             )
@@ -193,8 +193,8 @@ def _before_after(res: dict[str, Any]) -> list[str]:
         f"## Before and after (baseline: `{res.get('baseline_src', '')}`, run after each voc run)",
         "",
         "| notes | voc wall s | baseline wall s | voc / baseline (means) | voc peak RSS GB | baseline peak RSS GB "
-        "| same assignments.csv |",
-        "|---:|---:|---:|---:|---:|---:|---|",
+        "| voc peak PSS GB | baseline peak PSS GB | same assignments.csv |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     now = _by_size(res.get("e2e", []))
     for size, b_runs in _by_size(base).items():
@@ -208,6 +208,7 @@ def _before_after(res: dict[str, Any]) -> list[str]:
         out.append(
             f"| {size:,} | {_spread(v, 'wall_s', 1)} | {_spread(b, 'wall_s', 1)} | **{ratio:.2f}** | "
             f"{max(r['peak_rss_mb'] for r in v) / 1024:.2f} | {max(r['peak_rss_mb'] for r in b) / 1024:.2f} | "
+            f"{_gb(max(r.get('peak_pss_mb', 0) for r in v))} | {_gb(max(r.get('peak_pss_mb', 0) for r in b))} | "
             f"{'yes' if same else 'no'} |"
         )
     out.append("")
@@ -265,3 +266,8 @@ def plot(res: dict[str, Any], path: Path) -> Path | None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _gb(mb: float | None) -> str:
+    """*mb* in GB with two decimals; ``–`` when not measured (results written before PSS was)."""
+    return f"{mb / 1024:.2f}" if mb else "–"

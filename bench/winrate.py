@@ -24,8 +24,8 @@ def main() -> None:
 
     from voc.config import load_config
     from voc.insights import insight_tables, one_outcome_columns
-    from voc.read.outcomes import map_outcomes
     from voc.pipeline import run_report
+    from voc.read.outcomes import map_outcomes
 
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(ROOT / "corpus" / "voc.toml").override(

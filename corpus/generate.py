@@ -733,7 +733,7 @@ def _deal(rng: random.Random, cache: dict, lrng: random.Random | None = None) ->
         marked, labels = layout_note(parts, sep, lrng, won=outcome == "受注")
         note, spans = unmark(vary(marked, rng))
         assert len(spans) == len(labels), (note, spans, labels)
-        statements = [(a, b, kind, key) for (a, b), (kind, key) in zip(spans, labels)]
+        statements = [(a, b, kind, key) for (a, b), (kind, key) in zip(spans, labels, strict=True)]
     elif cn_theme:
         cn_theme = ""
     reason, lr_theme = "", ""

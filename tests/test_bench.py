@@ -226,8 +226,8 @@ def test_baseline_src_runs_the_other_tree_after_each_voc_run(tmp_path, monkeypat
         calls.append((extra["seed"], src))
         wall = 2.0 if src is None else 4.0
         digest = "a" if src is None or extra["seed"] == 42 else "b"  # the second seed differs
-        return {"wall_s": wall, "peak_rss_mb": 1.0, "rows": 10, "texts": 10, "n_themes": 6, "stages": {},
-                "nmi": 0.5, "nmi_rows": 10, "assignments_sha256": digest}
+        return {"wall_s": wall, "peak_rss_mb": 1.0, "peak_pss_mb": 512.0 if src is None else 1024.0, "rows": 10,
+                "texts": 10, "n_themes": 6, "stages": {}, "nmi": 0.5, "nmi_rows": 10, "assignments_sha256": digest}
 
     monkeypatch.setattr(e2e, "run_voc", fake_run_voc)
     argv = ["--sizes", "10", "--naive-sizes", "", "--tokenizer-texts", "0", "--repeats", "2", "--out", str(tmp_path),
@@ -237,7 +237,7 @@ def test_baseline_src_runs_the_other_tree_after_each_voc_run(tmp_path, monkeypat
     md = (tmp_path / "latest.md").read_text(encoding="utf-8")
     row = next(line for line in md.split("## Before and after")[1].splitlines() if line.startswith("| 10 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[3] == "**0.50**" and cells[6] == "no"
+    assert cells[3] == "**0.50**" and cells[6:9] == ["0.50", "1.00", "no"]
 
 
 def test_baseline_src_must_be_a_voc_tree(tmp_path) -> None:
@@ -291,3 +291,22 @@ def test_pytest_rss_lines_are_the_ones_bench_test_memory_reads() -> None:
     lines = [m for m in map(_LINE.match, out.splitlines()) if m]
     assert len(lines) == 1 and lines[0][4] == "tests/test_bench.py", out
     assert int(lines[0][3]) >= int(lines[0][2]) > 0  # peak >= after
+
+
+def test_peak_pss_counts_a_page_shared_with_a_forked_worker_once() -> None:
+    """A parent holding 200 MB and a forked child reading all of it: the RSS sum counts the pages
+    twice, the PSS sum once (and not less)."""
+    import sys
+
+    from bench._measure import run
+
+    code = ("import os, time\n"
+            "data = bytearray(os.urandom(1 << 20)) * 200\n"  # 200 MB, every page written
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    total = sum(data[::4096]); time.sleep(1.5); os._exit(0)\n"
+            "time.sleep(1.5); os.waitpid(pid, 0)\n")
+    r = run([sys.executable, "-c", code])
+    assert r.returncode == 0, r.stderr
+    assert r.peak_rss_mb > 380, r.peak_rss_mb
+    assert 190 < r.peak_pss_mb < 0.7 * r.peak_rss_mb, (r.peak_pss_mb, r.peak_rss_mb)
