@@ -191,7 +191,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     from voc.history import record_run
     from voc.insights import insight_tables, theme_changes
     from voc.report.writer import link_report
-    from voc.units import unit_records, unit_themes
+    from voc.units import quote_context, unit_records, unit_themes
 
     # the units stage: what gets a theme (each statement, or each row); only the customer's voice
     # is analysed, the rep's log is counted apart (kind "log")
@@ -219,8 +219,9 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             table = _deal_sizes(table, said, stable, model, n_rows=len(kept))
         changes = theme_changes(table, stable.previous, n_current=len(kept), previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
+        place = quote_context(units)  # each statement's place in its note, for the quotes and the log
         if config.units.unit == "statement":
-            quotes, sub_entries = _in_notes(quotes, sub_entries, units)
+            quotes, sub_entries = _in_notes(quotes, sub_entries, place)
         rows = _theme_rows(table, quotes, sub_entries, tables, stable.taxonomy, said)
         names = {r.theme_id: r.label for r in rows}
         sub_names = {s.subtheme_id: s.label for r in rows for s in r.subthemes} if subs is not None else None
@@ -230,7 +231,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         record.outcomes = _outcome_summary(outcomes, in_window, kept, config) if outcomes is not None else None
         record.dates, record.units = dates, _unit_counts(config, units)
         report_model = _report_model(config, rows, record, {"months": tables.months, "changes": changes,
-                                                            "log": _log_rows(units),
+                                                            "log": _log_rows(units, place),
                                                             "excluded": excluded}, stable)
         folder = _write(config, report_model, assignments, rejected, record, mentions)
     with timer.stage("history"):

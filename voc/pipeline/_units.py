@@ -6,6 +6,7 @@ Plain data in, plain data out; only :mod:`voc.pipeline` calls these, in its orde
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from voc.config import Config
@@ -81,11 +82,9 @@ def _deal_sizes(table: pd.DataFrame, said: pd.DataFrame, stable: StableIds, mode
     return table
 
 
-def _in_notes(quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]], units: pd.DataFrame) -> tuple[dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
-    """Each quote (a statement) with its place in its note (:func:`voc.units.quote_context`)."""
-    from voc.units import quote_context
-
-    place = quote_context(units)
+def _in_notes(quotes: dict[int, list[Any]], sub_entries: dict[int, list[dict[str, Any]]],
+              place: Callable[[Sequence[Any]], list[Any]]) -> tuple[dict[int, list[Any]], dict[int, list[dict[str, Any]]]]:
+    """Each quote (a statement) with its place in its note (*place*: :func:`voc.units.quote_context`)."""
     quotes = {t: place(qs) for t, qs in quotes.items()}
     sub_entries = {t: [{**e, "quote_records": place(e.get("quote_records", []))} for e in entries]
                    for t, entries in sub_entries.items()}
@@ -109,12 +108,13 @@ def _one_outcome_columns(config: Config, in_window: pd.DataFrame, outcomes: Any)
     return out
 
 
-def _log_rows(units: pd.DataFrame) -> list[Any]:
-    """The rep's log by section (:func:`voc.units.log_rows`), as the report's rows."""
+def _log_rows(units: pd.DataFrame, place: Callable[[Sequence[Any]], list[Any]] | None = None) -> list[Any]:
+    """The rep's log by section (:func:`voc.units.log_rows`), as the report's rows, each example
+    in its note (*place*: :func:`voc.units.quote_context` of *units*, made here when not given)."""
     from voc.report.model import LogRow, Quote
     from voc.units import log_rows, quote_context
 
-    place = quote_context(units)
+    place = place or quote_context(units)
     out = []
     for r in log_rows(units):
         quotes = [Quote(text=t, row=int(row)) for row, t in r.pop("examples")]

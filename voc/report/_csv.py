@@ -62,13 +62,27 @@ def csv_text(frame: pd.DataFrame) -> str:
         if isinstance(col.dtype, pd.CategoricalDtype):
             col = col.astype(object)
         if col.dtype == object or pd.api.types.is_string_dtype(col):
-            out.isetitem(i, col.map(defuse_cell, na_action="ignore"))
+            out.isetitem(i, _defused(col))
     # with "\r\n" as terminator, the csv module quotes every cell holding "\r" or "\n"; the
     # terminators (always outside quotes, where no other line break can be) then become "\n"
     text = out.to_csv(index=False, lineterminator="\r\n")
     parts = text.split('"')
     parts[::2] = [p.replace("\r\n", "\n") for p in parts[::2]]
     return '"'.join(parts)
+
+
+def _defused(col: pd.Series) -> pd.Series:
+    """:func:`defuse_cell` of each cell of *col*, called once per distinct value (a label column
+    of 500,000 lines holds a few hundred) and only where a cell needs a look."""
+    try:
+        distinct = set(col.tolist())
+    except TypeError:  # unhashable cells (lists): one call each
+        return col.map(defuse_cell, na_action="ignore")
+    risky = {v for v in distinct if isinstance(v, str) and _RISKY.search(v)}
+    if not risky:
+        return col
+    fixed = {v: defuse_cell(v) for v in risky}
+    return col.map(lambda v: fixed.get(v, v) if isinstance(v, str) else v)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -56,11 +56,13 @@ def main_themes(long: pd.DataFrame, rows: Sequence[int], names: Mapping[int, str
                                                                   sub=("subtheme_id", "first")).reset_index()
     main = counts.sort_values(["row", "n", "first"], ascending=[True, False, True], kind="stable") \
         .drop_duplicates("row").set_index("row")
-    ids = themed.groupby("row")["theme_id"].agg(lambda s: "|".join(str(t) for t in sorted(set(s.tolist()))))
+    of_row: dict[int, set[int]] = {}
+    for r, t in zip(themed["row"].tolist(), themed["theme_id"].tolist(), strict=True):
+        of_row.setdefault(int(r), set()).add(int(t))
     out = pd.DataFrame({"row": list(rows)})
     out["theme_id"] = out["row"].map(main["theme_id"]).fillna(-1).astype(int)
     out["theme_label"] = [names.get(int(t), "未分類") for t in out["theme_id"]]
-    out["theme_ids"] = out["row"].map(ids).fillna("").astype(str)
+    out["theme_ids"] = ["|".join(str(t) for t in sorted(of_row.get(int(r), ()))) for r in out["row"].tolist()]
     if sub_names is not None:
         out["subtheme_id"] = out["row"].map(main["sub"]).fillna(-1).astype(int)
         out["subtheme_label"] = [sub_names.get(int(s), "") for s in out["subtheme_id"]]
@@ -110,7 +112,7 @@ def log_rows(units: pd.DataFrame, *, examples: int = 5) -> list[dict[str, Any]]:
     log = units[units["kind"] == "log"]
     if not len(log):
         return []
-    labels = log["cue"].map(lambda c: LOG_LABELS.get(c, _OTHER_LOG))
+    labels = log["cue"].map(LOG_LABELS).fillna(_OTHER_LOG)
     out = []
     for label, group in log.groupby(labels, sort=False):
         out.append({"cue": str(group["cue"].iloc[0]), "label": str(label), "statements": len(group),

@@ -49,7 +49,7 @@ def kind_rules(log_cues: Sequence[str] = (), voice_cues: Sequence[str] = ()) -> 
 
 
 def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_chars: int | None = None,
-                    n_jobs: int | None = 1) -> pd.DataFrame:
+                    n_jobs: int | None = 1, rules: KindRules | None = None) -> pd.DataFrame:
     """One line per statement of the *text_columns* of *frame* (needs ``row`` and those columns).
 
     Columns :data:`STATEMENT_COLUMNS`: ``row`` (0, 1, …: the statement's number, what
@@ -58,7 +58,8 @@ def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_cha
     (``cell[start:end]``). In row order, then column order, then text order. *max_chars*: only the
     first that many characters of a cell are split (the clean stage's bound on 1 MB cells).
     *n_jobs*: cells are split in up to that many forked processes (:func:`voc.parallel.forked_map`,
-    chunks of cells in order), the same frame whatever the number.
+    chunks of cells in order), the same frame whatever the number. With *rules*, also ``kind`` and
+    ``cue`` (:func:`voc.statements.statement_kind` of each statement, told in the same processes).
     """
     import pandas as pd
 
@@ -70,18 +71,25 @@ def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_cha
              for column, cell in zip(text_columns, values, strict=True) if isinstance(cell, str) and cell]
     jobs = min(resolve_n_jobs(n_jobs), max(1, len(cells) // MIN_TEXTS_PER_JOB))
     size = max(1, -(-len(cells) // (jobs * 4)))
-    chunks = forked_map(_split_cells, [cells[i : i + size] for i in range(0, len(cells), size)], jobs)
+    chunks = forked_map(_split_cells, [(cells[i : i + size], rules) for i in range(0, len(cells), size)], jobs)
     out = [s for chunk in chunks for s in chunk]
-    return pd.DataFrame({"row": range(len(out)), **{c: [s[i] for s in out] for i, c in enumerate(STATEMENT_COLUMNS[1:])}},
-                        columns=STATEMENT_COLUMNS)
+    columns = STATEMENT_COLUMNS + (["kind", "cue"] if rules is not None else [])
+    return pd.DataFrame({"row": range(len(out)), **{c: [s[i] for s in out] for i, c in enumerate(columns[1:])}},
+                        columns=columns)
 
 
-def _split_cells(cells: list[tuple[int, str, str]]) -> list[tuple[int, str, int, int, str]]:
-    """``(deal_row, column, start, end, statement)`` of each statement of *cells* (``(row,
-    column, text)``), in order."""
-    from voc.statements import split_statements
+def _split_cells(item: tuple[list[tuple[int, str, str]], KindRules | None]) -> list[tuple[Any, ...]]:
+    """``(deal_row, column, start, end, statement)`` of each statement of the cells (``(row,
+    column, text)``) of *item*, in order; with its rules, also the statement's ``kind`` and ``cue``."""
+    from voc.statements import split_statements, statement_kind
 
-    return [(row, column, s.start, s.end, s.text) for row, column, cell in cells for s in split_statements(cell)]
+    cells, rules = item
+    out: list[tuple[Any, ...]] = [(row, column, s.start, s.end, s.text) for row, column, cell in cells
+                                  for s in split_statements(cell)]
+    if rules is None:
+        return out
+    kinds = [statement_kind(s[4], rules) for s in out]
+    return [(*s, k.kind, k.cue) for s, k in zip(out, kinds, strict=True)]
 
 
 def clean_statements(
@@ -102,7 +110,7 @@ def clean_statements(
     from voc.clean import DEFAULT_MAX_TEXT_CHARS
 
     cap = None if max_text_chars is None else max(max_text_chars, DEFAULT_MAX_TEXT_CHARS) * 4
-    parts = statement_frame(frame, text_columns, max_chars=cap, n_jobs=getattr(executor, "n_jobs", 1))
+    parts = statement_frame(frame, text_columns, max_chars=cap, n_jobs=getattr(executor, "n_jobs", 1), rules=rules)
     if len(parts):
         st, _ = executor.clean(parts, [_TEXT], mask=mask, max_text_chars=max_text_chars, tokenizer=tokenizer,
                                progress=progress)
@@ -111,13 +119,12 @@ def clean_statements(
     if "tokens" not in st.columns:  # Dask: tokenized by the caller
         st["tokens"] = None
     st = _join_empty(st)
-    kinds = _kinds(st[_TEXT].tolist(), rules, getattr(executor, "n_jobs", 1)) if rules is not None else []
     st = pd.DataFrame({
         "row": st["deal_row"].astype("int64").to_numpy(), "column": st["column"].to_numpy(),
         "start": st["start"].astype("int64").to_numpy(), "end": st["end"].astype("int64").to_numpy(),
         "text": st["text"].to_numpy(), "tokens": st["tokens"].to_numpy(), "truncated": st["truncated"].to_numpy(),
-        "kind": [k.kind for k in kinds] if rules is not None else "voice",
-        "cue": [k.cue for k in kinds] if rules is not None else "",
+        "kind": st["kind"].to_numpy() if rules is not None else "voice",
+        "cue": st["cue"].to_numpy() if rules is not None else "",
     })
     texts, truncated = _per_row(st)
     has = frame["row"].isin(texts.keys())
@@ -126,24 +133,6 @@ def clean_statements(
     kept["truncated"] = [truncated[r] for r in kept["row"].tolist()]
     rejected = _rejected_rows(frame.loc[~has], text_columns, mask=mask)
     return kept.reset_index(drop=True), rejected, st
-
-
-def _kinds(texts: list[str], rules: KindRules, n_jobs: int | None) -> list[Any]:
-    """:func:`voc.statements.statement_kind` of each of *texts*, in up to *n_jobs* forked processes
-    (chunks in order: the same list whatever the number)."""
-    from voc.parallel import MIN_TEXTS_PER_JOB, forked_map, resolve_n_jobs
-
-    jobs = min(resolve_n_jobs(n_jobs), max(1, len(texts) // MIN_TEXTS_PER_JOB))
-    size = max(1, -(-len(texts) // (jobs * 4)))
-    chunks = forked_map(_kind_chunk, [(texts[i : i + size], rules) for i in range(0, len(texts), size)], jobs)
-    return [k for chunk in chunks for k in chunk]
-
-
-def _kind_chunk(item: tuple[list[str], KindRules]) -> list[Any]:
-    from voc.statements import statement_kind
-
-    texts, rules = item
-    return [statement_kind(t, rules) for t in texts]
 
 
 def _per_row(st: pd.DataFrame) -> tuple[dict[int, str], dict[int, bool]]:
