@@ -4,6 +4,7 @@ the rep's log apart, the one-outcome column kept out of win rates, and ids that 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +64,28 @@ def test_the_log_is_apart_and_themes_count_deals(files, sample_report):
                                        "log": len(log)}
 
 
+def test_subthemes_count_deals_too(files, sample_report):
+    """A sub-theme's size is its deals (distinct rows of its voice statements), its share of the
+    parent theme's deals, and ``mentions`` its statements, as for themes."""
+    out = Path(sample_report.out_dir)
+    subs = pd.read_csv(out / "subthemes.csv", keep_default_na=False)
+    said = files["mentions"][files["mentions"]["kind"] == "voice"]
+    said = said[said["subtheme_id"].astype(int) >= 0]
+    assert len(subs) > 0 and len(said) > 0
+    deals = said.groupby("subtheme_id")["row"].nunique()
+    mentions = said.groupby("subtheme_id").size()
+    theme_deals = files["themes"].set_index("theme_id")["deals"]
+    by_id = subs.set_index("subtheme_id")
+    assert (by_id["size"] == deals.loc[by_id.index]).all()
+    assert (by_id["mentions"] == mentions.loc[by_id.index]).all()
+    assert (by_id["size"] < by_id["mentions"]).any()  # some deal says a sub-theme twice: counted once
+    share = by_id["size"] / by_id["theme_id"].map(theme_deals)
+    assert ((by_id["share"] - share).abs() < 1e-6).all()
+    for t in sample_report.report.themes:
+        for s in t.subthemes:
+            assert (s.size, s.mentions) == (int(deals.loc[s.subtheme_id]), int(mentions.loc[s.subtheme_id]))
+
+
 def test_the_lost_only_column_is_kept_out_of_win_rates(sample_report):
     model = sample_report.report
     assert [e["column"] for e in model.excluded_columns] == ["lost_reason"]
@@ -97,7 +120,9 @@ def test_a_second_run_on_the_same_export_keeps_every_id(sample_report, tmp_path)
     from voc.config import load_config
     from voc.pipeline import run_report
 
-    out = Path(sample_report.out_dir)
+    # on a copy of the session's report folder (with its history): the shared one stays as it was
+    shutil.copytree(Path(sample_report.out_dir).parent, tmp_path / "copy", symlinks=True)
+    out = tmp_path / "copy" / Path(sample_report.out_dir).name
     config = load_config(ROOT / "corpus" / "voc.toml").override({"output.dir": str(out)})
     again = run_report(config)
     assert again.run.previous_run_id == sample_report.run.run_id

@@ -41,7 +41,16 @@ from voc.pipeline._render import (
     _themes_frame,
     _write,
 )
-from voc.pipeline._units import _clean, _deal_sizes, _in_notes, _log_rows, _one_outcome_columns, _unit_counts, _units
+from voc.pipeline._units import (
+    _clean,
+    _deal_sizes,
+    _in_notes,
+    _log_rows,
+    _one_outcome_columns,
+    _subtheme_deals,
+    _unit_counts,
+    _units,
+)
 
 __all__ = ["ReportResult", "run_report", "executor_for", "theme_model", "check_export", "CheckResult"]
 
@@ -217,6 +226,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
         )
         if config.units.unit == "statement":  # a theme's size is its deals, as every figure counts them
             table = _deal_sizes(table, said, stable, model, n_rows=len(kept))
+            sub_entries = _subtheme_deals(sub_entries, said, table)
         changes = theme_changes(table, stable.previous, n_current=len(kept), previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
         place = quote_context(units)  # each statement's place in its note, for the quotes and the log

@@ -122,3 +122,23 @@ def _log_rows(units: pd.DataFrame, place: Callable[[Sequence[Any]], list[Any]] |
     return out
 
 
+def _subtheme_deals(sub_entries: dict[int, list[dict[str, Any]]], said: pd.DataFrame,
+                    table: pd.DataFrame) -> dict[int, list[dict[str, Any]]]:
+    """Statement units: each sub-theme's ``size`` in deals (distinct rows of the voice units
+    *said* that carry it), ``share`` of its theme's deals (*table*'s ``size``), ``mentions`` its
+    statements; largest first, as :meth:`voc.subthemes.SubthemeResult.describe` orders them."""
+    if not sub_entries or "subtheme_id" not in said.columns:
+        return sub_entries
+    subs = said[said["subtheme_id"] >= 0]
+    deals = subs.groupby("subtheme_id")["row"].nunique()
+    mentions = subs.groupby("subtheme_id").size()
+    theme_deals = dict(zip(table["theme_id"].tolist(), table["size"].tolist(), strict=True))
+    out = {}
+    for theme_id, entries in sub_entries.items():
+        counted = []
+        for e in entries:
+            size = int(deals.get(e["subtheme_id"], 0))
+            counted.append({**e, "size": size, "mentions": int(mentions.get(e["subtheme_id"], 0)),
+                            "share": size / max(1, int(theme_deals.get(theme_id, 0)))})
+        out[theme_id] = sorted(counted, key=lambda e: (-e["size"], e["subtheme_id"]))
+    return out

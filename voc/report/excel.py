@@ -185,7 +185,10 @@ def _subtheme_sheet(wb: Any, model: ReportModel) -> None:
         [*r.values(), *[winloss[r["theme_id"], r["subtheme_id"]].get(k) for k in keys]]
         for r in model.subtheme_records()
     )
-    _sheet(wb, SUBTHEME_SHEET, SUBTHEME_HEADER, rows)
+    header = list(SUBTHEME_HEADER)
+    if model.unit == "statement":  # size counts deals, then the statements (subtheme_records' mentions)
+        header[header.index("件数") : header.index("件数") + 1] = ["商談数", "言及数"]
+    _sheet(wb, SUBTHEME_SHEET, header, rows)
 
 
 def _insight_sheets(wb: Any, model: ReportModel) -> None:

@@ -50,7 +50,8 @@ class SubthemeRow:
     """One sub-theme of a theme as reports show it.
 
     ``subtheme_id`` is stable and unique in the run (like theme ids); ``label`` is its name (a short
-    phrase customers wrote); ``share`` is its share of the **parent theme's** texts (0..1).
+    phrase customers wrote); ``share`` is its share of the **parent theme's** texts (0..1). With
+    statement units ``size`` and ``share`` count deals (distinct rows), ``mentions`` statements.
     ``trend``, ``winloss``, ``segments`` and ``quote_records`` mean what they mean on
     :class:`ThemeRow` and are empty when not computed (or too few texts).
     """
@@ -66,6 +67,7 @@ class SubthemeRow:
     winloss: dict[str, Any] = field(default_factory=dict)  # keys of voc.insights.win_loss
     segments: list[dict[str, Any]] = field(default_factory=list)  # as ThemeRow.segments
     quote_records: list[Quote] = field(default_factory=list)
+    mentions: int = 0  # statements that carry the sub-theme; 0: not counted (row units: = size)
 
 
 @dataclass
@@ -167,6 +169,7 @@ class ReportModel:
         """Rows for ``subthemes.csv`` (columns :data:`SUBTHEME_COLUMNS`), theme by theme.
 
         Lists are joined as in :meth:`theme_records`; a theme without sub-themes has no rows.
+        With statement units, also ``mentions`` (statements) after ``size`` (deals).
         """
         return [
             {
@@ -175,6 +178,7 @@ class ReportModel:
                 "subtheme_id": s.subtheme_id,
                 "label": s.label,
                 "size": s.size,
+                **({"mentions": s.mentions} if self.unit == "statement" else {}),
                 "share": round(s.share, 6),
                 "keywords": "、".join(s.keywords),
                 "quotes": " | ".join(q.replace("\n", " ") for q in s.quotes),

@@ -125,7 +125,10 @@ def _files(model: ReportModel, assignments: pd.DataFrame, rejected: pd.DataFrame
     if model.unit == "statement":
         columns[3:3] = ["mentions", "deals"]
     files["themes.csv"] = _csv(pd.DataFrame(model.theme_records(), columns=columns))
-    files["subthemes.csv"] = _csv(pd.DataFrame(model.subtheme_records(), columns=list(SUBTHEME_COLUMNS)))
+    sub_columns = list(SUBTHEME_COLUMNS)
+    if model.unit == "statement":
+        sub_columns[sub_columns.index("size") + 1 : sub_columns.index("size") + 1] = ["mentions"]
+    files["subthemes.csv"] = _csv(pd.DataFrame(model.subtheme_records(), columns=sub_columns))
     files["assignments.csv"] = _csv(assignments)
     if mentions is not None:
         files["mentions.csv"] = _csv(mentions)
