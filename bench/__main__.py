@@ -117,11 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-src", type=Path, metavar="DIR",
                    help="also run the voc of this source tree (e.g. a `git worktree` of an earlier commit) "
                    "right after each voc run, same export and seed: a before/after table, same run")
+    p.add_argument("--baseline-voc-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="a setting for the baseline's runs only, over --voc-option (repeatable): with "
+                   "--baseline-src . the same tree twice, e.g. units.unit=row against statements")
     a = p.parse_args(argv)
+    if a.baseline_voc_option and a.baseline_src is None:
+        p.error("--baseline-voc-option needs --baseline-src (the tree the baseline runs; '.' for this one)")
     if a.baseline_src is not None and not (a.baseline_src / "voc" / "__init__.py").is_file():
         p.error(f"--baseline-src {a.baseline_src}: no voc/__init__.py there (give the root of a voc checkout)")
     try:
         voc_options = _options(a.voc_option)
+        baseline_options = {**voc_options, **_options(a.baseline_voc_option)}
     except ValueError as exc:
         p.error(str(exc))
     env = dict(os.environ)
@@ -144,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {**_machine(a.shared), "threads": a.threads},
         "text_column": a.text_column,
         "voc_options": voc_options,
+        "baseline_options": baseline_options if a.baseline_src else {},
         "errors": [],
         "e2e": [],
         "naive": [],
@@ -193,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                     say(f"baseline ({a.baseline_src}): {size:,} notes")
                     try:
                         b = _e2e.run_voc(export, truth, a.out / "runs" / f"baseline_{size}",
-                                         extra={**voc_options, "seed": model_seed}, timeout=limit, env=env,
+                                         extra={**baseline_options, "seed": model_seed}, timeout=limit, env=env,
                                          src=a.baseline_src)
                     except (RuntimeError, _e2e.TimedOut) as exc:
                         res["errors"].append(f"baseline: {str(exc).splitlines()[0]}")

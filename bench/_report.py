@@ -192,6 +192,8 @@ def _before_after(res: dict[str, Any]) -> list[str]:
     out = [
         f"## Before and after (baseline: `{res.get('baseline_src', '')}`, run after each voc run)",
         "",
+        *([f"Baseline options: {', '.join(f'{k} = {v!r}' for k, v in res['baseline_options'].items())}", ""]
+          if res.get("baseline_options") and res["baseline_options"] != res.get("voc_options") else []),
         "| notes | voc wall s | baseline wall s | voc / baseline (means) | voc peak RSS GB | baseline peak RSS GB "
         "| voc peak PSS GB | baseline peak PSS GB | same assignments.csv |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from bench._tokenizer import _block_minimum, _each
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_block_minimum_discards_a_burst_in_one_round() -> None:
@@ -310,3 +313,24 @@ def test_peak_pss_counts_a_page_shared_with_a_forked_worker_once() -> None:
     assert r.returncode == 0, r.stderr
     assert r.peak_rss_mb > 380, r.peak_rss_mb
     assert 190 < r.peak_pss_mb < 0.7 * r.peak_rss_mb, (r.peak_pss_mb, r.peak_rss_mb)
+
+
+def test_baseline_voc_options_reach_only_the_baseline_runs(tmp_path, monkeypatch) -> None:
+    """`--baseline-src . --baseline-voc-option units.unit=row`: the same tree by rows after each run
+    by statements, and the report says which options the baseline ran with."""
+    from bench import _e2e
+    from bench.__main__ import main
+
+    calls = []
+
+    def fake_run_voc(export, truth, work, extra=None, timeout=None, env=None, src=None):
+        calls.append((src is not None, extra.get("units.unit")))
+        return {"wall_s": 1.0, "peak_rss_mb": 1.0, "rows": 10, "texts": 10, "n_themes": 6, "stages": {},
+                "nmi": 0.5, "nmi_rows": 10, "assignments_sha256": "a"}
+
+    monkeypatch.setattr(_e2e, "run_voc", fake_run_voc)
+    argv = ["--sizes", "10", "--naive-sizes", "", "--tokenizer-texts", "0", "--out", str(tmp_path),
+            "--baseline-src", str(ROOT), "--baseline-voc-option", "units.unit=row"]
+    assert main(argv) == 0
+    assert calls == [(False, None), (True, "row")]
+    assert "Baseline options: units.unit = 'row'" in (tmp_path / "latest.md").read_text(encoding="utf-8")
