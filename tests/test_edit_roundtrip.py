@@ -10,7 +10,7 @@ import pytest
 
 from ._runs import make_project
 
-# one theme per lost reason: the notebook editor fits rows (it does not split statements yet), and a
+# one theme per lost reason (by rows: the statement round trip sets units.unit itself), and a
 # lost-reason-only export compared by statements has no win rate at all (the column is one outcome)
 FAST = {"model.n_themes": 6, "model.seed": 42, "model.subthemes": False, "units.unit": "row"}
 
@@ -109,3 +109,34 @@ def test_a_rename_in_the_editor_survives_the_next_run(project, tmp_path):
     asg = again.assignments
     assert set(asg.loc[asg["theme_id"] == theme, "row"]) == rows
     assert (asg["theme_label"] == "改名したテーマ").sum() == len(rows)
+
+
+def test_a_rename_on_statements_survives_the_next_statement_run(project, tmp_path):
+    """The same round trip by statements: the editor is fitted on the voice statements the report
+    fits (``voc.pipeline.report_units``) and matched against the history's statement runs only; a
+    row run recorded after the statement run (same history, same columns) does not give it its ids."""
+    import pandas as pd
+
+    import voc
+    from voc.pipeline import report_units, run_report, theme_model
+
+    cols = {"input.text_columns": ["call_note", "lost_reason"]}
+    config = _config(project, tmp_path, **cols, **{"units.unit": "statement"})
+    first = run_report(_config(project, tmp_path, taxonomy=False, **cols, **{"units.unit": "statement"}))
+    run_report(_config(project, tmp_path, taxonomy=False, **cols, **{"model.n_themes": 5}))  # by rows, later
+    kept, units = report_units(config)
+    voice = units[units["kind"] == "voice"].reset_index(drop=True)
+    texts = voice["text"].tolist()
+    model = theme_model(config).fit(texts, tokens=[list(t) for t in voice["tokens"]])
+    editor = voc.ThemeEditor.from_config(model, texts, config)
+    assert sorted(editor.keywords) == sorted(first.themes["theme_id"])
+    theme = int(editor.table(n_quotes=0)["theme_id"].iloc[2])
+    said = set(zip(voice["row"].to_numpy()[editor.labels == theme], voice["start"].to_numpy()[editor.labels == theme],
+                   strict=True))
+    editor.rename(theme, "改名した文のテーマ").save()
+    again = run_report(config)
+    assert again.themes.set_index("theme_id").loc[theme, "label"] == "改名した文のテーマ"
+    mentions = pd.read_csv(Path(again.out_dir) / "mentions.csv", keep_default_na=False)
+    got = mentions[mentions["theme_id"] == theme]
+    assert set(zip(got["row"], got["start"], strict=True)) == said
+    assert (got["theme_label"] == "改名した文のテーマ").all()

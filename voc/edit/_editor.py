@@ -102,6 +102,9 @@ class ThemeEditor:
     text_columns : the analysed columns (``[input] text_columns``): which runs of the history are
         comparable; needed with *history*
     match_threshold : ``[history] match_threshold``
+    unit : ``[units] unit`` (``"statement"`` or ``"row"``): the history's runs in that unit are the
+        ones matched, as ``voc report`` matches them; ``None``: the latest run of any unit. For
+        statements, fit the model on the voice units of :func:`voc.pipeline.report_units`.
 
     Without a history, the themes get the ids of the taxonomy entries they match by keywords (as a
     batch run without history does) and, when the taxonomy has none, the model's ids.
@@ -127,6 +130,7 @@ class ThemeEditor:
         history: str | Path | None = None,
         text_columns: Sequence[str] | None = None,
         match_threshold: float = 0.5,
+        unit: str | None = None,
     ) -> None:
         import numpy as np
 
@@ -148,6 +152,7 @@ class ThemeEditor:
         self.history = Path(history) if history is not None else None
         self.text_columns = list(text_columns) if text_columns is not None else None
         self.match_threshold = match_threshold
+        self.unit = unit
         self._next_id = 0  # the first id no theme, taxonomy entry or history run uses (after the match)
         self.labels = np.asarray(model.labels_, dtype=int).copy()
         self.keywords = {int(t): [w for w, _ in kw] for t, kw in model.keywords_.items()}
@@ -174,7 +179,7 @@ class ThemeEditor:
             taxonomy = config.taxonomy.path or "taxonomy.toml"
         params: dict[str, Any] = {
             "taxonomy": taxonomy, "random_state": config.model.seed, "text_columns": config.input.text_columns,
-            "match_threshold": config.history.match_threshold,
+            "match_threshold": config.history.match_threshold, "unit": config.units.unit,
             "history": history_path(config.history.path, config.output.dir) if config.history.enabled else None,
         }
         return cls(model, texts, **{**params, **kwargs})
@@ -189,7 +194,7 @@ class ThemeEditor:
 
         stable = stable_theme_ids(self.labels, self.tokens, self.model.keywords_, self.taxonomy,
                                   history=self.history if has_history else None, text_columns=self.text_columns or [],
-                                  threshold=self.match_threshold, read_only=True)
+                                  threshold=self.match_threshold, read_only=True, unit=self.unit)
         self._next_id = stable.next_id
         themes = stable.themes
         to_id = {int(c): int(t) for c, t in zip(themes["cluster"], themes["theme_id"], strict=True)}

@@ -174,6 +174,7 @@ def stable_theme_ids(
     threshold: float = 0.5,
     read_only: bool = False,
     previous: PreviousRun | None = None,
+    unit: str | None = None,
 ) -> StableIds:
     """Match the fitted themes (*labels*, ``ThemeModel.keywords_``) to the previous run's.
 
@@ -182,7 +183,9 @@ def stable_theme_ids(
     :func:`voc.history.matching.match_themes`, then applies the taxonomy's ``merge_into`` links. The status
     is ``"新規"`` for themes without a match, but only when there was something to match against
     (a previous run or taxonomy entries with keywords). *read_only* opens the history without
-    creating or migrating it (the notebook editor, :class:`voc.edit.ThemeEditor`).
+    creating or migrating it (the notebook editor, :class:`voc.edit.ThemeEditor`). *unit*
+    (``statement`` or ``row``; ``None``: any) reads only the history's runs in that unit, as the
+    report matches.
     """
     import numpy as np
 
@@ -191,7 +194,7 @@ def stable_theme_ids(
     sig = theme_signatures(labels, tokens, keywords)
     sig = sig.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
     if previous is None:
-        previous = load_previous(history, text_columns, read_only=read_only) or PreviousRun()
+        previous = load_previous(history, text_columns, read_only=read_only, unit=unit) or PreviousRun()
     prev_id, prev_kept, max_id, previous_sub = previous.run_id, previous.n_kept, previous.max_id, previous.subthemes
     next_id = max([max_id, *taxonomy.ids(), 0]) + 1
     mapping, _ = match_themes(

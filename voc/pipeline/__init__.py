@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from voc.report.record import RunRecord
     from voc.themes import ThemeModel
 
-from voc.pipeline._check import CheckResult, check_export
+from voc.pipeline._check import CheckResult, check_export, report_units
 from voc.pipeline._read import _outcome_summary, _read, _require_rows
 from voc.pipeline._render import (
     _label,
@@ -52,7 +52,7 @@ from voc.pipeline._units import (
     _units,
 )
 
-__all__ = ["ReportResult", "run_report", "executor_for", "theme_model", "check_export", "CheckResult"]
+__all__ = ["ReportResult", "run_report", "executor_for", "theme_model", "check_export", "CheckResult", "report_units"]
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from voc.errors import ConfigError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CheckResult", "check_export"]
+__all__ = ["CheckResult", "check_export", "report_units"]
 
 
 @dataclass
@@ -91,3 +91,30 @@ def check_export(config: Config, *, progress: bool = False) -> CheckResult:
         units, voice = len(statements), int((statements["kind"] == "voice").sum())
     return CheckResult(path=str(export.path), read=export.n_read, kept=len(kept), rejected=rejected,
                        encoding=export.encoding, units=units, voice=voice)
+
+
+def report_units(config: Config, *, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(kept, units)``: the kept rows and the table of units a report with *config* fits on, for
+    an analyst who fits and edits themes in a notebook on what the report analyses.
+
+    *kept* are the kept rows (``row``, the export's columns, ``text``); *units* the table of units
+    (:mod:`voc.units`: ``unit``, ``row``, ``column``, ``start``, ``end``, ``text``, ``tokens``,
+    ``kind``, ``cue``): with ``[units] unit = "statement"`` each statement, else one unit per row.
+    Only ``kind == "voice"`` units get themes; a :class:`~voc.themes.ThemeModel` fitted on their
+    ``text`` and ``tokens`` and a :class:`~voc.edit.ThemeEditor` made with
+    :meth:`~voc.edit.ThemeEditor.from_config` give the ids the report gives (its history is
+    matched in the same unit).
+    """
+    from voc.pipeline import _Timer, executor_for
+    from voc.pipeline._read import _read, _require_rows
+    from voc.pipeline._units import _clean, _units
+    from voc.tokenize import Tokenizer
+
+    if not config.input.path or not config.input.text_columns:
+        raise ConfigError("report_units needs [input] path and text_columns")
+    executor, tokenizer = executor_for(config), Tokenizer()
+    export, _outcomes, _dates, in_window, rejected_window = _read(config)
+    kept, rejected_clean, statements = _clean(config, executor, in_window, tokenizer, progress)
+    _require_rows(kept, export, [rejected_window, rejected_clean])
+    units = _units(config, kept, statements, executor, tokenizer, _Timer(), progress)
+    return kept, units
