@@ -56,6 +56,12 @@ def test_words_never_cut_compounds(tagger: FastTagger, text: str, whole: list[st
         ("機能が足りず見送り", ["機能が足りず"], ["機能が足り"]),
         ("予実を集計したい", ["集計"], ["実を集計したい", "実を集計", "実"]),
         ("管理方法がバラバラで困る", ["管理方法"], ["管理方法がバラバラで"]),
+        # a judgment noun or mark stays with its topic, and is no name alone
+        ("電子契約はNG", ["電子契約はNG"], ["NG"]),
+        ("外部クラウドはNGの方針", ["外部クラウドはNG", "方針"], ["NG", "NGの方針"]),
+        ("クラウドは×", ["クラウドは×"], ["×"]),
+        ("オンプレは不可", ["オンプレは不可"], ["不可"]),
+        ("スマホ対応が必須", ["スマホ対応が必須"], ["必須"]),
     ],
 )
 def test_candidates(tagger: FastTagger, text: str, expected: list[str], absent: list[str]) -> None:

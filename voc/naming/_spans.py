@@ -38,6 +38,10 @@ _FORMAL = frozenset(
     {"こと", "事", "もの", "物", "ため", "為", "よう", "様", "ところ", "所", "とき", "時", "ほう", "方"}
 )
 _SURU = frozenset({"為る", "出来る"})
+#: Nouns and marks that judge the topic before them (電子契約は|NG, クラウドは|×, オンプレは|不可): a
+#: name takes the judgment with its topic, and never is the judgment alone.
+_JUDGMENTS = frozenset({"NG", "ＮＧ", "×", "✕", "✖", "不可", "無理", "ダメ", "だめ", "駄目", "不要", "必須", "必要",
+                        "OK", "ＯＫ"})
 
 
 class Word(NamedTuple):
@@ -256,12 +260,16 @@ def candidates(text: str, records: Sequence[str], max_chars: int = 16) -> dict[s
     for i, w in enumerate(ws):
         if _glued(ws, i):
             continue
+        if w.surface in _JUDGMENTS:
+            continue  # NG, 不可: a judgment is named with its topic only
         if w.kind == _N and not w.formal:
             add(i, i + 1)
             if i + 2 < n and ws[i + 1].kind == _P:
                 nxt = ws[i + 2]
                 if ws[i + 1].surface == "の" and nxt.kind == _N and not nxt.formal:
                     add(i, i + 3)
+                elif ws[i + 1].surface in ("は", "が", "も") and nxt.surface in _JUDGMENTS:
+                    add(i, i + 3)  # 電子契約はNG
                 elif ws[i + 1].surface in _CASE and ws[i + 1].surface != "の":
                     end = _predicate_end(ws, i + 2, ws[i + 1].surface)
                     if end is not None:
