@@ -59,6 +59,33 @@ def test_clean_on_the_cluster_equals_local(client) -> None:
     pd.testing.assert_frame_equal(got[1], want[1])
 
 
+def test_statements_on_the_cluster_equal_local(client) -> None:
+    """The statement clean stage (cut, told voice or log and cleaned per chunk of rows in one pass)
+    gives the same kept rows, rejected rows and statements on the cluster and on this machine, with
+    one process or two; only the tokens come later on the cluster (its executor tokenizes apart)."""
+    import pandas as pd
+
+    from voc.distributed import DaskExecutor
+    from voc.parallel import LocalExecutor
+    from voc.tokenize import Tokenizer
+    from voc.units import clean_statements, kind_rules
+
+    path = Path(__file__).resolve().parents[1] / "corpus" / "sample_crm_export.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).head(4100)  # 2 chunks of ≥ 2,000 rows: 2 processes
+    frame.insert(0, "row", range(len(frame)))
+    args = {"rules": kind_rules(), "mask": True, "max_text_chars": 2000, "tokenizer": Tokenizer()}
+    cols = ["call_note", "lost_reason"]
+    one = clean_statements(LocalExecutor(n_jobs=1), frame, cols, **args)
+    two = clean_statements(LocalExecutor(n_jobs=2), frame, cols, **args)
+    far = clean_statements(DaskExecutor(client, partition_size=997), frame, cols, **args)
+    assert len(one[2]) > len(frame) and set(one[2]["kind"]) == {"voice", "log"}
+    for got in (two, far):
+        pd.testing.assert_frame_equal(got[0], one[0])
+        pd.testing.assert_frame_equal(got[1], one[1])
+    pd.testing.assert_frame_equal(two[2], one[2])
+    pd.testing.assert_frame_equal(far[2].drop(columns="tokens"), one[2].drop(columns="tokens"))
+
+
 def test_transform_on_the_cluster_equals_local_for_the_same_model(client, texts) -> None:
     from voc.distributed import transform_dask
     from voc.themes import ThemeModel

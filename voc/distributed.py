@@ -84,9 +84,9 @@ def _partitions(n: int, size: int) -> list[tuple[int, int]]:
 
 
 def _clean_part(frame: Any, text_columns: Sequence[str], kwargs: dict[str, Any]) -> tuple[Any, Any]:
-    from voc.clean import clean
+    from voc.parallel import cleaned
 
-    return clean(frame, text_columns, **kwargs)
+    return cleaned(frame, text_columns, dict(kwargs))
 
 
 def clean_dask(client: Any, frame: Any, text_columns: Sequence[str], *, partition_size: int = PARTITION_SIZE,

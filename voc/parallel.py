@@ -160,11 +160,22 @@ def tokenize_parallel(
 
 
 def _clean_chunk(args: tuple[Any, Sequence[str], dict[str, Any]]) -> tuple[Any, Any]:
-    from voc.clean import clean
-
     frame, text_columns, kwargs = args
     if kwargs.pop("tokenize", False):
         kwargs["tokenizer"] = _WORKER_TOKENIZER
+    return cleaned(frame, text_columns, kwargs)
+
+
+def cleaned(frame: Any, text_columns: Sequence[str], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """:func:`voc.clean.clean` of *frame* with *kwargs*; with ``prepare`` among them (a picklable
+    function: a chunk of rows → ``(frame, text_columns)`` to clean), that first, in the same
+    process: the statements of a chunk of rows are cut and cleaned in one pass
+    (:func:`voc.units.clean_statements`)."""
+    from voc.clean import clean
+
+    prepare = kwargs.pop("prepare", None)
+    if prepare is not None:
+        frame, text_columns = prepare(frame)
     return clean(frame, text_columns, **kwargs)
 
 
@@ -184,13 +195,12 @@ def clean_parallel(
     so chunks of rows can be cleaned apart and concatenated. Needs and adds the columns
     :func:`voc.clean.clean` needs and adds; *kwargs* go to it. With ``tokenizer=`` (a
     :class:`voc.tokenize.Tokenizer`) the workers also add ``tokens``, from the parse name masking
-    reads; forked workers share the tokenizer set up here, as in :func:`tokenize_parallel`.
+    reads; forked workers share the tokenizer set up here, as in :func:`tokenize_parallel`. With
+    ``prepare=`` each chunk goes through it first (:func:`cleaned`).
     """
-    from voc.clean import clean
-
     jobs = min(resolve_n_jobs(n_jobs), max(1, len(frame) // max(1, min_rows_per_job)))
     if jobs <= 1:
-        return clean(frame, text_columns, **kwargs)
+        return cleaned(frame, text_columns, kwargs)
     import multiprocessing as mp
 
     import pandas as pd

@@ -11,6 +11,7 @@ are rejected with the reasons whole-row cleaning gives them (``empty_text``, ``n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,13 @@ def statement_frame(frame: pd.DataFrame, text_columns: Sequence[str], *, max_cha
                         columns=columns)
 
 
+def _statements_of(frame: pd.DataFrame, *, text_columns: list[str], max_chars: int | None,
+                   rules: KindRules | None) -> tuple[pd.DataFrame, list[str]]:
+    """The statements of a chunk of rows to clean (:func:`statement_frame` in this process) and the
+    column that holds them: the ``prepare`` step of :func:`voc.parallel.cleaned`."""
+    return statement_frame(frame, text_columns, max_chars=max_chars, n_jobs=1, rules=rules), [_TEXT]
+
+
 def _split_cells(item: tuple[list[tuple[int, str, str]], KindRules | None]) -> list[tuple[Any, ...]]:
     """``(deal_row, column, start, end, statement)`` of each statement of the cells (``(row,
     column, text)``) of *item*, in order; with its rules, also the statement's ``kind`` and ``cue``."""
@@ -110,12 +118,13 @@ def clean_statements(
     from voc.clean import DEFAULT_MAX_TEXT_CHARS
 
     cap = None if max_text_chars is None else max(max_text_chars, DEFAULT_MAX_TEXT_CHARS) * 4
-    parts = statement_frame(frame, text_columns, max_chars=cap, n_jobs=getattr(executor, "n_jobs", 1), rules=rules)
-    if len(parts):
-        st, _ = executor.clean(parts, [_TEXT], mask=mask, max_text_chars=max_text_chars, tokenizer=tokenizer,
-                               progress=progress)
-    else:
-        st = parts.assign(text=[], truncated=[], tokens=[])
+    # each worker cuts its chunk of rows into statements, tells voice from log and cleans them: the
+    # statements never cross a process boundary before they are cleaned
+    prepare = functools.partial(_statements_of, text_columns=list(text_columns), max_chars=cap, rules=rules)
+    st, _ = executor.clean(frame, list(text_columns), prepare=prepare, mask=mask, max_text_chars=max_text_chars,
+                           tokenizer=tokenizer, progress=progress)
+    if not len(st):
+        st = statement_frame(frame.iloc[:0], text_columns, rules=rules).assign(text=[], truncated=[], tokens=[])
     if "tokens" not in st.columns:  # Dask: tokenized by the caller
         st["tokens"] = None
     st = _join_empty(st)
