@@ -80,7 +80,8 @@ def test_readme_starts_your_own_export_with_inspect() -> None:
     section = readme.split("## Your own export", 1)[1]
     commands = [line for line in section.splitlines() if line.startswith(".venv/bin/voc")]
     assert commands[0].startswith(".venv/bin/voc inspect ") and "--write-config voc.toml" in commands[0]
-    assert commands[1].startswith(".venv/bin/voc report --config voc.toml")
+    assert commands[1].startswith(".venv/bin/voc check --config voc.toml")  # what a report would read, first
+    assert commands[2].startswith(".venv/bin/voc report --config voc.toml")
 
 
 def test_too_few_texts_with_content_words_names_the_file_and_column(tmp_path):
