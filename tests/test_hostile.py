@@ -235,3 +235,23 @@ def test_the_cli_outputs_read_back_row_for_row(tmp_path: Path) -> None:
             assigned, rejected = _csv_rows(out / "assignments.csv"), _csv_rows(out / "rejected.csv")
             assert len(assigned) + len(rejected) == spec.n_rows, spec
             assert sorted(int(r["row"]) for r in assigned + rejected) == list(range(spec.n_rows))
+
+
+def test_check_says_how_dates_and_outcomes_were_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With a date and an outcome column, `voc check` says what the report would read of them:
+    unparsed dates counted with examples, outcomes as won / lost / open with the unknown values."""
+    path = tmp_path / "export.csv"
+    path.write_text("id,reason,d,stage\n1,価格が高い,2024-11-01,受注\n2,機能不足,2024年11月14日,失注\n"
+                    "3,サポートに不安,来週,検討ステージ3\n4,導入時期が合わない,,Lost\n", encoding="utf-8")
+    base = ["check", str(path), "--text-column", "reason", "--date-column", "d", "--outcome-column", "stage"]
+    code, out, err = run_check([*base, "--format", "json"], capsys)
+    assert code == 0, err
+    counts = json.loads(out)
+    assert counts["dates"]["n_dates"] == 2 and counts["dates"]["n_unparsed"] == 1
+    assert counts["dates"]["examples"] == ["来週"]
+    assert counts["outcomes"]["counts"] == {"won": 1, "lost": 2, "open": 1}
+    assert counts["outcomes"]["unmapped"] == ["検討ステージ3"]
+    code, out, err = run_check(base, capsys)
+    assert code == 0, err
+    assert "d: 2 dates read, 1 not a date (e.g. '来週')" in out, out
+    assert "stage: 1 won, 2 lost, 1 open; not recognised, counted as open: 検討ステージ3" in out, out

@@ -97,10 +97,7 @@ def report(config_path: str | None, **options: Any) -> None:
         err=True,
     )
     if result.run.outcomes:
-        o = result.run.outcomes
-        c, unknown = o["counts"], o["unmapped"]
-        note = f"; not recognised, counted as open: {', '.join(unknown[:5])}" if unknown else ""
-        click.echo(f"{o['column']}: {c['won']:,} won, {c['lost']:,} lost, {c['open']:,} open{note}", err=True)
+        click.echo(_outcome_line(result.run.outcomes), err=True)
     click.echo(str(result.out_dir / "index.html"))
 
 
@@ -153,10 +150,24 @@ def check(config_path: str | None, rejected_path: str | None, fmt: str, **option
     if result.units is not None:
         click.echo(f"statements: {result.units:,} ({result.voice:,} the customer's, "
                    f"{result.units - (result.voice or 0):,} the rep's log)")
+    if result.dates is not None:
+        d = result.dates
+        bad = f", {d['n_unparsed']:,} not a date (e.g. {', '.join(repr(e) for e in d['examples'][:3])})" \
+            if d["n_unparsed"] else ""
+        click.echo(f"{d['column']}: {d['n_dates']:,} dates read{bad}")
+    if result.outcomes is not None:
+        click.echo(_outcome_line(result.outcomes))
     for r in result.rejected.head(CHECK_SHOWN).to_dict("records"):
         click.echo(f"  row {r['row']}: {r['reason']}: {r['detail']}")
     if len(result.rejected) > CHECK_SHOWN:
         click.echo(f"  … {len(result.rejected) - CHECK_SHOWN:,} more" + ("" if rejected_path else "; --rejected FILE writes them all"))
+
+
+def _outcome_line(o: dict[str, Any]) -> str:
+    """``stage: 1 won, 2 lost, 1 open; not recognised, counted as open: 商談中`` from ``run.json``'s outcomes."""
+    c, unknown = o["counts"], o["unmapped"]
+    note = f"; not recognised, counted as open: {', '.join(unknown[:5])}" if unknown else ""
+    return f"{o['column']}: {c['won']:,} won, {c['lost']:,} lost, {c['open']:,} open{note}"
 
 
 def _default_lang() -> str:

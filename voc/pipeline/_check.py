@@ -41,6 +41,11 @@ class CheckResult:
         Statements kept (``[units] unit = "statement"``), of which ``voice`` are the customer's;
         ``None`` for whole-row units.
     voice : int | None
+    dates : dict | None
+        With a date column, ``run.json``'s ``dates``: dates read, empty, not dates (with examples).
+    outcomes : dict | None
+        With an outcome column, ``run.json``'s ``outcomes``: won / lost / open counts of the rows in
+        the window and the values not recognised.
     """
 
     path: str
@@ -50,6 +55,8 @@ class CheckResult:
     encoding: str
     units: int | None = None
     voice: int | None = None
+    dates: dict[str, Any] | None = None
+    outcomes: dict[str, Any] | None = None
 
     def counts(self) -> dict[str, Any]:
         """The figures as plain data (what ``voc check --format json`` prints)."""
@@ -58,6 +65,10 @@ class CheckResult:
                                "rejected": len(self.rejected), "rejected_by_reason": dict(sorted(by_reason.items()))}
         if self.units is not None:
             out["statements"] = {"units": self.units, "voice": self.voice, "log": self.units - (self.voice or 0)}
+        if self.dates is not None:
+            out["dates"] = self.dates
+        if self.outcomes is not None:
+            out["outcomes"] = self.outcomes
         return out
 
 
@@ -70,7 +81,7 @@ def check_export(config: Config, *, progress: bool = False) -> CheckResult:
     """
     from voc._free_text import require_free_text
     from voc.pipeline import executor_for
-    from voc.pipeline._read import _read, _require_rows
+    from voc.pipeline._read import _outcome_summary, _read, _require_rows
     from voc.pipeline._render import _rejected_table
     from voc.pipeline._units import _clean
     from voc.tokenize import Tokenizer
@@ -80,7 +91,7 @@ def check_export(config: Config, *, progress: bool = False) -> CheckResult:
         raise ConfigError("no input file: pass INPUT or set [input] path in the config")
     if not cin.text_columns:
         raise ConfigError("no text column: pass --text-column COL or set [input] text_columns")
-    export, _outcomes, _dates, in_window, rejected_window = _read(config)
+    export, outcomes, dates, in_window, rejected_window = _read(config)
     kept, rejected_clean, statements = _clean(config, executor_for(config), in_window, Tokenizer(), progress)
     _require_rows(kept, export, [rejected_window, rejected_clean])
     require_free_text(kept, in_window, cin.text_columns, export.path)
@@ -89,8 +100,9 @@ def check_export(config: Config, *, progress: bool = False) -> CheckResult:
     units = voice = None
     if statements is not None:
         units, voice = len(statements), int((statements["kind"] == "voice").sum())
+    summary = _outcome_summary(outcomes, in_window, kept, config) if outcomes is not None else None
     return CheckResult(path=str(export.path), read=export.n_read, kept=len(kept), rejected=rejected,
-                       encoding=export.encoding, units=units, voice=voice)
+                       encoding=export.encoding, units=units, voice=voice, dates=dates, outcomes=summary)
 
 
 def report_units(config: Config, *, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
