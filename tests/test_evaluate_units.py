@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -144,3 +145,24 @@ def test_texts_without_a_voice_statement_are_counted_and_score_nothing() -> None
                           embedding="lsa", baselines=False)
     n = len(texts)
     assert res.means().loc["voc", "topic_recall"] == pytest.approx(full.means().loc["voc", "topic_recall"] * (n - 1) / n)
+
+
+def test_gold_log_statements_give_voice_and_log_precision_and_recall() -> None:
+    """A gold file whose rep's-log statements are labelled ``log``: each unit is read as the kind of
+    the gold statement it overlaps most, against the kind voc told it (issue #27: voice/log
+    precision and recall in voc evaluate)."""
+    import pandas as pd
+
+    from voc.evaluate._multi import statement_scores
+
+    units = pd.DataFrame({"row": [0, 0, 0, 1, 1], "start": [0, 10, 20, 0, 8], "end": [9, 19, 30, 7, 15],
+                          "kind": ["log", "voice", "voice", "voice", "log"]})
+    parts = [(0, 0, 9, "log"), (0, 10, 19, "price"), (0, 20, 30, "log"), (1, 0, 7, "support"), (1, 8, 15, "price")]
+    got = statement_scores(units, np.asarray([-1, 0, 1, 0, -1]), parts)
+    # voice: told voice 3 (of which gold voice 2), gold voice 3 (of which told voice 2)
+    assert got["voice_precision"] == pytest.approx(2 / 3) and got["voice_recall"] == pytest.approx(2 / 3)
+    # log: told log 2 (gold log 1), gold log 2 (told log 1)
+    assert got["log_precision"] == pytest.approx(1 / 2) and got["log_recall"] == pytest.approx(1 / 2)
+    # no gold log statement: the log figures are not defined (blank), the voice ones are
+    clean = statement_scores(units, np.asarray([-1, 0, 1, 0, -1]), [(0, 10, 19, "price"), (1, 0, 7, "support")])
+    assert np.isnan(clean["log_recall"]) and clean["voice_recall"] == pytest.approx(1.0)

@@ -151,6 +151,9 @@ def statement_scores(units: pd.DataFrame, themes: np.ndarray, parts: Sequence[Pa
     theme of each (``-1``: none, log units included). NMI and ARI are over the voice units that
     overlap a gold statement, each read as the label of the one it overlaps most; segmentation is
     the share of gold statements that a unit of their text matches at IoU ≥ 0.5 (characters).
+    ``voice_precision``, ``voice_recall``, ``log_precision``, ``log_recall``: every unit that
+    overlaps a gold statement is read as that statement's kind (gold label ``log``: the rep's log,
+    any other: voice) against the kind voc told it; NaN where a kind has no unit to count.
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -166,9 +169,24 @@ def statement_scores(units: pd.DataFrame, themes: np.ndarray, parts: Sequence[Pa
         best = max((_iou(a, b, x, y) for x, y in spans.get(r, [])), default=0.0)
         matched += best >= 0.5
     out = {"segmentation": matched / len(parts) if parts else float("nan")}
+    told = units["kind"].tolist() if "kind" in units.columns else ["voice"] * len(units)
+    out.update(_kind_scores([("log" if g == "log" else "voice", k) for g, k in zip(unit_gold, told, strict=True)
+                             if g is not None]))
     if pairs:
         g, t = zip(*pairs, strict=True)
         out.update(stmt_nmi=normalized_mutual_info_score(g, t), stmt_ari=adjusted_rand_score(g, t))
+    return out
+
+
+def _kind_scores(pairs: Sequence[tuple[str, str]]) -> dict[str, float]:
+    """``voice_precision`` … ``log_recall`` from (gold kind, told kind) pairs; NaN without a denominator."""
+    out = {}
+    for kind in ("voice", "log"):
+        hit = sum(1 for g, t in pairs if g == kind and t == kind)
+        told = sum(1 for _, t in pairs if t == kind)
+        gold = sum(1 for g, _ in pairs if g == kind)
+        out[f"{kind}_precision"] = hit / told if told else float("nan")
+        out[f"{kind}_recall"] = hit / gold if gold else float("nan")
     return out
 
 

@@ -22,7 +22,8 @@ COLUMNS = (*METRICS, *NAMING, *SUBTHEME, "seconds", "stability")
 _COUNTS = ("n_themes", "n_pairs")
 #: Several topics per text (:mod:`voc.evaluate._multi`): present in the table of ``--unit statement``
 #: or of label sets only.
-MULTI = ("topic_recall", "topic_precision", "one_theme_ceiling", "stmt_nmi", "stmt_ari", "segmentation")
+MULTI = ("topic_recall", "topic_precision", "one_theme_ceiling", "stmt_nmi", "stmt_ari", "segmentation",
+         "voice_precision", "voice_recall", "log_precision", "log_recall")
 
 
 @dataclass
