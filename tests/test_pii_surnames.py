@@ -46,6 +46,36 @@ def test_surnames_without_titles_and_rare_surnames(text: str, expected: str) -> 
     assert mask_pii(normalize_text(text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # surnames that no dictionary here lists, read by MeCab as ordinary words: one kanji standing
+        # alone before a title (樫 oak, 栂 hemlock, 檜 cypress), and a word that starts with a kanji
+        # numeral (六|月|一日, 十|七夜, 百鬼)
+        ("樫課長に連絡。", "［氏名］課長に連絡。"),
+        ("本日栂さんと電話で打ち合わせ。", "本日［氏名］さんと電話で打ち合わせ。"),
+        ("先方の檜様によると稟議が通らなかった。", "先方の［氏名］様によると稟議が通らなかった。"),
+        ("先方欅専務、予算は来期。", "先方［氏名］専務、予算は来期。"),
+        ("六月一日さんから前向きな反応。", "［氏名］さんから前向きな反応。"),
+        ("十七夜課長の異動で案件が停滞。", "［氏名］課長の異動で案件が停滞。"),
+        ("決裁者は百鬼部長。", "決裁者は［氏名］部長。"),
+        # ordinary words in those places stay
+        ("母さんが使うので簡単な画面が必要。", "母さんが使うので簡単な画面が必要。"),
+        ("娘さんの意見で決めるとのこと。", "娘さんの意見で決めるとのこと。"),
+        ("先様の都合で日程変更。", "先様の都合で日程変更。"),
+        ("県さんの予算で導入、市様にも提案。", "県さんの予算で導入、市様にも提案。"),
+        ("人様に見せる画面ではない。", "人様に見せる画面ではない。"),
+        ("百貨店様向けの機能。", "百貨店様向けの機能。"),
+        ("二代目さんが決裁。", "二代目さんが決裁。"),
+        ("三菱さんに提案。", "三菱さんに提案。"),
+        ("十数名様で来社。", "十数名様で来社。"),
+        ("三十日さんに提出。", "三十日さんに提出。"),
+    ],
+)
+def test_surnames_no_dictionary_lists(text: str, expected: str) -> None:
+    assert mask_pii(normalize_text(text)) == expected
+
+
 def _list_lines() -> list[str]:
     return files("voc.data").joinpath("surnames_ja.txt").read_text(encoding="utf-8").split("\n")
 

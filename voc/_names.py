@@ -10,7 +10,9 @@ Four rules, on one MeCab parse of the line:
   (MeCab splits 課長 after a word it does not know), when a piece of it can be a name: tagged so,
   unknown, listed as a name in UniDic whatever MeCab chose in context (林 is a forest in
   林様に連絡; :func:`_name_entries`), or a surname of ``voc/data/surnames_ja.txt`` (廿楽様), the
-  whole run too (八|月|一日課長; :func:`_is_surname`);
+  whole run too (八|月|一日課長; :func:`_is_surname`); a surname no dictionary here lists, which
+  MeCab reads as ordinary nouns, when it stands alone: one kanji (樫課長) or a word that starts
+  with a kanji numeral (十|七夜さん; :func:`_unlisted_surname`);
 - a surname with no title before a particle and what a person does (松本に引き継ぎ, 平野が担当;
   :func:`_particle_names`);
 - a surname listed with a name (松本・佐藤, 平野と田中様), or written apart before one (菊 健太様).
@@ -71,6 +73,7 @@ _ITAIJI = str.maketrans("髙﨑德濵邊邉齋齊櫻长", "高崎徳濱辺辺斎
 _ITAIJI_RE = re.compile("[髙﨑德濵邊邉齋齊櫻长]")
 _KATAKANA = re.compile(r"^[ァ-ヴー・]+$")
 _LATIN = re.compile(r"^[A-Za-z0-9]+$")
+_KANJI = re.compile(r"^[\u4e00-\u9fff々ヶ]+$")
 
 
 @lru_cache(maxsize=1)
@@ -228,9 +231,59 @@ def _title_spans(
         joined = _joined_surname(line, spans, k0, p) if k0 >= 0 else p
         if joined < left or (not named and joined < p):  # 九十|九様, 八|月|一日係長: one surname
             left, named = joined, True
+        if not named and k0 >= 0 and spans[k0][1] == p:  # 樫課長, 十|七夜さん: in no dictionary
+            unlisted = _unlisted_surname(words, spans, k0, title)
+            left, named = (unlisted, True) if unlisted < p else (left, named)
         if named and left < p:
             out.append((left, p))
     return out
+
+
+#: One-kanji words for people before さん/様 (母さん, 娘さん, 先様, 某様): not surnames.
+_PEOPLE_WORDS = frozenset(
+    "父 母 兄 姉 弟 妹 娘 息 嫁 婿 孫 妻 夫 主 親 子 叔 伯 婆 爺 姑 舅 甥 姪 友 師 僧 尼 先 他 某 誰 人".split()
+)
+#: Last characters of words for a shop, a group, a place or a rank (八百屋, 百貨店, 一年生, 二代目),
+#: and one-kanji words for an office (県さん, 市様: the prefecture, the city as a customer).
+_THING_END = frozenset("屋店員者家業生市町村区県府都国道州署庁省寺園会団隊班局校院館場所社部課室係組名人方客目代期数")
+
+
+def _unlisted_surname(words: list[tuple[str, ...]], spans: list[tuple[int, int]], k: int, title: str) -> int:
+    """Start of a surname that no dictionary here lists, which MeCab reads as ordinary nouns, right
+    before a title (the morpheme *k* ends at it), or the title's start: the noun run must stand
+    alone (after the line's start, a particle, punctuation, 本日 or 先方) and be either one kanji
+    (樫課長, 栂さん; not 母さん, 県さん) or two to four kanji in at most three words that start with a
+    kanji numeral (十|七夜, 六|月|一日; three or more before 様/さん, where 一見 or 百貨店 also
+    stand), not ending like a shop, a group or a rank (八百屋, 二代目)."""
+    p = spans[k][1]
+    honorific = title not in ("様", "さま", "さん")
+    for j in range(k, max(-1, k - 3), -1):
+        s, pos2, pos3, lemma = words[j]
+        if pos2 not in ("普通名詞", "数詞") or not _KANJI.match(s) or (j < k and spans[j][1] != spans[j + 1][0]):
+            return p
+        run = "".join(w[0] for w in words[j : k + 1])
+        if len(run) > 4:
+            return p
+        if not _stands_alone(words, spans, j):
+            continue
+        if j == k and len(run) == 1:
+            ordinary = s in _PEOPLE_WORDS or s in _THING_END or s in _TITLE_STOP or s in _RUN_END
+            return spans[j][0] if pos2 == "普通名詞" and not ordinary else p
+        numeral = _KANJI_NUMERAL.match(run[0]) is not None and not _KANJI_NUMERAL.match(run)
+        if numeral and len(run) >= (2 if honorific else 3) and run[-1] not in _THING_END:
+            if words[k][2] != "助数詞可能":
+                return spans[j][0]
+    return p
+
+
+def _stands_alone(words: list[tuple[str, ...]], spans: list[tuple[int, int]], j: int) -> bool:
+    """Whether no noun or prefix touches the morpheme *j* on its left (本日 and 先方 may)."""
+    if j == 0 or spans[j - 1][1] < spans[j][0]:
+        return True
+    s, pos2, pos3, lemma = words[j - 1]
+    if s in _ROLE_NOUNS or pos3 == "副詞可能":
+        return True
+    return bool(lemma) and pos2 not in _NOUNS and pos2 not in ("名詞的", "")
 
 
 def _joined_surname(line: str, spans: list[tuple[int, int]], k: int, p: int) -> int:
