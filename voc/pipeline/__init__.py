@@ -43,11 +43,10 @@ from voc.pipeline._render import (
 )
 from voc.pipeline._units import (
     _clean,
-    _deal_sizes,
+    _count_deals,
     _in_notes,
     _log_rows,
     _one_outcome_columns,
-    _subtheme_deals,
     _unit_counts,
     _units,
 )
@@ -181,6 +180,7 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
 def _run_report(config: Config, history: Path | None, *, progress: bool) -> ReportResult:
     # Each stage imports what it needs when it starts: the clean stage forks its workers, and
     # modules imported before that (scikit-learn, DuckDB) would be in every worker's memory.
+    from voc._free_text import require_free_text
     from voc.taxonomy import Taxonomy, load_taxonomy
     from voc.tokenize import Tokenizer
 
@@ -194,8 +194,6 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per text
         kept, rejected_clean, statements = _clean(config, executor, in_window, tokenizer, progress)
         _require_rows(kept, export, [rejected_window, rejected_clean])
-        from voc._free_text import require_free_text
-
         require_free_text(kept, in_window, cin.text_columns, export.path)  # a category column exits 2 here
     from voc.history import record_run
     from voc.insights import insight_tables, theme_changes
@@ -224,9 +222,8 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
             recent_months=config.insights.recent_months, min_count=config.insights.min_count,
             excluded_columns=[e["column"] for e in excluded],
         )
-        if config.units.unit == "statement":  # a theme's size is its deals, as every figure counts them
-            table = _deal_sizes(table, said, stable, model, n_rows=len(kept))
-            sub_entries = _subtheme_deals(sub_entries, said, table)
+        # statements: a theme's and a sub-theme's size is its deals, as every figure counts them
+        table, sub_entries = _count_deals(config, table, sub_entries, said, stable, model, n_rows=len(kept))
         changes = theme_changes(table, stable.previous, n_current=len(kept), previous_n_kept=stable.previous_n_kept)
     with timer.stage("render"):
         place = quote_context(units)  # each statement's place in its note, for the quotes and the log

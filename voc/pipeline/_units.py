@@ -61,6 +61,17 @@ def _unit_counts(config: Config, units: pd.DataFrame) -> dict[str, Any]:
     return {"unit": config.units.unit, "units": len(units), "voice": voice, "log": len(units) - voice}
 
 
+def _count_deals(config: Config, table: pd.DataFrame, sub_entries: dict[int, list[dict[str, Any]]],
+                 said: pd.DataFrame, stable: StableIds, model: ThemeModel, *,
+                 n_rows: int) -> tuple[pd.DataFrame, dict[int, list[dict[str, Any]]]]:
+    """Statement units: the themes' sizes in deals (:func:`_deal_sizes`) and the sub-themes'
+    (:func:`_subtheme_deals`); whole-row units: *table* and *sub_entries* as they are."""
+    if config.units.unit != "statement":
+        return table, sub_entries
+    table = _deal_sizes(table, said, stable, model, n_rows=n_rows)
+    return table, _subtheme_deals(sub_entries, said, table)
+
+
 def _deal_sizes(table: pd.DataFrame, said: pd.DataFrame, stable: StableIds, model: ThemeModel, *,
                 n_rows: int) -> pd.DataFrame:
     """Statement units: each theme's ``size`` and ``share`` in deals (distinct rows of the voice
