@@ -154,3 +154,36 @@ def test_written_keywords_maps_each_keyword_once():
     assert got == {"只": "タダ", "価格": "価格", "必要機能無し": "必要機能なし"}
     # a keyword no text contains keeps its token form
     assert written_keywords({0: ["未知"]}, texts, tokens, tok) == {"未知": "未知"}
+
+
+def test_representative_quotes_repeated_texts_same_as_one_by_one():
+    """Each distinct text is compared once (statements repeat); the picks are those of comparing
+    every text in turn, as before."""
+    import numpy as np
+
+    from voc.label import _shingles, representative_quotes
+
+    def one_by_one(texts, emb, n, max_similarity=0.6, max_chars=200):
+        centre = emb.mean(axis=0)
+        order = np.argsort(-(emb @ (centre / np.linalg.norm(centre))), kind="stable")
+        chosen, shingles = [], []
+        for pass_max in (max_chars, None):
+            for i in order:
+                if len(chosen) == n:
+                    return chosen
+                if i in chosen or (pass_max is not None and len(texts[i]) > pass_max):
+                    continue
+                sh = _shingles(texts[i])
+                if any(len(sh & c) / max(1, len(sh | c)) > max_similarity for c in shingles):
+                    continue
+                chosen.append(int(i))
+                shingles.append(sh)
+        return chosen
+
+    rng = np.random.default_rng(3)
+    pool = ["価格が高い", "価格が少し高い", "サポートが手厚い", "連携が弱い", "画面が見やすい", "x" * 250, "導入が早い"]
+    for _ in range(30):
+        texts = [pool[j] for j in rng.integers(0, len(pool), 200)]
+        emb = rng.standard_normal((200, 8)).astype(np.float32) + 1
+        for n in (1, 3, 7):
+            assert representative_quotes(texts, emb, n) == one_by_one(texts, emb, n)

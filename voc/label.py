@@ -184,14 +184,19 @@ def representative_quotes(
     order = np.argsort(-scores, kind="stable")
     chosen: list[int] = []
     chosen_shingles: list[set[str]] = []
+    # a text too close to a chosen one stays so (the chosen only grow): each distinct text is
+    # compared once, however often it repeats (statements repeat: on 240k generated statements, 5.8 → 0.4 s under cProfile)
+    near: set[str] = set()
     for pass_max in (max_chars, None):
         for i in order:
             if len(chosen) == n:
                 return chosen
-            if i in chosen or (pass_max is not None and len(texts[i]) > pass_max):
+            text = texts[i]
+            if i in chosen or text in near or (pass_max is not None and len(text) > pass_max):
                 continue
-            sh = _shingles(texts[i])
+            sh = _shingles(text)
             if any(len(sh & c) / max(1, len(sh | c)) > max_similarity for c in chosen_shingles):
+                near.add(text)
                 continue
             chosen.append(int(i))
             chosen_shingles.append(sh)
