@@ -176,6 +176,12 @@ def insight_tables(
     levels = [0] + ([1] if "subtheme_id" in long.columns and (long["subtheme_id"] >= 0).any() else [])
     parts: dict[str, list[pd.DataFrame]] = {k: [] for k in ("trend", "emerging", "winloss", "segments", "competitors")}
     months: list[str] = []
+    # only the columns a figure reads: every table below copies its rows, and the texts are most
+    # of their bytes (on 100k call notes the copies of the text columns took 2 s)
+    wanted = ["row", "theme_label",
+              *[c for c in (date_column, outcome_column, competitor_column, *segment_columns) if c]]
+    kept = kept[[c for c in dict.fromkeys(wanted) if c in kept.columns]]
+    frame = frame[[c for c in dict.fromkeys(["row", outcome_column or "row"]) if c in frame.columns]]
     if "kind" in long.columns:
         long = long[long["kind"] == "voice"]
     usable = long[~long["column"].isin(list(excluded_columns))] if excluded_columns and "column" in long else None
