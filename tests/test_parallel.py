@@ -112,3 +112,39 @@ def test_clean_parallel_tokenizes_in_its_workers_like_one_process(start_method):
     pd.testing.assert_frame_equal(two[1], one[1])
     assert two[0]["tokens"].tolist() == Tokenizer().tokenize_many(one[0]["text"].tolist())
     assert any("［氏名］" in t for t in two[0]["text"])
+
+
+def test_repeated_documents_are_embedded_and_assigned_once() -> None:
+    """LocalExecutor.embed / .assign call the backend once per distinct (text, tokens) and give
+    every document the same rows and themes as one call per document."""
+    import numpy as np
+
+    from voc.parallel import LocalExecutor, distinct_documents
+
+    texts = ["価格が高い", "連携が弱い", "価格が高い", "価格が高い", "サポート", "連携が弱い"]
+    tokens = [["価格", "高い"], ["連携", "弱い"], ["価格", "高い"], ["価格", "別"], ["サポート"], ["連携", "弱い"]]
+    first, codes = distinct_documents(texts, tokens)
+    assert first.tolist() == [0, 1, 3, 4] and codes.tolist() == [0, 1, 0, 2, 3, 1]
+
+    class Backend:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def transform(self, texts, tokens):
+            self.seen += list(texts)
+            return np.asarray([[len(t), len(k), sum(map(len, k))] for t, k in zip(texts, tokens)], dtype=np.float32)
+
+    backend = Backend()
+    out = LocalExecutor(n_jobs=1).embed(backend, texts, tokens, batch_size=2)
+    assert len(backend.seen) == 4  # each distinct document once
+    np.testing.assert_array_equal(out, Backend().transform(texts, tokens))
+
+    class Assigner:
+        calls = 0
+
+        def transform(self, texts, *, tokens, embeddings):
+            Assigner.calls += len(texts)
+            return np.asarray([int(e[2]) for e in embeddings])
+
+    labels = LocalExecutor(n_jobs=1).assign(Assigner(), texts, tokens, out, [5, 0, 2, 3], batch_size=2)
+    assert labels.tolist() == [4, 4, 4, 3] and Assigner.calls == 3

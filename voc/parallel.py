@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 __all__ = [
-    "tokenize_parallel", "tokenize_all", "clean_parallel", "resolve_n_jobs", "single_threaded_map", "forked_map",
+    "tokenize_parallel", "tokenize_all", "distinct_documents", "clean_parallel", "resolve_n_jobs", "single_threaded_map", "forked_map",
     "MIN_TEXTS_PER_JOB",
 ]
 
@@ -265,7 +265,13 @@ class LocalExecutor:
 
     def embed(self, embedder: Any, texts: Sequence[str], tokens: Sequence[Sequence[str]], *,
               batch_size: int = 50_000, progress: bool = False) -> Any:
-        """A fitted embedder's ``transform`` over batches of documents, as one ``float32`` array."""
+        """A fitted embedder's ``transform`` over batches of documents, as one ``float32`` array.
+        A document repeated (the same text and tokens) is embedded once: a backend embeds each
+        document on its own, and short statements repeat (特に問題なし, 価格が高い)."""
+        first, codes = distinct_documents(texts, tokens)
+        if len(first) < len(texts):
+            return self.embed(embedder, [texts[i] for i in first], [tokens[i] for i in first],
+                              batch_size=batch_size, progress=progress)[codes]
         import numpy as np
 
         out: list[Any] = []
@@ -281,10 +287,15 @@ class LocalExecutor:
     def assign(self, assigner: Any, texts: Sequence[str], tokens: Sequence[Sequence[str]], embeddings: Any,
                indices: Any, *, batch_size: int = 50_000, progress: bool = False) -> Any:
         """The theme of the documents at *indices* (``-1``: nothing to embed), by a fitted model's
-        assigner (``ThemeModel._assigner()``), in batches."""
+        assigner (``ThemeModel._assigner()``), in batches; a repeated document (the same text and
+        tokens) once."""
         import numpy as np
 
         indices = np.asarray(indices, dtype=int)
+        first, codes = distinct_documents([texts[j] for j in indices], [tokens[j] for j in indices])
+        if len(first) < len(indices):
+            return self.assign(assigner, texts, tokens, embeddings, indices[first], batch_size=batch_size,
+                               progress=progress)[codes]
         labels = np.full(len(indices), -1, dtype=int)
         bar = _counter(len(indices), "assign", progress)
         for i in range(0, len(indices), batch_size):
@@ -297,6 +308,20 @@ class LocalExecutor:
         if bar is not None:
             bar.close()
         return labels
+
+
+def distinct_documents(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> tuple[Any, Any]:
+    """``(first, codes)``: the index of the first of each distinct document (its text and tokens),
+    in order of first appearance, and for each document the number of its distinct one, so that
+    ``[texts[i] for i in first][codes[j]] == texts[j]``."""
+    import numpy as np
+
+    seen: dict[tuple[str, tuple[str, ...]], int] = {}
+    codes = np.fromiter((seen.setdefault((t, tuple(k)), len(seen)) for t, k in zip(texts, tokens, strict=True)),
+                        dtype=np.int64, count=len(texts))
+    first = np.full(len(seen), len(texts), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(texts), dtype=np.int64))
+    return first, codes
 
 
 def _counter(total: int, desc: str, progress: bool) -> Any:
