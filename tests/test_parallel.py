@@ -132,7 +132,7 @@ def test_repeated_documents_are_embedded_and_assigned_once() -> None:
 
         def transform(self, texts, tokens):
             self.seen += list(texts)
-            return np.asarray([[len(t), len(k), sum(map(len, k))] for t, k in zip(texts, tokens)], dtype=np.float32)
+            return np.asarray([[len(t), len(k), sum(map(len, k))] for t, k in zip(texts, tokens, strict=True)], dtype=np.float32)
 
     backend = Backend()
     out = LocalExecutor(n_jobs=1).embed(backend, texts, tokens, batch_size=2)
