@@ -197,3 +197,24 @@ def test_names_found_from_tokenizer_records_equal_those_of_the_name_tagger() -> 
         assert _name_spans(line, words or []) == _name_spans(line)
     assert _words_of_records(tok.records_many(["価格が高い"])[0], "価格が高い") is None
     assert _words_of_records(tok.records_many(["林様に連絡"])[0], "林様に連絡") is not None
+
+
+def test_repeated_texts_clean_like_each_alone() -> None:
+    """A text that repeats is cleaned once (_names_and_tokens): every row gets what cleaning it
+    alone gives, names masked, cuts and tokens included."""
+    import pandas as pd
+
+    from voc.clean import clean
+    from voc.tokenize import Tokenizer
+
+    texts = ["田中様より価格が高いとのこと", "価格が高い", "価格が高い", "田中様より価格が高いとのこと",
+             "連携が弱い\n画面も古い", "連携が弱い\n画面も古い", "特になし", "x" * 30, "x" * 30]
+    frame = pd.DataFrame({"row": range(len(texts)), "note": texts})
+    tok = Tokenizer()
+    kept, rejected = clean(frame, ["note"], max_text_chars=20, tokenizer=tok)
+    alone = [clean(frame.iloc[[i]], ["note"], max_text_chars=20, tokenizer=tok)[0] for i in range(len(texts))]
+    alone = pd.concat([a for a in alone if len(a)], ignore_index=True)
+    assert kept["text"].tolist() == alone["text"].tolist()
+    assert kept["truncated"].tolist() == alone["truncated"].tolist() == [False] * 6 + [True, True]
+    assert kept["tokens"].tolist() == alone["tokens"].tolist()
+    assert "田中" not in kept["text"].iloc[0] and rejected["reason"].tolist() == ["non_answer"]

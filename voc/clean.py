@@ -187,6 +187,15 @@ def _names_and_tokens(
     """
     from voc.tokenize import BATCH
 
+    # each distinct text once (statements and short lost reasons repeat: 価格が高い, 検討中): the
+    # steps below read nothing but the text and whether it was cut, so a repeat gets the same results
+    seen: dict[tuple[str, bool], int] = {}
+    codes = [seen.setdefault((t, long), len(seen)) for t, long in zip(texts, longs, strict=True)]
+    if len(seen) < len(texts):
+        out1, cuts1, tokens1 = _names_and_tokens([t for t, _ in seen], [long for _, long in seen], names=names,
+                                                 max_text_chars=max_text_chars, tokenizer=tokenizer)
+        return ([out1[c] for c in codes], [cuts1[c] for c in codes],
+                None if tokens1 is None else [tokens1[c] for c in codes])
     out: list[str] = []
     cuts: list[bool] = []
     tokens: list[list[str] | None] = []

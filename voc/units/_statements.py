@@ -96,7 +96,8 @@ def _split_cells(item: tuple[list[tuple[int, str, str]], KindRules | None]) -> l
                                   for s in split_statements(cell)]
     if rules is None:
         return out
-    kinds = [statement_kind(s[4], rules) for s in out]
+    told: dict[str, Any] = {}  # each distinct statement told once (statements repeat)
+    kinds = [told[s[4]] if s[4] in told else told.setdefault(s[4], statement_kind(s[4], rules)) for s in out]
     return [(*s, k.kind, k.cue) for s, k in zip(out, kinds, strict=True)]
 
 
