@@ -148,3 +148,39 @@ def test_repeated_documents_are_embedded_and_assigned_once() -> None:
 
     labels = LocalExecutor(n_jobs=1).assign(Assigner(), texts, tokens, out, [5, 0, 2, 3], batch_size=2)
     assert labels.tolist() == [4, 4, 4, 3] and Assigner.calls == 3
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), x * x
+
+
+def test_worker_pool_forks_once_and_forked_map_uses_it() -> None:
+    """Inside worker_pool, forked_map runs on the workers forked when the block opened (the same
+    processes for every call, not forked from the caller later), in order, and a generator of
+    items is taken lazily; outside it, forked_map forks for the call."""
+    import os
+
+    import voc.parallel as par
+
+    with par.worker_pool(2):
+        pool_pids = {p.pid for p in par._POOL._pool}
+        first = par.forked_map(_pid_and_square, range(8), 2)
+        made: list[int] = []
+
+        def items():
+            for i in range(6):
+                made.append(i)
+                yield i
+
+        second = par.forked_map(_pid_and_square, items(), 2)
+        par.warm_workers()
+    assert par._POOL is None
+    assert [v for _, v in first] == [i * i for i in range(8)] and [v for _, v in second] == [i * i for i in range(6)]
+    assert {p for p, _ in first + second} <= pool_pids and os.getpid() not in pool_pids
+    assert made == list(range(6))
+    outside = par.forked_map(_pid_and_square, [1, 2, 3], 2)
+    assert [v for _, v in outside] == [1, 4, 9] and not {p for p, _ in outside} & pool_pids
+    with par.worker_pool(1):  # one job: no worker
+        assert par._POOL is None and par.forked_map(_pid_and_square, [2], 1) == [(os.getpid(), 4)]

@@ -8,13 +8,15 @@ back in order, so the result is exactly ``[tokenizer(t) for t in texts]`` whatev
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 __all__ = [
     "tokenize_parallel", "tokenize_all", "distinct_documents", "clean_parallel", "resolve_n_jobs", "single_threaded_map", "forked_map",
+    "worker_pool", "warm_workers",
     "MIN_TEXTS_PER_JOB",
 ]
 
@@ -62,17 +64,76 @@ def single_threaded_map(fn: Callable[[Any], Any], items: Sequence[Any], n_jobs: 
         yield from pool.map(one, items)
 
 
-def forked_map(fn: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> list[Any]:
-    """``[fn(x) for x in items]`` in *jobs* forked worker processes (one item per task, results in
-    the order of *items*); here when *jobs* ≤ 1 or the platform cannot fork. The workers inherit
-    the caller's module state, so *fn* may read large data from a module global set before the
-    call instead of receiving it pickled (the naming parse, the sub-theme splits)."""
+#: The worker pool of the block of :func:`worker_pool` now running (``None``: none), and its size.
+_POOL: Any = None
+_POOL_JOBS = 0
+
+#: What :func:`worker_pool`'s workers import as they start, before their first task (the sub-theme
+#: splits, the naming parse and what they import).
+_PRELOAD = ("sklearn.cluster", "voc.themes.cluster", "voc.subthemes._split", "voc.naming._phrases", "voc._tagger")
+
+
+def _preload(_: Any = None) -> None:
+    import importlib
+
+    for name in _PRELOAD:
+        importlib.import_module(name)
+
+
+def warm_workers() -> None:
+    """Have each worker of the running :func:`worker_pool` import what its tasks need
+    (:data:`_PRELOAD`, about a second), and return at once. A report calls it as it starts its
+    embed stage, where it works on one core; when the workers are forked, the clean stage's own
+    workers have both cores. Each worker takes one of these tasks: a worker still importing cannot
+    take the next."""
+    if _POOL is not None:
+        _POOL.map_async(_preload, range(_POOL_JOBS), chunksize=1)
+
+
+@contextlib.contextmanager
+def worker_pool(n_jobs: int | None) -> Iterator[None]:
+    """Fork the worker processes of :func:`forked_map` now, for the calls inside the block.
+
+    A report opens the block before it reads the export: the workers are forked from a process
+    that holds little, and do not map the memory the run grows to. Forked when the sub-theme stage
+    starts, each of two workers mapped the 1.3 GB the report held by then (100,000 call notes),
+    and touching the shared Python objects copies their pages. The workers import what their
+    tasks need when :func:`warm_workers` asks, while the report goes on. Nothing is forked with
+    one job, without the ``fork`` start method, or inside another such block."""
     import multiprocessing as mp
 
-    if jobs <= 1 or len(items) <= 1 or "fork" not in mp.get_all_start_methods():
+    global _POOL, _POOL_JOBS
+    jobs = resolve_n_jobs(n_jobs)
+    if jobs <= 1 or _POOL is not None or "fork" not in mp.get_all_start_methods():
+        yield
+        return
+    pool = mp.get_context("fork").Pool(jobs)
+    _POOL, _POOL_JOBS = pool, jobs
+    try:
+        yield
+    finally:
+        _POOL, _POOL_JOBS = None, 0
+        pool.terminate()
+        pool.join()
+
+
+def forked_map(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int) -> list[Any]:
+    """``[fn(x) for x in items]`` in worker processes (one item per task, results in the order of
+    *items*); here when *jobs* ≤ 1 or the platform cannot fork.
+
+    Inside a :func:`worker_pool` block its workers run the tasks; elsewhere *jobs* workers are
+    forked from the caller for this call. *fn* and each item are pickled: pass the data a task
+    needs in its item. *items* may be a generator: each item is made when a worker is about to
+    take it, so the tasks' data is never all copied at once."""
+    import multiprocessing as mp
+
+    n = len(items) if isinstance(items, Sized) else None
+    if jobs <= 1 or (n is not None and n <= 1) or "fork" not in mp.get_all_start_methods():
         return [fn(x) for x in items]
-    with mp.get_context("fork").Pool(min(int(jobs), len(items))) as pool:
-        return pool.map(fn, items, chunksize=1)
+    if _POOL is not None:
+        return list(_POOL.imap(fn, items, chunksize=1))
+    with mp.get_context("fork").Pool(min(int(jobs), n) if n is not None else int(jobs)) as pool:
+        return list(pool.imap(fn, items, chunksize=1))
 
 
 def _init_worker(tokenizer: Callable[[str], list[str]]) -> None:

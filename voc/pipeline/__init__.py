@@ -10,6 +10,7 @@ taxonomy's merges and names.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Iterator
@@ -54,6 +55,11 @@ from voc.pipeline._units import (
 __all__ = ["ReportResult", "run_report", "executor_for", "theme_model", "check_export", "CheckResult", "report_units"]
 
 log = logging.getLogger(__name__)
+
+#: Rows (in the window) from which a report forks its worker processes for the naming parse and
+#: the sub-theme splits when it starts (:func:`voc.parallel.worker_pool`); below, they run in
+#: this process or in workers forked when needed, as those steps decide.
+WORKER_POOL_MIN_ROWS = 2_000
 
 
 @dataclass
@@ -173,13 +179,13 @@ def run_report(config: Config, *, progress: bool = False) -> ReportResult:
         from voc.history.store import check_history_path
 
         check_history_path(history)
-    with run_lock(config.output.dir, history):
-        return _run_report(config, history, progress=progress)
+    with run_lock(config.output.dir, history), contextlib.ExitStack() as workers:
+        return _run_report(config, history, workers, progress=progress)
 
 
-def _run_report(config: Config, history: Path | None, *, progress: bool) -> ReportResult:
-    # Each stage imports what it needs when it starts: the clean stage forks its workers, and
-    # modules imported before that (scikit-learn, DuckDB) would be in every worker's memory.
+def _run_report(config: Config, history: Path | None, workers: contextlib.ExitStack, *,
+                progress: bool) -> ReportResult:
+    # each stage imports what it needs as it starts (imported before the forks, in every worker)
     from voc._free_text import require_free_text
     from voc.taxonomy import Taxonomy, load_taxonomy
     from voc.tokenize import Tokenizer
@@ -191,6 +197,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     taxonomy = load_taxonomy(config.taxonomy.path, missing_ok=True) if config.taxonomy.path else Taxonomy()
     with timer.stage("read"):  # the outcomes before the fit: an unusable outcome column exits 2 now
         export, outcomes, dates, in_window, rejected_window = _read(config)
+    workers.enter_context(_workers(config, len(in_window)))  # forked now, while this process holds little
     with timer.stage("clean"):  # on this machine the clean stage tokenizes too: one MeCab parse per text
         kept, rejected_clean, statements = _clean(config, executor, in_window, tokenizer, progress)
         _require_rows(kept, export, [rejected_window, rejected_clean])
@@ -200,8 +207,7 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
     from voc.report.writer import link_report
     from voc.units import quote_context, unit_records, unit_themes
 
-    # the units stage: what gets a theme (each statement, or each row); only the customer's voice
-    # is analysed, the rep's log is counted apart (kind "log")
+    # the units: what gets a theme (statements or rows); only the voice is analysed, the log counted apart
     units = _units(config, kept, statements, executor, tokenizer, timer, progress)
     voice = units[units["kind"] == "voice"].reset_index(drop=True)
     analysis, previous_k = _analyse(config, voice, taxonomy, tokenizer, history, executor, timer, progress)
@@ -259,6 +265,14 @@ def _run_report(config: Config, history: Path | None, *, progress: bool) -> Repo
                         analysis=analysis)
 
 
+def _workers(config: Config, n_rows: int) -> contextlib.AbstractContextManager[None]:
+    """The worker processes of the naming parse and the sub-theme splits
+    (:func:`voc.parallel.worker_pool`), for an export large enough to use them."""
+    from voc.parallel import worker_pool
+
+    return worker_pool(config.scale.n_jobs if n_rows >= WORKER_POOL_MIN_ROWS else 1)
+
+
 # -- the steps' glue: plain data in, plain data out --------------------------------------------------
 def _analyse(
     config: Config, units: pd.DataFrame, taxonomy: Any, tokenizer: Any, history: Path | None, executor: Any,
@@ -270,6 +284,7 @@ def _analyse(
     from voc.analysis import ThemeAnalysis
     from voc.embed import embed_corpus
     from voc.history import load_previous, previous_auto_k
+    from voc.parallel import warm_workers
 
     cin, cm, cs = config.input, config.model, config.scale
     texts, tokens = units["text"].tolist(), units["tokens"].tolist()
@@ -278,6 +293,7 @@ def _analyse(
         previous_k = previous_auto_k(history, cin.text_columns, unit) if cm.n_themes == "auto" else None
         previous = load_previous(history, cin.text_columns, unit=unit)
     with timer.stage("embed"):
+        warm_workers()  # the naming's and the sub-themes' workers import while this stage runs on one core
         embedder, embeddings = embed_corpus(texts, tokens, cm.embedding, random_state=cm.seed,
                                             fit_sample=cs.fit_sample, executor=executor, batch_size=cs.batch_size,
                                             progress=progress)

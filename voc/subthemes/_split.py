@@ -274,13 +274,12 @@ def _split_theme(
 
 #: Texts (in all themes) from which the themes are split in worker processes.
 _PARALLEL_MIN = 5000
-_JOB: dict[str, Any] = {}
 
 
-def _split_one(idx: np.ndarray) -> Split:
-    """:func:`split_theme` of one theme's members, in a forked worker (the data in ``_JOB``)."""
-    tokens = _JOB["tokens"]
-    return split_theme(_JOB["embeddings"][idx], [tokens[i] for i in idx], n_jobs=1, **_JOB["params"])
+def _split_one(job: tuple[np.ndarray, list[Sequence[str]], dict[str, Any]]) -> Split:
+    """:func:`split_theme` of one theme's members (their embeddings and tokens), in a worker."""
+    embeddings, tokens, params = job
+    return split_theme(embeddings, tokens, n_jobs=1, **params)
 
 
 def _split_all(
@@ -288,9 +287,9 @@ def _split_all(
     params: dict[str, Any], n_jobs: int | None,
 ) -> dict[int, Split]:
     """:func:`split_theme` of every theme (*members*: theme → indices). With many texts and
-    *n_jobs* > 1, in forked worker processes, one theme each, largest first: the splits are
-    independent and seeded per theme, so the result does not depend on *n_jobs* (on 91k call notes
-    in 40 themes, 2 processes took the splits from 7.0 s to 3.9 s)."""
+    *n_jobs* > 1, in worker processes (:func:`voc.parallel.forked_map`), one theme each, largest
+    first: the splits are independent and seeded per theme, so the result does not depend on
+    *n_jobs* (on 91k call notes in 40 themes, 2 processes took the splits from 7.0 s to 3.9 s)."""
     from voc.parallel import forked_map, resolve_n_jobs
 
     jobs = min(resolve_n_jobs(n_jobs), len(members))
@@ -298,11 +297,9 @@ def _split_all(
     if jobs <= 1 or total < _PARALLEL_MIN:
         return {t: split_theme(embeddings[i], [tokens[j] for j in i], n_jobs=n_jobs, **params) for t, i in members.items()}
     by_size = sorted(members, key=lambda t: (-len(members[t]), t))
-    _JOB.update(embeddings=embeddings, tokens=tokens, params=params)
-    try:
-        done = forked_map(_split_one, [members[t] for t in by_size], jobs)
-    finally:
-        _JOB.clear()
+    # one theme's data at a time, made as a worker takes it (not a copy of every theme's at once)
+    done = forked_map(_split_one, ((embeddings[members[t]], [tokens[j] for j in members[t]], params) for t in by_size),
+                      jobs)
     return dict(zip(by_size, done, strict=True))
 
 
