@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-src", type=Path, metavar="DIR",
                    help="also run the voc of this source tree (e.g. a `git worktree` of an earlier commit) "
                    "right after each voc run, same export and seed: a before/after table, same run")
+    p.add_argument("--distinct-statements", action="store_true",
+                   help="mark every statement of the export distinct (bench/_data.py distinct_statements): the "
+                   "generator's statements repeat far more than real notes', and voc does repeated work once")
     p.add_argument("--baseline-voc-option", action="append", default=[], metavar="KEY=VALUE",
                    help="a setting for the baseline's runs only, over --voc-option (repeatable): with "
                    "--baseline-src . the same tree twice, e.g. units.unit=row against statements")
@@ -175,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [42, *range(a.repeats - 1)]  # voc's model seed per run: the default config's 42 first
     for kind, sizes in (("voc", voc_sizes), ("naive", naive_sizes)):  # voc first: its failures show early
         for size in sizes:
-            export, truth = _data.export(size, a.seed, cache)
+            export, truth = _data.export(size, a.seed, cache, distinct=a.distinct_statements)
             for rep, model_seed in enumerate(seeds):
                 say(f"{kind}: {size:,} notes" + (f" (run {rep + 1} of {a.repeats})" if a.repeats > 1 else ""))
                 work = a.out / "runs" / f"{kind}_{size}"
