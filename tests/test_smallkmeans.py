@@ -42,3 +42,24 @@ def test_kmeans_is_seeded_and_keeps_k_groups() -> None:
     assert len(set(kmeans(D, 3, seed=0).labels.tolist())) == 3
     with pytest.raises(ValueError, match="k must be"):
         kmeans(X[:3], 4, seed=0)
+
+
+def test_fewer_distinct_points_than_groups_gives_finite_centres_without_warnings() -> None:
+    """Repeated statements: 2 distinct points in k = 4 groups. An emptied group used to get a NaN
+    centre (0/0), and NaN distances drew every point to it; now it keeps its centre, no point is
+    moved out of a group of one, and the points stay grouped by value."""
+    import warnings
+
+    import numpy as np
+
+    from voc.subthemes._smallkmeans import kmeans
+
+    X = np.array([[0.0, 0.0]] * 6 + [[1.0, 1.0]] * 3 + [[0.0, 2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for k in (3, 4, 6):
+            for seed in range(5):
+                fit = kmeans(X, k, seed)
+                assert np.isfinite(fit.centers).all() and fit.inertia == 0.0
+                assert len(set(fit.labels[:6].tolist())) == 1 and len(set(fit.labels[6:9].tolist())) == 1
+                assert len({fit.labels[0], fit.labels[6], fit.labels[9]}) == 3

@@ -89,13 +89,18 @@ def kmeans(X: np.ndarray, k: int, seed: int, *, max_iter: int = 300, tol: float 
             break
         labels = new
         counts = np.bincount(labels, minlength=k)
-        if not counts.all():  # re-seed an empty group on the worst-served point
-            d = _sq_dist(X, sq, centers)
+        if not counts.all():  # re-seed each empty group on the worst-served point not yet moved
+            d = _sq_dist(X, sq, centers)[np.arange(n), labels]
             for c in np.flatnonzero(counts == 0):
-                far = int(d[np.arange(n), labels].argmax())
-                labels[far] = c
-                counts = np.bincount(labels, minlength=k)
-        moved, centers = centers, (eye[labels].T @ X) / counts[:, None]
+                far = int(d.argmax())
+                if counts[labels[far]] > 1:  # never empty another group
+                    counts[labels[far]] -= 1
+                    labels[far], counts[c] = c, 1
+                d[far] = -np.inf
+        # a group still empty (fewer distinct points than groups, repeated statements) keeps its
+        # centre: dividing by its zero count made it NaN, and NaN distances drew every point to it
+        moved, centers = centers, (eye[labels].T @ X) / np.maximum(counts, 1)[:, None]
+        centers[counts == 0] = moved[counts == 0]
         if float(((centers - moved) ** 2).sum()) <= limit:
             break
     labels, dist = _nearest(X, centers)

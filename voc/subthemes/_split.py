@@ -131,7 +131,8 @@ def _gap(scores: np.ndarray, sd: np.ndarray, k: int, seed: int) -> float:
 
     m = k - 1
     null = np.random.default_rng([int(seed), int(k)]).standard_normal((len(scores), m)) * sd[:m]
-    return float(np.log(kmeans(null, k, seed).inertia) - np.log(kmeans(scores[:, :m], k, seed).inertia))
+    with np.errstate(divide="ignore"):  # members in k exact groups (repeated texts): log 0, an infinite gap
+        return float(np.log(kmeans(null, k, seed).inertia) - np.log(kmeans(scores[:, :m], k, seed).inertia))
 
 
 def _distinct_rows(X: np.ndarray, limit: int, chunk: int = 8192) -> int:
