@@ -334,3 +334,17 @@ def test_baseline_voc_options_reach_only_the_baseline_runs(tmp_path, monkeypatch
     assert main(argv) == 0
     assert calls == [(False, None), (True, "row")]
     assert "Baseline options: units.unit = 'row'" in (tmp_path / "latest.md").read_text(encoding="utf-8")
+
+
+def test_distinct_statements_marks_each_statement_and_keeps_the_splits() -> None:
+    """--distinct-statements: every statement gets its own mark, and the note splits as before."""
+    from bench._data import distinct_statements
+    from voc.statements import split_statements
+
+    note = ("【11/8 MTG】\n●先方は課長と若手2名。\n価格が高い。価格が高い。\n"
+            "Web問い合わせから初回面談.  現場リーダー3名が参加.  来週中に見積送付.")
+    marked = distinct_statements(note, "12c")
+    before, after = split_statements(note), split_statements(marked)
+    assert len(after) == len(before) == 7
+    assert len({s.text for s in after}) == 7 and len({s.text for s in before}) == 6
+    assert all(a.text.startswith(b.text.rstrip("。.】")) for a, b in zip(after, before, strict=True))
