@@ -77,6 +77,10 @@ KINDS = [
     ("事例資料を送る", "log", "plan"),
     ("名刺管理ツールのみ導入済み", "voice", "default"),
     ("CRM未導入", "voice", "default"),
+    ("関係は良好なので、いずれ再提案したい。", "log", "plan"),  # the rep's intent, not a customer's want
+    ("再提案してほしいとのこと", "voice", "hearsay"),
+    ("残念。", "log", "reading"),
+    ("残念ながら帳票出力が自由にできない点がネック。", "voice", "objection"),
 ]
 
 

@@ -3,9 +3,11 @@
 The rule is a list of cues tried in order; the first cue found in the statement decides, and its name
 is returned so that a report can say why (``log: next_step 「予定」``). The defaults, in order:
 
-1. ``reading`` (log): the rep's own reading of the meeting: 温度感, 感触, 反応は, 手応え, …な印象, 前向きだが;
-   ``plan`` (log): a statement that ends with 予定, 送付, 送る, 発行済み, 受領済み is the rep's plan or record
-   (要件一覧を先方から受領予定 holds a customer word, 要件, but is the rep's next step).
+1. ``reading`` (log): the rep's own reading of the meeting: 温度感, 感触, 反応は, 手応え, …な印象, 前向きだが,
+   a statement that is only 残念; ``plan`` (log): a statement that ends with 予定, 送付, 送る, 発行済み,
+   受領済み is the rep's plan or record (要件一覧を先方から受領予定 holds a customer word, 要件, but is the
+   rep's next step), and so is the rep's own intent to come back (いずれ再提案したい, 再アプローチする:
+   before ``want``, which its したい would match; 再提案してほしい stays the customer's).
 2. Customer cues (voice): ``hearsay`` (とのこと, と言われ, らしい, との反応), ``passive`` (確認された, 聞かれた,
    求められた: the customer did it), ``want`` (〜したい, ほしい, 希望, 要望), ``question`` (？, できますか,
    可否, 有無, 質問, 相談), ``objection`` (不満, 不安, 懸念, ネック, 高い, 割高, 合わない, 気にして),
@@ -50,8 +52,8 @@ class Cue:
 
 #: The default cues, in the order they are tried (see the module docstring).
 DEFAULT_CUES: tuple[Cue, ...] = (
-    Cue("reading", "log", r"温度感|感触|反応は|手応え|脈あり|な印象[。．.]?$|前向きだが"),
-    Cue("plan", "log", r"(?:予定|送付|送る|発行済み?|受領済み?)[。．.!！]?$"),
+    Cue("reading", "log", r"温度感|感触|反応は|手応え|脈あり|な印象[。．.]?$|前向きだが|^残念(?:です|でした)?[。．.!！]*$"),
+    Cue("plan", "log", r"(?:予定|送付|送る|発行済み?|受領済み?)[。．.!！]?$|(?:再提案|再アプローチ|再コンタクト)(?:を)?(?:したい|する)"),
     Cue(
         "hearsay",
         "voice",
