@@ -94,8 +94,9 @@ def warm_workers() -> None:
 def worker_pool(n_jobs: int | None) -> Iterator[None]:
     """Fork the worker processes of :func:`forked_map` now, for the calls inside the block.
 
-    A report opens the block before it reads the export: the workers are forked from a process
-    that holds little, and do not map the memory the run grows to. Forked when the sub-theme stage
+    A report opens the block after it reads the export and closes it when the analysis is done:
+    the workers are forked from a process that holds little, do not map the memory the run grows
+    to, and give theirs back before the report is rendered. Forked when the sub-theme stage
     starts, each of two workers mapped the 1.3 GB the report held by then (100,000 call notes),
     and touching the shared Python objects copies their pages. The workers import what their
     tasks need when :func:`warm_workers` asks, while the report goes on. Nothing is forked with

@@ -211,6 +211,7 @@ def _run_report(config: Config, history: Path | None, workers: contextlib.ExitSt
     units = _units(config, kept, statements, executor, tokenizer, timer, progress)
     voice = units[units["kind"] == "voice"].reset_index(drop=True)
     analysis, previous_k = _analyse(config, voice, taxonomy, tokenizer, history, executor, timer, progress)
+    workers.close()  # the naming's and the sub-themes' workers are done: their memory goes back now
     model, stable, subs, labels = analysis.model_, analysis.stable_, analysis.subthemes_, analysis.labels_
     with timer.stage("label"):
         results = (dict(zip(export.frame["row"].tolist(), outcomes.outcome.loc[export.frame.index].tolist(), strict=True))
@@ -256,9 +257,7 @@ def _run_report(config: Config, history: Path | None, workers: contextlib.ExitSt
                    after_record=lambda: link_report(config.output.dir, folder))
     out = Path(config.output.dir)
     record.timings_s = timer.timings
-    # run.json was written during the render stage: complete its timings with that stage and the
-    # history's (replaced atomically, so a reader never sees half a file)
-    _replace_json(folder / "run.json", record)
+    _replace_json(folder / "run.json", record)  # written in the render stage: now with its and the history's timings
     log.info("report written to %s", out)
     return ReportResult(out_dir=out, run=record, themes=_themes_frame(rows), assignments=assignments,
                         rejected=rejected, records=_typed(export.frame, config), model=model, report=report_model,
