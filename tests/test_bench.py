@@ -197,7 +197,7 @@ def test_voc_options_reach_every_voc_run(tmp_path, monkeypatch) -> None:
     from bench.__main__ import main
 
     seen = []
-    monkeypatch.setattr(data, "export", lambda size, seed, cache: (tmp_path / "x.csv", tmp_path / "x.truth.csv"))
+    monkeypatch.setattr(data, "export", lambda size, seed, cache, distinct=False: (tmp_path / "x.csv", tmp_path / "x.truth.csv"))
 
     def fake_run_voc(export, truth, work, extra=None, timeout=None, env=None):
         seen.append(extra)
@@ -223,7 +223,7 @@ def test_baseline_src_runs_the_other_tree_after_each_voc_run(tmp_path, monkeypat
     (base / "voc").mkdir(parents=True)
     (base / "voc" / "__init__.py").write_text("", encoding="utf-8")
     calls = []
-    monkeypatch.setattr(data, "export", lambda size, seed, cache: (tmp_path / "x.csv", tmp_path / "x.truth.csv"))
+    monkeypatch.setattr(data, "export", lambda size, seed, cache, distinct=False: (tmp_path / "x.csv", tmp_path / "x.truth.csv"))
 
     def fake_run_voc(export, truth, work, extra=None, timeout=None, env=None, src=None):
         calls.append((extra["seed"], src))
